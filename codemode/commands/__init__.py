@@ -1,0 +1,1 @@
+"""One module per `codemode` subcommand; see `codemode.cli`."""

@@ -1,0 +1,47 @@
+"""Shared fixtures: the anyio backend and the real upstream MCP servers from npm."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+UPSTREAM_DIR = Path(__file__).parent / "upstream"
+CORPUS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def node_modules() -> Path:
+    """The npm packages in tests/upstream, installed from its lock file on first use.
+
+    `.ci/run` installs them up front; this keeps `uv run pytest` self-sufficient on a fresh clone.
+    """
+    modules = UPSTREAM_DIR / "node_modules"
+    marker = modules / ".package-lock.json"
+    lock = UPSTREAM_DIR / "package-lock.json"
+    if not marker.exists() or marker.stat().st_mtime < lock.stat().st_mtime:
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("the upstream-server tests need Node.js and npm on PATH (https://nodejs.org)")
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=UPSTREAM_DIR,
+            check=True,
+            timeout=300,
+        )
+    return modules
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The real MCP tool lists in ../shared/corpus (read-only)."""
+    if not CORPUS_DIR.is_dir():
+        pytest.fail(f"the shared corpus is missing: expected {CORPUS_DIR}")
+    return CORPUS_DIR
