@@ -1,0 +1,116 @@
+"""What every tool source has in common: `ToolInfo`, the `ToolSource` protocol and change listeners.
+
+A tool source is one namespace of tools in the declarations the model reads: a `PythonTools` registry,
+or one upstream MCP server. The `Toolbox` holds them all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+__all__ = ["ChangeListeners", "SourceState", "SourceStatus", "ToolInfo", "ToolSource"]
+
+logger = logging.getLogger(__name__)
+
+SourceState = Literal["starting", "ready", "failed", "closed"]
+"""`starting`: not connected yet; `ready`: tools listed and callable; `failed`: down, may be retrying;
+`closed`: shut down on purpose."""
+
+
+@dataclass(frozen=True)
+class ToolInfo:
+    """One tool as the guest sees it, with the schemas it was declared from."""
+
+    namespace: str
+    """The guest identifier of the tool's namespace (sanitized), e.g. `memory`."""
+    name: str
+    """The guest identifier of the tool (sanitized), e.g. `create_entities`."""
+    original_name: str
+    """The tool's own name: the upstream server's tool name or the Python name it was registered under."""
+    description: str
+    """What the tool does, as written by its author."""
+    input_schema: dict[str, Any]
+    """JSON Schema of the arguments object."""
+    output_schema: dict[str, Any] | None = None
+    """JSON Schema of the result, when the tool declares one."""
+    annotations: dict[str, Any] | None = None
+    """MCP tool annotations (readOnlyHint, destructiveHint, ...), when present."""
+
+    @property
+    def qualified_name(self) -> str:
+        """`namespace.name`, the way the guest calls it and the way messages name it."""
+        return f"{self.namespace}.{self.name}"
+
+    def to_mcp_dict(self) -> dict[str, Any]:
+        """The tool as an MCP `Tool` dict (the shape tool_schemas and classic tool calling consume)."""
+        tool: dict[str, Any] = {
+            "name": self.original_name,
+            "description": self.description,
+            "inputSchema": self.input_schema,
+        }
+        if self.output_schema is not None:
+            tool["outputSchema"] = self.output_schema
+        if self.annotations:
+            tool["annotations"] = self.annotations
+        return tool
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """How one tool source is doing, for `codemode doctor` and the logs."""
+
+    namespace: str
+    """The source's namespace."""
+    state: SourceState
+    """Where the source is in its life."""
+    tool_count: int
+    """How many tools it currently offers."""
+    detail: str = ""
+    """Why it is not ready (the last error, the retry delay), empty when ready."""
+
+
+@runtime_checkable
+class ToolSource(Protocol):
+    """One namespace of tools. `start`/`aclose` are called once each, from the same task."""
+
+    namespace: str
+    """The guest identifier of the namespace (sanitized)."""
+
+    async def start(self) -> None:
+        """Make the tools available; may raise (the Toolbox isolates a failing source)."""
+
+    async def aclose(self) -> None:
+        """Release everything `start` acquired."""
+
+    def tools(self) -> list[ToolInfo]:
+        """The current tool list."""
+
+    async def call(self, name: str, arguments: dict[str, Any]) -> Any:
+        """Call tool `name` (the guest identifier); return a JSON-able value or raise `ToolError`."""
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Call `listener` whenever the tool list changes."""
+
+
+@dataclass
+class ChangeListeners:
+    """The `on_change` listeners of one source; a raising listener is logged and never stops the others."""
+
+    owner: str
+    """Who owns the listeners, for log messages."""
+    _listeners: list[Callable[[], None]] = field(default_factory=list)
+
+    def add(self, listener: Callable[[], None]) -> None:
+        """Register a listener."""
+        self._listeners.append(listener)
+
+    def notify(self) -> None:
+        """Call every listener."""
+        for listener in list(self._listeners):
+            try:
+                listener()
+            except Exception:
+                logger.exception("a tools-changed listener of %s raised; continuing", self.owner)
