@@ -1,0 +1,70 @@
+"""Counting a transcript's tokens the way the APIs bill them.
+
+Every request re-sends the system prompt, the tool definitions and every prior message; every
+response is billed as output. So for turn k (from 0): input_k = system + definitions + prompt +
+sum over j < k of (output_j + results_j), and output_k = the tokens of what turn k's model wrote.
+Each block is counted once (memoized) and the sums are plain arithmetic over those counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from codemode.bench.tokenizer import Tokenizer
+from codemode.bench.transcript import Block, Transcript, compact_json
+
+__all__ = ["ModeTokens", "TurnTokens", "count_blocks", "count_transcript"]
+
+
+@dataclass(frozen=True)
+class TurnTokens:
+    """One model request's tokens."""
+
+    input: int
+    """Tokens sent: system, definitions, prompt and everything before this turn."""
+    output: int
+    """Tokens the model wrote on this turn."""
+
+
+@dataclass(frozen=True)
+class ModeTokens:
+    """One mode's token bill for one task."""
+
+    input: int
+    """Input tokens over all turns."""
+    output: int
+    """Output tokens over all turns."""
+    turns: int
+    """Model requests."""
+    definitions: int
+    """Tokens of the tool definitions alone (sent once per turn)."""
+    per_turn: tuple[TurnTokens, ...]
+    """Each turn's figures."""
+
+    @property
+    def total(self) -> int:
+        """Input plus output."""
+        return self.input + self.output
+
+
+def count_blocks(blocks: tuple[Block, ...], tokenizer: Tokenizer) -> int:
+    """The tokens of some content blocks (a tool_use counts its name and its JSON input)."""
+    return sum(tokenizer.count(b.text) + (tokenizer.count(b.name) if b.name else 0) for b in blocks)
+
+
+def count_transcript(transcript: Transcript, tokenizer: Tokenizer) -> ModeTokens:
+    """Input and output tokens per turn, re-sending the whole history each turn."""
+    definitions = tokenizer.count(compact_json(list(transcript.tools)))
+    history = tokenizer.count(transcript.system) + definitions + tokenizer.count(transcript.prompt)
+    per_turn: list[TurnTokens] = []
+    for turn in transcript.turns:
+        output = count_blocks(turn.output, tokenizer)
+        per_turn.append(TurnTokens(input=history, output=output))
+        history += output + count_blocks(turn.results, tokenizer)
+    return ModeTokens(
+        input=sum(t.input for t in per_turn),
+        output=sum(t.output for t in per_turn),
+        turns=len(per_turn),
+        definitions=definitions,
+        per_turn=tuple(per_turn),
+    )

@@ -1,0 +1,182 @@
+"""The two transcripts of one plan: code mode's, and the classic one derived from its trace.
+
+Both are in the shape of Anthropic's Messages API (the primary format; OpenAI's Responses API shape of
+the definitions is counted too, in `definitions.py`): a system prompt, tool definitions, the user's
+task, then turns. Each turn is one model request: the assistant's output (tool calls or the final
+text) and the tool results sent back after it.
+
+- Code mode: turn 1 writes the program (one `code` tool_use whose input is `{"code": ...}`) and gets
+  `CodeOutcome.text` back; turn 2 states the final answer.
+- Classic: one turn per wave of independent calls (`trace.group_waves`), each call a tool_use named
+  `namespace__tool` with its JSON arguments, each result appended as a tool_result (strings as they
+  are, anything else as compact JSON, errors as their message); then the same final answer.
+
+What is counted as text: JSON things (tool definitions, tool_use inputs, JSON results) as their
+compact JSON serialization, text as text. Message framing (roles, block types, tool_use ids) is not
+counted, which understates the classic transcript (many blocks) more than code mode's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from codemode.bench.trace import ToolCall, group_waves
+
+__all__ = [
+    "SYSTEM_PROMPT",
+    "Block",
+    "Transcript",
+    "Turn",
+    "classic_tool_name",
+    "classic_transcript",
+    "code_transcript",
+    "compact_json",
+    "render_result",
+]
+
+#: The system prompt of both modes (the same words, so it cancels out of the comparison but is billed
+#: on every turn, as it is in real life).
+SYSTEM_PROMPT = (
+    "You are a careful assistant working for a small company. Complete the user's task with the tools "
+    "provided. Use the tools rather than guessing; when the task is done, reply with the final answer "
+    "only."
+)
+
+Mode = Literal["classic", "code"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One content block of a message, reduced to what the model reads."""
+
+    kind: Literal["text", "tool_use", "tool_result"]
+    """The block type in the Messages API."""
+    text: str
+    """The text counted: the text itself, the tool_use input as compact JSON, the tool_result content."""
+    name: str = ""
+    """The tool's name, for tool_use blocks (counted too)."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One model request: what the model wrote, then what was sent back."""
+
+    output: tuple[Block, ...]
+    """The assistant message (tool_use blocks, or the final text)."""
+    results: tuple[Block, ...] = ()
+    """The tool_result blocks of the next user message; empty on the final turn."""
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A whole exchange, enough to count what each request sends and each response returns."""
+
+    mode: Mode
+    """`classic` (every tool directly) or `code` (the one `code` tool)."""
+    system: str
+    """The system prompt."""
+    tools: tuple[dict[str, Any], ...]
+    """The tool definitions as the API receives them."""
+    prompt: str
+    """The user's task."""
+    turns: tuple[Turn, ...]
+    """The model requests, in order; the last one returns the final answer."""
+
+    def messages(self) -> list[dict[str, Any]]:
+        """The messages in the Messages API shape (for transcripts and debugging)."""
+        messages: list[dict[str, Any]] = [{"role": "user", "content": self.prompt}]
+        counter = 0
+        for turn in self.turns:
+            content: list[dict[str, Any]] = []
+            ids: list[str] = []
+            for block in turn.output:
+                if block.kind == "tool_use":
+                    counter += 1
+                    ids.append(f"toolu_{counter:04d}")
+                    content.append(
+                        {
+                            "type": "tool_use",
+                            "id": ids[-1],
+                            "name": block.name,
+                            "input": json.loads(block.text),
+                        }
+                    )
+                else:
+                    content.append({"type": "text", "text": block.text})
+            messages.append({"role": "assistant", "content": content})
+            if turn.results:
+                messages.append(
+                    {
+                        "role": "user",
+                        "content": [
+                            {"type": "tool_result", "tool_use_id": tool_id, "content": block.text}
+                            for tool_id, block in zip(ids, turn.results, strict=True)
+                        ],
+                    }
+                )
+        return messages
+
+
+def compact_json(value: Any) -> str:
+    """JSON as an API client sends it: no spaces, non-ASCII kept."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def render_result(value: Any) -> str:
+    """A tool result as the classic tool_result content: strings as they are, the rest as JSON."""
+    return value if isinstance(value, str) else compact_json(value)
+
+
+def classic_tool_name(namespace: str, name: str) -> str:
+    """The classic tool name, as the agent loop uses it (`^[a-zA-Z0-9_-]{1,64}$` in both APIs)."""
+    return f"{namespace}__{name}"
+
+
+def code_transcript(
+    *, code: str, outcome_text: str, answer: str, prompt: str, code_tool: dict[str, Any]
+) -> Transcript:
+    """Code mode: one `code` call, its outcome, the final answer."""
+    return Transcript(
+        mode="code",
+        system=SYSTEM_PROMPT,
+        tools=(code_tool,),
+        prompt=prompt,
+        turns=(
+            Turn(
+                output=(Block("tool_use", compact_json({"code": code}), name=code_tool["name"]),),
+                results=(Block("tool_result", outcome_text),),
+            ),
+            Turn(output=(Block("text", answer),)),
+        ),
+    )
+
+
+def classic_transcript(
+    *, calls: Sequence[ToolCall], answer: str, prompt: str, tools: Sequence[dict[str, Any]]
+) -> Transcript:
+    """Classic tool calling with the same calls: one turn per wave, then the same final answer."""
+    turns: list[Turn] = []
+    for wave in group_waves(list(calls)):
+        turns.append(
+            Turn(
+                output=tuple(
+                    Block(
+                        "tool_use",
+                        compact_json(call.arguments),
+                        name=classic_tool_name(call.namespace, call.name),
+                    )
+                    for call in wave
+                ),
+                results=tuple(
+                    Block("tool_result", call.error if call.error is not None else render_result(call.result))
+                    for call in wave
+                ),
+            )
+        )
+    turns.append(Turn(output=(Block("text", answer),)))
+    return Transcript(
+        mode="classic", system=SYSTEM_PROMPT, tools=tuple(tools), prompt=prompt, turns=tuple(turns)
+    )
