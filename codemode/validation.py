@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-__all__ = ["describe_validation_error"]
+__all__ = ["describe_problems", "describe_validation_error"]
 
 _EXPECTED: dict[str, str] = {
     "int_type": "an integer",
@@ -49,8 +49,12 @@ def describe_validation_error(
     tool: str, error: ValidationError, accepted: Sequence[str] = (), *, subject: str = "argument"
 ) -> str:
     """One message naming every bad field of the arguments of `tool` (`namespace.name`)."""
-    problems = [_problem(detail, accepted, subject) for detail in error.errors()]
-    return f"tool `{tool}`: " + "; ".join(dict.fromkeys(problems))
+    return f"tool `{tool}`: " + "; ".join(describe_problems(error, accepted, subject=subject))
+
+
+def describe_problems(error: ValidationError, accepted: Sequence[str] = (), *, subject: str) -> list[str]:
+    """One line per bad field, without repeats; `subject` names what the fields are ("argument", "key")."""
+    return list(dict.fromkeys(_problem(detail, accepted, subject) for detail in error.errors()))
 
 
 def _problem(detail: ErrorDetails, accepted: Sequence[str], subject: str) -> str:
@@ -59,12 +63,13 @@ def _problem(detail: ErrorDetails, accepted: Sequence[str], subject: str) -> str
     if kind == "missing":
         return f"missing required {subject} `{where}`"
     if kind == "extra_forbidden":
-        name = str(detail["loc"][-1])
+        parent = where.rpartition(".")[0]
+        siblings = [name for name in accepted if name.rpartition(".")[0] == parent]
         hint = ""
-        if len(detail["loc"]) == 1 and accepted:
-            close = difflib.get_close_matches(name, accepted, n=1)
+        if siblings:
+            close = difflib.get_close_matches(where, siblings, n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
-            hint += "; accepted: " + ", ".join(f"`{a}`" for a in accepted)
+            hint += "; accepted: " + ", ".join(f"`{name.rpartition('.')[2]}`" for name in siblings)
         return f"unknown {subject} `{where}`{hint}"
     if kind in {"literal_error", "enum"}:
         expected = (detail.get("ctx") or {}).get("expected", "")
