@@ -17,7 +17,7 @@ from codemode.world.common import check_limit, lookup
 from codemode.world.errors import InvalidRequestError
 from codemode.world.prose import word_count
 
-__all__ = ["Document", "DocumentStore", "DocumentSummary", "Folder", "SearchHit"]
+__all__ = ["Document", "DocumentStore", "DocumentSummary", "Folder", "SearchHit", "summary_of"]
 
 Folder = Literal["runbooks", "design", "meeting-notes", "policies", "proposals", "postmortems"]
 
@@ -48,7 +48,7 @@ class SearchHit(BaseModel):
     snippet: str = Field(description="About 240 characters of the body around the first match")
 
 
-def summarize(document: Document) -> DocumentSummary:
+def summary_of(document: Document) -> DocumentSummary:
     return DocumentSummary.model_validate(document.model_dump(exclude={"created_at", "body"}))
 
 
@@ -80,7 +80,7 @@ class DocumentStore:
     ) -> list[DocumentSummary]:
         check_limit(limit, 200, offset)
         chosen = [
-            summarize(doc)
+            summary_of(doc)
             for doc in self.documents.values()
             if (folder is None or doc.folder == folder)
             and (tag is None or tag in doc.tags)

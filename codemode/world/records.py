@@ -6,6 +6,7 @@ answering "revenue per region last quarter" classically means reading every row.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -90,6 +91,14 @@ class TableSchema(BaseModel):
     columns: list[Column] = Field(description="Columns in order")
 
 
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def check_date(name: str, value: str | None) -> None:
+    if value is not None and not DATE.fullmatch(value):
+        raise InvalidRequestError(f"`{name}` must be a date like `2025-07-01`, got {value!r}")
+
+
 def columns_of(model: type[BaseModel]) -> list[Column]:
     properties = model.model_json_schema()["properties"]
     return [
@@ -137,6 +146,8 @@ class Records:
     ) -> OrderPage:
         """Orders matching every given filter; dates are inclusive YYYY-MM-DD bounds."""
         check_limit(limit, MAX_PAGE, offset)
+        check_date("date_from", date_from)
+        check_date("date_to", date_to)
         customer = customer_id.strip().upper() if customer_id else None
         product = product_id.strip().upper() if product_id else None
         matching = [
