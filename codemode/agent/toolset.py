@@ -1,0 +1,202 @@
+"""What the model can call: the `code` tool (code mode) or every real tool (classic mode).
+
+Both modes present the same face to the loop: a list of `ModelTool`s to declare to the API, and
+`call(name, arguments) -> ToolOutcome`. The loop never raises on the model's mistakes: a guest error,
+a failing tool, an unknown tool name or bad arguments all become an error outcome that goes back to
+the model as the tool result.
+
+Classic-mode tool names: providers require `^[a-zA-Z0-9_-]{1,64}$`, so tool `name` in namespace
+`ns` is offered as `ns__name` (two underscores; both parts are already sanitized identifiers).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+__all__ = [
+    "CODE_TOOL_NAME",
+    "ClassicToolset",
+    "CodeOutcomeLike",
+    "CodeRunner",
+    "CodeToolset",
+    "Mode",
+    "ModelTool",
+    "ToolCaller",
+    "ToolInfoLike",
+    "ToolOutcome",
+    "Toolset",
+    "classic_tool_name",
+]
+
+logger = logging.getLogger(__name__)
+
+Mode = Literal["code", "tools"]
+"""`code`: the model gets the one `code` tool. `tools`: it gets every tool directly (the baseline)."""
+
+CODE_TOOL_NAME = "code"
+"""The code-mode tool's name."""
+
+# The `code` tool's input schema. The engine owns it (`codemode.engine.CODE_TOOL_INPUT_SCHEMA`);
+# this copy is the fallback used only while that module is absent.
+_FALLBACK_CODE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"code": {"type": "string", "description": "The TypeScript program to run."}},
+    "required": ["code"],
+}
+
+
+def _code_tool_input_schema() -> dict[str, Any]:
+    try:
+        from codemode.engine import CODE_TOOL_INPUT_SCHEMA  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return _FALLBACK_CODE_SCHEMA
+    return dict(CODE_TOOL_INPUT_SCHEMA)
+
+
+# -- what we use from the engine and the toolbox ---------------------------------------------------
+
+
+class CodeOutcomeLike(Protocol):
+    """The part of `codemode.engine.CodeOutcome` the agent uses."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def is_error(self) -> bool: ...
+
+
+class CodeRunner(Protocol):
+    """The part of `codemode.engine.CodeMode` the agent uses."""
+
+    def description(self) -> str: ...
+    async def run(self, code: str) -> CodeOutcomeLike: ...
+
+
+class ToolInfoLike(Protocol):
+    """The part of `codemode.tools.ToolInfo` the agent uses."""
+
+    @property
+    def namespace(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def input_schema(self) -> Mapping[str, Any]: ...
+
+
+class ToolCaller(Protocol):
+    """The part of `codemode.toolbox.Toolbox` the agent uses."""
+
+    def tools(self) -> Sequence[ToolInfoLike]: ...
+    async def call(self, namespace: str, name: str, arguments: dict[str, Any]) -> Any: ...
+
+
+# -- the model-facing side ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModelTool:
+    """One tool as declared to the model's API."""
+
+    name: str
+    """The name the model calls it by."""
+    description: str
+    """The description the model reads."""
+    input_schema: dict[str, Any]
+    """JSON Schema of the arguments object."""
+
+
+@dataclass(frozen=True)
+class ToolOutcome:
+    """What goes back to the model as a tool result."""
+
+    text: str
+    """The result text (JSON of the value, or the error message)."""
+    is_error: bool = False
+    """True for guest errors and tool errors."""
+
+
+class Toolset(Protocol):
+    """The tools of one mode, and how to call them."""
+
+    mode: Mode
+
+    def model_tools(self) -> list[ModelTool]: ...
+    async def call(self, name: str, arguments: Mapping[str, Any]) -> ToolOutcome: ...
+
+
+class CodeToolset:
+    """Code mode: the one `code` tool, run by the engine."""
+
+    mode: Mode = "code"
+
+    def __init__(self, engine: CodeRunner) -> None:
+        self._engine = engine
+
+    def model_tools(self) -> list[ModelTool]:
+        return [ModelTool(CODE_TOOL_NAME, self._engine.description(), _code_tool_input_schema())]
+
+    async def call(self, name: str, arguments: Mapping[str, Any]) -> ToolOutcome:
+        if name != CODE_TOOL_NAME:
+            return ToolOutcome(f"unknown tool `{name}`: the only tool is `{CODE_TOOL_NAME}`", True)
+        code = arguments.get("code")
+        if not isinstance(code, str):
+            got = type(code).__name__ if code is not None else "nothing"
+            message = f"tool `code`: argument `code` must be a string of TypeScript, got {got}"
+            return ToolOutcome(message, True)
+        outcome = await self._engine.run(code)
+        return ToolOutcome(outcome.text, outcome.is_error)
+
+
+def classic_tool_name(namespace: str, name: str) -> str:
+    """`namespace__name`, the classic-mode name of a tool (see the module docstring)."""
+    return f"{namespace}__{name}" if namespace else name
+
+
+class ClassicToolset:
+    """Classic mode: every tool of the toolbox, each called directly."""
+
+    mode: Mode = "tools"
+
+    def __init__(self, toolbox: ToolCaller) -> None:
+        self._toolbox = toolbox
+
+    def _routes(self) -> dict[str, ToolInfoLike]:
+        return {classic_tool_name(info.namespace, info.name): info for info in self._toolbox.tools()}
+
+    def model_tools(self) -> list[ModelTool]:
+        tools = []
+        for model_name, info in self._routes().items():
+            if len(model_name) > 64:
+                logger.warning("tool `%s`: name over 64 characters; providers may reject it", model_name)
+            tools.append(ModelTool(model_name, info.description or "", dict(info.input_schema)))
+        return tools
+
+    async def call(self, name: str, arguments: Mapping[str, Any]) -> ToolOutcome:
+        info = self._routes().get(name)
+        if info is None:
+            return ToolOutcome(f"unknown tool `{name}`: call one of the declared tools", True)
+        try:
+            value = await self._toolbox.call(info.namespace, info.name, dict(arguments))
+        except Exception as exc:
+            # ToolError carries a message written for the model; anything else is reported with its
+            # type so the model (and the transcript) can tell an infrastructure failure apart.
+            if type(exc).__name__ == "ToolError":
+                return ToolOutcome(str(exc), True)
+            logger.warning("tool `%s` failed", name, exc_info=True)
+            return ToolOutcome(f"tool `{name}` failed: {type(exc).__name__}: {exc}", True)
+        return ToolOutcome(_to_text(value))
+
+
+def _to_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
