@@ -1,0 +1,240 @@
+"""`Toolbox`: every tool source together, each failure kept to its own namespace.
+
+```python
+async with Toolbox.from_config(load_config("codemode.json"), extra_sources=[crm]) as toolbox:
+    toolbox.namespaces()                       # {"crm": [ToolInfo, ...], "memory": [...]}
+    await toolbox.call("memory", "read_graph", {})
+```
+
+Sources start concurrently; one that fails to start is logged and shown in `status()` while the others
+serve (upstream servers keep retrying on their own). Each source is started and closed in its own task,
+which is what `UpstreamServer` needs to own its connection.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from types import TracebackType
+from typing import Any
+
+import anyio
+import anyio.abc
+
+from codemode.config import Config
+from codemode.errors import ConfigError, NamespaceCollisionError, ToolError
+from codemode.tools import ChangeListeners, SourceStatus, ToolInfo, ToolSource
+from codemode.upstream import UpstreamServer
+
+__all__ = ["Toolbox"]
+
+logger = logging.getLogger(__name__)
+
+_CLOSE_TIMEOUT = 15.0
+_MAX_LISTED = 30
+
+
+class Toolbox:
+    """All tool sources, by namespace; `call(namespace, name, arguments)` routes a guest call."""
+
+    def __init__(self, sources: Iterable[ToolSource]) -> None:
+        self._sources: dict[str, ToolSource] = {}
+        for source in sources:
+            other = self._sources.get(source.namespace)
+            if other is not None:
+                raise NamespaceCollisionError(
+                    f"two tool sources share the namespace `{source.namespace}`: {_describe(other)} and "
+                    f"{_describe(source)}; rename one (the config key or the PythonTools namespace)"
+                )
+            self._sources[source.namespace] = source
+        self._start_errors: dict[str, str] = {}
+        self._listeners = ChangeListeners("the toolbox")
+        for source in self._sources.values():
+            source.on_change(self._listeners.notify)
+        self._task_group: anyio.abc.TaskGroup | None = None
+        self._closing = anyio.Event()
+
+    @classmethod
+    def from_config(
+        cls, config: Config, extra_sources: Sequence[ToolSource] = (), **upstream: Any
+    ) -> Toolbox:
+        """Sources from a config: `extra_sources`, then the `python` entries, then `mcpServers`.
+
+        `upstream` keyword arguments go to every `UpstreamServer` (call_timeout, initial_backoff, ...).
+        """
+        sources: list[ToolSource] = list(extra_sources)
+        for target in config.settings.python:
+            sources.extend(load_python_target(target, config.source))
+        sources.extend(UpstreamServer(name, server, **upstream) for name, server in config.servers.items())
+        return cls(sources)
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    async def __aenter__(self) -> Toolbox:
+        if self._task_group is not None:
+            raise RuntimeError("the toolbox is already started")
+        task_group = anyio.create_task_group()
+        await task_group.__aenter__()
+        self._task_group = task_group
+        started = [anyio.Event() for _ in self._sources]
+        for source, done in zip(self._sources.values(), started, strict=True):
+            task_group.start_soon(self._run_source, source, done, name=f"tool source {source.namespace}")
+        for done in started:
+            await done.wait()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool | None:
+        self._closing.set()
+        task_group, self._task_group = self._task_group, None
+        if task_group is None:
+            return None
+        return await task_group.__aexit__(exc_type, exc, tb)
+
+    async def _run_source(self, source: ToolSource, started: anyio.Event) -> None:
+        """Start one source, keep it until the toolbox closes, close it, all in this one task."""
+        try:
+            await source.start()
+        except Exception as error:
+            self._start_errors[source.namespace] = f"{type(error).__name__}: {error}"
+            logger.exception("tool source `%s` failed to start; the others go on", source.namespace)
+        finally:
+            started.set()
+        try:
+            await self._closing.wait()
+        finally:
+            with anyio.CancelScope(shield=True), anyio.move_on_after(_CLOSE_TIMEOUT):
+                try:
+                    await source.aclose()
+                except Exception:
+                    logger.exception("tool source `%s` failed to close", source.namespace)
+
+    # -- the catalog -------------------------------------------------------------------------------
+
+    @property
+    def sources(self) -> dict[str, ToolSource]:
+        """The sources by namespace."""
+        return dict(self._sources)
+
+    def tools(self) -> list[ToolInfo]:
+        """Every tool of every source, sources in order."""
+        return [tool for tools in self.namespaces().values() for tool in tools]
+
+    def namespaces(self) -> dict[str, list[ToolInfo]]:
+        """Namespace -> its tools (what tool_schemas renders); namespaces without tools are left out."""
+        catalog = {namespace: source.tools() for namespace, source in self._sources.items()}
+        return {namespace: tools for namespace, tools in catalog.items() if tools}
+
+    def get(self, namespace: str, name: str) -> ToolInfo:
+        """The tool `namespace.name`, or `ToolError` naming the closest existing ones."""
+        source = self._source(namespace, name)
+        for tool in source.tools():
+            if tool.name == name:
+                return tool
+        raise ToolError(self._unknown_tool(source, name))
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """`listener` runs whenever any source's tool list changes."""
+        self._listeners.add(listener)
+
+    def status(self) -> dict[str, SourceStatus]:
+        """Namespace -> how that source is doing."""
+        statuses: dict[str, SourceStatus] = {}
+        for namespace, source in self._sources.items():
+            if namespace in self._start_errors:
+                count = len(source.tools())
+                statuses[namespace] = SourceStatus(namespace, "failed", count, self._start_errors[namespace])
+                continue
+            report = getattr(source, "status", None)
+            if callable(report):
+                statuses[namespace] = report()
+            else:
+                statuses[namespace] = SourceStatus(namespace, "ready", len(source.tools()))
+        return statuses
+
+    async def call(self, namespace: str, name: str, arguments: Any) -> Any:
+        """Call `namespace.name` with `arguments`; a JSON-able result, or `ToolError` for the guest."""
+        source = self._source(namespace, name)
+        if not any(tool.name == name for tool in source.tools()) and source.tools():
+            raise ToolError(self._unknown_tool(source, name))
+        if arguments is None:
+            arguments = {}
+        if not isinstance(arguments, dict):
+            raise ToolError(
+                f"tool `{namespace}.{name}` takes one object of named arguments, "
+                f"got {type(arguments).__name__}; call it as {namespace}.{name}({{...}})"
+            )
+        try:
+            return await source.call(name, arguments)
+        except ToolError:
+            raise
+        except Exception as error:
+            logger.exception("tool source `%s` raised on `%s`", namespace, name)
+            raise ToolError(f"tool `{namespace}.{name}` failed: {type(error).__name__}: {error}") from error
+
+    def _source(self, namespace: str, name: str) -> ToolSource:
+        source = self._sources.get(namespace)
+        if source is not None:
+            return source
+        known = list(self._sources)
+        close = difflib.get_close_matches(namespace, known, n=3)
+        hint = f"; did you mean {_listed(close)}?" if close else ""
+        raise ToolError(
+            f"tool `{namespace}.{name}`: there is no namespace `{namespace}`{hint} "
+            f"(namespaces: {_listed(known)})"
+        )
+
+    @staticmethod
+    def _unknown_tool(source: ToolSource, name: str) -> str:
+        names = [tool.name for tool in source.tools()]
+        close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+        hint = f"; did you mean {_listed(f'{source.namespace}.{c}' for c in close)}?" if close else ""
+        shown = _listed(names[:_MAX_LISTED]) + (", ..." if len(names) > _MAX_LISTED else "")
+        return (
+            f"tool `{source.namespace}.{name}` does not exist{hint} (tools of `{source.namespace}`: {shown})"
+        )
+
+
+def load_python_target(target: str, source: str = "<config>") -> list[ToolSource]:
+    """Import `module:attribute`: a tool source, a list of them, or a function returning either."""
+    module_name, _, attribute = target.partition(":")
+    where = f"{source}: codemode.python entry {target!r}"
+    try:
+        value: Any = importlib.import_module(module_name)
+    except Exception as error:
+        raise ConfigError(
+            f"{where}: cannot import module `{module_name}`: {type(error).__name__}: {error}; "
+            "check that it is installed or on PYTHONPATH"
+        ) from error
+    for part in attribute.split("."):
+        try:
+            value = getattr(value, part)
+        except AttributeError:
+            raise ConfigError(f"{where}: module `{module_name}` has no attribute `{attribute}`") from None
+    if callable(value) and not isinstance(value, ToolSource):
+        try:
+            value = value()
+        except Exception as error:
+            raise ConfigError(
+                f"{where}: calling `{attribute}()` raised {type(error).__name__}: {error}"
+            ) from error
+    found = list(value) if isinstance(value, list | tuple) else [value]
+    for item in found:
+        if not isinstance(item, ToolSource):
+            raise ConfigError(
+                f"{where}: expected a PythonTools object (or a function returning one), "
+                f"got {type(item).__name__}"
+            )
+    return found
+
+
+def _describe(source: ToolSource) -> str:
+    name = getattr(source, "name", None)
+    return f"{type(source).__name__} `{name or source.namespace}`"
+
+
+def _listed(names: Iterable[str]) -> str:
+    return ", ".join(f"`{name}`" for name in names) or "none"
