@@ -1,0 +1,81 @@
+"""What the JSDoc says: descriptions, and the schema facts that help a model write a correct call."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from tool_schemas.ir import Doc
+
+__all__ = ["schema_doc", "tool_doc"]
+
+_VALUE_CAP = 80
+"""Longest value (default, example, ...) quoted in a tag before it is cut."""
+
+_BOUNDS = (
+    ("minimum", "minimum"),
+    ("exclusiveMinimum", "exclusiveMinimum"),
+    ("maximum", "maximum"),
+    ("exclusiveMaximum", "exclusiveMaximum"),
+    ("minLength", "minLength"),
+    ("maxLength", "maxLength"),
+    ("minItems", "minItems"),
+    ("maxItems", "maxItems"),
+    ("pattern", "pattern"),
+)
+"""Schema keyword -> JSDoc tag, for bounds worth telling the model."""
+
+
+def _value(value: Any) -> str | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    try:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    except (TypeError, ValueError):
+        return None
+    return text if len(text) <= _VALUE_CAP else f"{text[: _VALUE_CAP - 1]}…"
+
+
+def _text(node: Mapping[str, Any]) -> str:
+    for key in ("description", "title"):
+        text = node.get(key)
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    return ""
+
+
+def schema_doc(node: Mapping[str, Any]) -> Doc:
+    """The JSDoc for a (normalized) schema node: its description, then default, format, bounds, examples."""
+    tags: list[tuple[str, str]] = []
+    if node.get("deprecated") is True:
+        tags.append(("deprecated", ""))
+    if "default" in node and (default := _value(node["default"])) is not None:
+        tags.append(("default", default))
+    if isinstance(node.get("format"), str):
+        tags.append(("format", node["format"]))
+    for keyword, tag in _BOUNDS:
+        raw = node.get(keyword)
+        if isinstance(raw, int | float | str) and not isinstance(raw, bool):
+            text = raw if isinstance(raw, str) else _value(raw)
+            if text is not None:
+                tags.append((tag, text))
+    examples = node.get("examples")
+    if isinstance(examples, list):
+        for example in examples[:2]:
+            if (text := _value(example)) is not None:
+                tags.append(("example", text))
+    return Doc(_text(node), tuple(tags))
+
+
+def tool_doc(description: str, annotations: Mapping[str, Any], output_schema: Any) -> Doc:
+    """The tool's JSDoc: its description, `@readonly`/`@destructive` from its annotations, what it returns."""
+    tags: list[tuple[str, str]] = []
+    if annotations.get("readOnlyHint") is True:
+        tags.append(("readonly", ""))
+    elif annotations.get("destructiveHint") is True:
+        tags.append(("destructive", ""))
+    if isinstance(output_schema, Mapping) and (returns := _text(output_schema)):
+        tags.append(("returns", returns))
+    return Doc(description.strip(), tuple(tags))

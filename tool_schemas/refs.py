@@ -1,0 +1,110 @@
+"""`$ref` inside one schema document: resolving pointers, and choosing which targets become aliases.
+
+A target becomes a named type alias when it is recursive (it can reach itself through `$ref`s, so
+inlining it would never end) or when the document refers to it more than once (an alias is then
+shorter than repeating it). Every other target is inlined where it is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+from urllib.parse import unquote
+
+__all__ = ["REF_KEYS", "aliased_refs", "resolve"]
+
+REF_KEYS = ("$ref", "$recursiveRef", "$dynamicRef")
+"""Keywords that point at another schema; the 2019/2020 dynamic ones are read as plain `$ref`."""
+
+_DEFINITION_KEYS = ("$defs", "definitions")
+
+
+def _pointer_of(document: Any, ref: str) -> str | None:
+    """The local JSON pointer a `$ref` names (`#` for the root), or None when it points elsewhere."""
+    base, hash_, fragment = ref.partition("#")
+    if base:
+        own_id = document.get("$id") if isinstance(document, Mapping) else None
+        if base != own_id:
+            return None
+    if not hash_ or fragment in ("", "/"):
+        return "#"
+    if not fragment.startswith("/"):
+        return None
+    return f"#{fragment}"
+
+
+def resolve(document: Any, ref: Any) -> tuple[str, Any] | None:
+    """`(pointer, target schema)` for a `$ref` value in `document`, or None when it cannot be followed."""
+    if not isinstance(ref, str):
+        return None
+    pointer = _pointer_of(document, ref)
+    if pointer is None:
+        return None
+    node = document
+    if pointer != "#":
+        for raw in pointer[2:].split("/"):
+            token = unquote(raw).replace("~1", "/").replace("~0", "~")
+            if isinstance(node, Mapping) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                return None
+    return pointer, node
+
+
+def _refs_in(node: Any, *, skip_definitions: bool) -> Iterator[Any]:
+    """Every `$ref`-like value under `node`, in document order, not following them."""
+    stack = [(node, skip_definitions)]
+    while stack:
+        current, skip = stack.pop()
+        if isinstance(current, Mapping):
+            children = []
+            for key, value in current.items():
+                if key in REF_KEYS:
+                    yield value
+                elif not (skip and key in _DEFINITION_KEYS) and isinstance(value, Mapping | list):
+                    children.append(value)
+            stack.extend((child, False) for child in reversed(children))
+        elif isinstance(current, list):
+            stack.extend((child, False) for child in reversed(current))
+
+
+def aliased_refs(document: Any) -> dict[str, bool]:
+    """The pointers in `document` whose targets become named aliases, each mapped to whether it is
+    recursive (must be an alias) rather than only shared (an alias is shorter)."""
+    edges: dict[str, list[str]] = {}
+    uses: dict[str, int] = {}
+    pending = ["#"]
+    while pending:
+        pointer = pending.pop()
+        if pointer in edges:
+            continue
+        found = resolve(document, pointer)
+        target = found[1] if found else None
+        targets: list[str] = []
+        for ref in _refs_in(target, skip_definitions=pointer == "#"):
+            hit = resolve(document, ref)
+            if hit is not None:
+                targets.append(hit[0])
+                uses[hit[0]] = uses.get(hit[0], 0) + 1
+        edges[pointer] = targets
+        pending.extend(reversed(targets))
+    chosen = {pointer: False for pointer, count in uses.items() if count > 1}
+    for pointer in edges:
+        if pointer in uses and _reaches(edges, pointer, pointer):
+            chosen[pointer] = True
+    return chosen
+
+
+def _reaches(edges: Mapping[str, list[str]], start: str, goal: str) -> bool:
+    seen: set[str] = set()
+    stack = list(edges.get(start, ()))
+    while stack:
+        current = stack.pop()
+        if current == goal:
+            return True
+        if current not in seen:
+            seen.add(current)
+            stack.extend(edges.get(current, ()))
+    return False
