@@ -26,11 +26,13 @@ __all__ = [
     "Deal",
     "DealStage",
     "Note",
+    "SalesRegion",
     "Tier",
 ]
 
 Tier = Literal["free", "standard", "premium", "enterprise"]
 CustomerStatus = Literal["lead", "active", "churned"]
+SalesRegion = Literal["north_america", "latam", "emea", "apac"]
 DealStage = Literal["prospecting", "qualification", "proposal", "negotiation", "won", "lost"]
 
 CUSTOMER_HINT = "find_customers(query) lists customer ids"
@@ -67,7 +69,7 @@ class Customer(BaseModel):
     industry: str = Field(description="Industry, e.g. `software`, `retail`")
     tier: Tier = Field(description="Subscription tier")
     status: CustomerStatus = Field(description="Lifecycle status")
-    sales_region: str = Field(description="`north_america`, `latam`, `emea` or `apac`")
+    sales_region: SalesRegion = Field(description="Sales region of the billing address")
     website: str = Field(description="Company website URL")
     email: str = Field(description="Billing email")
     phone: str = Field(description="Main phone number")

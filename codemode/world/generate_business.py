@@ -77,7 +77,7 @@ def generate_customers(rng: random.Random, prose: Prose) -> dict[str, Customer]:
             industry=rng.choice(v.INDUSTRIES),
             tier=rng.choices(TIERS, TIER_WEIGHTS)[0],  # type: ignore[arg-type]
             status=rng.choices(("lead", "active", "churned"), (15, 70, 15))[0],
-            sales_region=v.REGIONS[country],
+            sales_region=v.REGIONS[country],  # type: ignore[arg-type]
             website=f"https://www.{domain}",
             email=f"billing@{domain}",
             phone=phone(rng, country),
@@ -112,7 +112,7 @@ def generate_products(rng: random.Random) -> dict[str, Product]:
                     id=product_id,
                     sku=f"{category[:3].upper()}-{name[:3].upper()}{model.upper()}-{rng.randint(100, 999)}",
                     name=f"{name} {model}",
-                    category=category,
+                    category=category,  # type: ignore[arg-type]
                     unit_price_usd=price,
                     unit_cost_usd=round(price * rng.uniform(0.25, 0.7), 2),
                     stock_on_hand=rng.randint(0, 2500) if physical else 0,

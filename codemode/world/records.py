@@ -14,9 +14,12 @@ from pydantic import BaseModel, Field
 
 from codemode.world.clock import Clock
 from codemode.world.common import check_limit, lookup
+from codemode.world.crm import SalesRegion
 from codemode.world.errors import InvalidRequestError
 
 __all__ = [
+    "Category",
+    "Channel",
     "Column",
     "Order",
     "OrderPage",
@@ -30,6 +33,7 @@ __all__ = [
 TableName = Literal["orders", "products"]
 OrderStatus = Literal["pending", "paid", "shipped", "delivered", "cancelled", "refunded"]
 Channel = Literal["web", "sales", "partner"]
+Category = Literal["sensors", "gateways", "software", "services", "accessories"]
 
 MAX_PAGE = 1000
 ORDER_HINT = "query_orders() lists order ids"
@@ -49,7 +53,7 @@ class Product(BaseModel):
     id: str = Field(description="Product id, e.g. `P-017`")
     sku: str = Field(description="Stock keeping unit")
     name: str = Field(description="Product name")
-    category: str = Field(description="`sensors`, `gateways`, `software`, `services` or `accessories`")
+    category: Category = Field(description="Product category")
     unit_price_usd: float = Field(description="List price per unit in USD")
     unit_cost_usd: float = Field(description="Our cost per unit in USD")
     stock_on_hand: int = Field(description="Units in the warehouse (0 for software and services)")
@@ -63,7 +67,7 @@ class Order(BaseModel):
     order_date: str = Field(description="Date ordered, YYYY-MM-DD")
     status: OrderStatus = Field(description="Fulfilment status")
     channel: Channel = Field(description="Where the order came from")
-    sales_region: str = Field(description="`north_america`, `latam`, `emea` or `apac`")
+    sales_region: SalesRegion = Field(description="Sales region of the customer")
     quantity: int = Field(description="Units ordered")
     unit_price_usd: float = Field(description="Price per unit charged, before discount")
     discount_pct: float = Field(description="Discount in percent, 0-40")
@@ -125,7 +129,7 @@ class Records:
             return TableSchema(name=table, row_count=len(self.products), columns=columns_of(Product))
         raise InvalidRequestError(f"table `{table}` not found; tables are `orders` and `products`")
 
-    def query_products(self, category: str | None = None, active: bool | None = None) -> list[Product]:
+    def query_products(self, category: Category | None = None, active: bool | None = None) -> list[Product]:
         return [
             product
             for product in self.products.values()
@@ -138,7 +142,7 @@ class Records:
         customer_id: str | None = None,
         product_id: str | None = None,
         status: OrderStatus | None = None,
-        sales_region: str | None = None,
+        sales_region: SalesRegion | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
         limit: int = MAX_PAGE,

@@ -1,7 +1,17 @@
 """The `records` namespace: thin typed wrappers over `Records`."""
 
 from codemode.python_tools import PythonTools
-from codemode.world.records import Order, OrderPage, OrderStatus, Product, Records, TableName, TableSchema
+from codemode.world.crm import SalesRegion
+from codemode.world.records import (
+    Category,
+    Order,
+    OrderPage,
+    OrderStatus,
+    Product,
+    Records,
+    TableName,
+    TableSchema,
+)
 
 __all__ = ["records_tools"]
 
@@ -20,11 +30,11 @@ def records_tools(records: Records) -> PythonTools:
         return records.get_table_schema(table)
 
     @tools.tool
-    async def query_products(category: str | None = None, active: bool | None = None) -> list[Product]:
+    async def query_products(category: Category | None = None, active: bool | None = None) -> list[Product]:
         """List products (the whole table, a few dozen rows), optionally filtered.
 
         Args:
-            category: Only this category: `sensors`, `gateways`, `software`, `services` or `accessories`.
+            category: Only products of this category.
             active: Only active (true) or discontinued (false) products.
         """
         return records.query_products(category, active)
@@ -34,7 +44,7 @@ def records_tools(records: Records) -> PythonTools:
         customer_id: str | None = None,
         product_id: str | None = None,
         status: OrderStatus | None = None,
-        sales_region: str | None = None,
+        sales_region: SalesRegion | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
         limit: int = 1000,
@@ -46,7 +56,7 @@ def records_tools(records: Records) -> PythonTools:
             customer_id: Only orders of this CRM customer id.
             product_id: Only orders of this product id.
             status: Only orders in this status.
-            sales_region: Only this region: `north_america`, `latam`, `emea` or `apac`.
+            sales_region: Only orders from customers in this sales region.
             date_from: First order date to include, YYYY-MM-DD.
             date_to: Last order date to include, YYYY-MM-DD.
             limit: Page size, 1-1000.

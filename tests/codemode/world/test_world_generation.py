@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -31,6 +34,26 @@ def test_same_seed_same_world_byte_for_byte() -> None:
     random.seed(2)
     second = dump(World.generate(seed=7))
     assert first == second
+
+
+def test_world_does_not_depend_on_the_hash_seed() -> None:
+    """Set iteration order changes with PYTHONHASHSEED; the world must not."""
+    script = (
+        "import hashlib, json; from codemode.world import World; "
+        "print(hashlib.sha256(json.dumps(World.generate(seed=3).snapshot()).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout
+        for hash_seed in ("1", "2")
+    }
+    assert len(digests) == 1
 
 
 def test_other_seed_other_world(world: World) -> None:
