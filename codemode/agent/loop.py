@@ -2,7 +2,7 @@
 
     result = await run_agent(
         "Which customers have overdue invoices?",
-        provider="anthropic", model="claude-sonnet-4-5", mode="code",
+        provider="anthropic", model="claude-sonnet-4-6", mode="code",
         engine=engine,          # code mode: the CodeMode engine (its `code` tool)
         toolbox=toolbox,        # classic mode: every tool of the toolbox, directly
     )

@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from codemode.errors import ToolError
+
 __all__ = [
     "CODE_TOOL_NAME",
     "ClassicToolset",
@@ -183,11 +185,11 @@ class ClassicToolset:
             return ToolOutcome(f"unknown tool `{name}`: call one of the declared tools", True)
         try:
             value = await self._toolbox.call(info.namespace, info.name, dict(arguments))
+        except ToolError as exc:
+            return ToolOutcome(str(exc), True)
         except Exception as exc:
-            # ToolError carries a message written for the model; anything else is reported with its
-            # type so the model (and the transcript) can tell an infrastructure failure apart.
-            if type(exc).__name__ == "ToolError":
-                return ToolOutcome(str(exc), True)
+            # Not the tool's own error: still the model's to see (classic agents do the same), with
+            # the type, so it and the transcript can tell an infrastructure failure apart.
             logger.warning("tool `%s` failed", name, exc_info=True)
             return ToolOutcome(f"tool `{name}` failed: {type(exc).__name__}: {exc}", True)
         return ToolOutcome(_to_text(value))

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from codemode.agent.fakeapi import FakeAPI, ScriptEntry
+from codemode.errors import ToolError
 
 ENV_VARS = (
     "ANTHROPIC_API_KEY",
@@ -42,10 +43,6 @@ class ScriptedEngine:
         if "oops" in code:
             return Outcome("TypeError: oops is not defined\n    at main (guest.ts:1:1)", True)
         return Outcome('{"result": 42}', False)
-
-
-class ToolError(Exception):
-    """Named like `codemode.errors.ToolError`: its message is meant for the model."""
 
 
 @dataclass(frozen=True)
