@@ -1,1 +1,39 @@
-"""sandbox."""
+"""sandbox: run untrusted TypeScript in a hardened Deno process, bridging its tool calls to Python.
+
+Knows nothing of MCP and imports nothing else of ours. See `DenoExecutor` for the entry point.
+"""
+
+from .errors import (
+    DenoNotFoundError,
+    DenoVersionError,
+    SandboxCrashError,
+    SandboxError,
+    SettingsError,
+    ToolCallError,
+)
+from .executor import DenoExecutor, Executor
+from .limits import Limits
+from .outbound import OutboundPolicy
+from .result import GuestError, LogEntry, RunResult, RunStats
+from .run import LogCallback, ToolCallback
+from .settings import SandboxSettings
+
+__all__ = [
+    "DenoExecutor",
+    "DenoNotFoundError",
+    "DenoVersionError",
+    "Executor",
+    "GuestError",
+    "Limits",
+    "LogCallback",
+    "LogEntry",
+    "OutboundPolicy",
+    "RunResult",
+    "RunStats",
+    "SandboxCrashError",
+    "SandboxError",
+    "SandboxSettings",
+    "SettingsError",
+    "ToolCallError",
+    "ToolCallback",
+]

@@ -1,0 +1,51 @@
+"""The Deno command line and environment of a sandbox process, as data (one pure function each)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["HARNESS_PATH", "deno_command", "deno_environment"]
+
+HARNESS_PATH = Path(__file__).parent / "harness" / "harness.js"
+"""The trusted entry module; guest code is imported by it, never run as the entry module."""
+
+
+def deno_command(deno: Path, *, heap_mib: int, harness: Path = HARNESS_PATH) -> list[str]:
+    """`deno run` with no permissions, nothing remote, no config discovery, no prompts.
+
+    No `--allow-*` flag is ever passed: every permission is denied, and `--deny-*` makes that explicit
+    so a later default change in Deno cannot widen it. `--unstable-worker-options` lets a Worker that
+    asks for permissions fail with a catchable NotCapable instead of killing the process.
+    """
+    return [
+        str(deno),
+        "run",
+        "--no-remote",
+        "--no-npm",
+        "--cached-only",
+        "--no-config",
+        "--no-lock",
+        "--no-prompt",
+        "--no-check",
+        "--deny-read",
+        "--deny-write",
+        "--deny-net",
+        "--deny-env",
+        "--deny-sys",
+        "--deny-run",
+        "--deny-ffi",
+        "--unstable-worker-options",
+        f"--v8-flags=--max-old-space-size={heap_mib}",
+        str(harness),
+    ]
+
+
+def deno_environment(deno_dir: Path) -> dict[str, str]:
+    """A clean environment: nothing of the host's, no DENO_* overrides but our own scratch DENO_DIR."""
+    return {
+        "DENO_DIR": str(deno_dir),
+        "HOME": str(deno_dir),
+        "NO_COLOR": "1",
+        "DENO_NO_UPDATE_CHECK": "1",
+        "DENO_NO_PROMPT": "1",
+    }

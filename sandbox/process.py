@@ -1,0 +1,171 @@
+"""One sandbox process: spawn the harness, hand-shake, apply rlimits, measure, kill.
+
+The process starts in its own session (so the whole process group can be killed), with a clean
+environment, cwd an empty temporary directory and a fresh DENO_DIR inside it (so `localStorage`,
+`caches` and code caches never outlive the process). Limits are applied with prlimit(2) after the
+handshake and before any guest code arrives:
+
+- RLIMIT_DATA = the process's own start-up data size + `Limits.memory_mib`. This bounds what V8's
+  `--max-old-space-size` does not: ArrayBuffers, WebAssembly memory, Worker isolates.
+- RLIMIT_CPU = CPU used so far + `Limits.cpu_s` (soft: SIGXCPU), one second more (hard: SIGKILL).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import os
+import resource
+import secrets
+import shutil
+import signal
+import tempfile
+from pathlib import Path
+
+import anyio
+from anyio.abc import Process
+
+from .bridge import Frame, FrameReader, encode_line
+from .command import deno_command, deno_environment
+from .errors import SandboxCrashError
+from .limits import Limits
+
+__all__ = ["SandboxProcess"]
+
+logger = logging.getLogger(__name__)
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+HANDSHAKE_TIMEOUT_S = 20.0
+
+
+class SandboxProcess:
+    """A started harness process, idle until `SandboxRun` sends it code."""
+
+    def __init__(self, process: Process, root: Path, reader: FrameReader, heap_mib: int) -> None:
+        self.process = process
+        self.root = root
+        self.reader = reader
+        self.heap_mib = heap_mib
+        """The V8 heap size it was started with (fixed for its lifetime)."""
+        self.base_data_kib = 0
+        """VmData right after start-up; RLIMIT_DATA is this plus the run's memory budget."""
+        self.runs = 0
+        """Runs sent to this process so far."""
+        self.killed = False
+        self._closed = False
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @classmethod
+    async def start(cls, deno: Path, *, heap_mib: int, frame_bytes: int, fetch: bool) -> SandboxProcess:
+        """Spawn the harness and wait for its `ready` frame."""
+        root = Path(tempfile.mkdtemp(prefix="codemode-sandbox-"))
+        (root / "cwd").mkdir()
+        (root / "deno").mkdir()
+        try:
+            process = await anyio.open_process(
+                deno_command(deno, heap_mib=heap_mib),
+                cwd=root / "cwd",
+                env=deno_environment(root / "deno"),
+                start_new_session=True,
+            )
+        except OSError as exc:
+            shutil.rmtree(root, ignore_errors=True)
+            raise SandboxCrashError(f"cannot start Deno at {deno}: {exc}") from exc
+        nonce = secrets.token_hex(16)
+        self = cls(process, root, FrameReader(nonce, frame_bytes=frame_bytes), heap_mib)
+        try:
+            await self.send({"t": "init", "nonce": nonce, "fetch": fetch})
+            frames: list[Frame] | None = []
+            with anyio.fail_after(HANDSHAKE_TIMEOUT_S):
+                while frames == []:
+                    frames = await self.next_frames()
+            if not frames or frames[0].type != "ready":
+                raise SandboxCrashError(f"the harness did not start: {await self.stderr_text()}")
+            self.base_data_kib = self._status_kib("VmData")
+        except BaseException:
+            await self.aclose()
+            raise
+        return self
+
+    async def send(self, obj: object) -> None:
+        assert self.process.stdin is not None
+        await self.process.stdin.send(encode_line(obj))
+
+    async def next_frames(self) -> list[Frame] | None:
+        """Frames completed by the next chunk of stdout (maybe none, see `reader.noise`); None at EOF."""
+        assert self.process.stdout is not None
+        try:
+            data = await self.process.stdout.receive()
+        except (anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError):
+            return None
+        return self.reader.feed(data)
+
+    async def stderr_text(self, limit: int = 4096) -> str:
+        if self.process.stderr is None:
+            return ""
+        chunks = b""
+        with anyio.move_on_after(1):
+            try:
+                async for chunk in self.process.stderr:
+                    chunks += chunk
+                    if len(chunks) > limit:
+                        break
+            except (anyio.ClosedResourceError, anyio.BrokenResourceError):
+                pass
+        return chunks[:limit].decode(errors="replace")
+
+    def apply_limits(self, limits: Limits) -> None:
+        """Set RLIMIT_DATA and RLIMIT_CPU for the coming run (before its code is sent)."""
+        data = (self.base_data_kib << 10) + (limits.memory_mib << 20)
+        cpu = math.ceil(self.cpu_seconds() + limits.cpu_s)
+        try:
+            resource.prlimit(self.pid, resource.RLIMIT_DATA, (data, data))
+            resource.prlimit(self.pid, resource.RLIMIT_CPU, (cpu, cpu + 1))
+        except (ProcessLookupError, PermissionError) as exc:
+            logger.debug("prlimit on %s failed: %s", self.pid, exc)
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the process so far (all threads), as getrusage would report it."""
+        try:
+            text = Path(f"/proc/{self.pid}/stat").read_text()
+        except OSError:
+            return 0.0
+        fields = text.rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+
+    def peak_memory_mib(self) -> float:
+        return self._status_kib("VmHWM") / 1024
+
+    def rss_mib(self) -> float:
+        return self._status_kib("VmRSS") / 1024
+
+    def _status_kib(self, key: str) -> int:
+        try:
+            for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group (the harness, its Workers, anything they started)."""
+        self.killed = True
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGKILL)
+
+    async def aclose(self) -> None:
+        """Kill, reap and delete the scratch directory. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        self.kill()
+        with anyio.CancelScope(shield=True):
+            with anyio.move_on_after(5):
+                await self.process.wait()
+            await self.process.aclose()
+        shutil.rmtree(self.root, ignore_errors=True)

@@ -1,0 +1,78 @@
+"""What a run returns: the value, the logs, the guest's error and the stats."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+__all__ = ["GuestError", "LimitName", "LogEntry", "RunResult", "RunStats"]
+
+LimitName = Literal[
+    "wall_s", "cpu_s", "memory_mib", "output_bytes", "tool_calls", "concurrent_calls", "frame_bytes"
+]
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One console call of the guest (or a line it wrote to stdout/stderr outside the console)."""
+
+    level: str
+    """`log`, `info`, `warn`, `error`, `debug`; `stdout`/`stderr` for raw writes (Workers, node:process)."""
+    message: str
+    """The arguments formatted as Deno's console formats them."""
+
+
+@dataclass(frozen=True)
+class GuestError:
+    """Why a run failed: the guest threw, or broke a limit, or its process died."""
+
+    name: str
+    """The error class (`TypeError`, `SyntaxError`, `TimeoutError`, `MemoryError`, ...)."""
+    message: str
+    """The message; for a limit it names the limit and the setting that raises it."""
+    stack: str = ""
+    """The stack, with positions as `guest.ts:LINE:COL` in the model's own code; harness frames removed."""
+    limit: LimitName | None = None
+    """The limit that ended the run, if any."""
+
+
+@dataclass(frozen=True)
+class RunStats:
+    """Measured by the host, never reported by the guest."""
+
+    wall_ms: float = 0.0
+    """Wall time from sending the code to receiving the result."""
+    cpu_ms: float = 0.0
+    """CPU time (user + system, all threads) the sandbox process spent on this run (/proc rusage)."""
+    peak_memory_mib: float = 0.0
+    """Peak resident memory of the sandbox process (VmHWM)."""
+    tool_calls: int = 0
+    """Tool calls the guest made in this run."""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The outcome of one run. `ok` is False exactly when `error` is set."""
+
+    ok: bool
+    """True when the guest returned a value."""
+    value: Any = None
+    """The return value as JSON-compatible data (see sandbox/values.py for the conversions)."""
+    logs: list[LogEntry] = field(default_factory=list)
+    """Console output in order."""
+    error: GuestError | None = None
+    """Why the run failed."""
+    stats: RunStats = field(default_factory=RunStats)
+    """Host-side measurements."""
+    truncated: bool = False
+    """The value was larger than `Limits.result_bytes` and was cut (it is then a string with a marker)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """Exactly `{"ok", "result", "logs", "error", "stats"}`, as `codemode exec --json` prints it."""
+        return {
+            "ok": self.ok,
+            "result": self.value,
+            "logs": [asdict(entry) for entry in self.logs],
+            "error": asdict(self.error) if self.error is not None else None,
+            "stats": asdict(self.stats),
+        }

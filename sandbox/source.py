@@ -1,0 +1,194 @@
+"""Guest source normalization: accept every code form a model writes and wrap it as a module.
+
+Pipeline, each stage a function:
+
+1. `strip_fence` - take the code out of a markdown fence (```ts ... ```), if there is one.
+2. `classify` - `module` when the code has a top-level `export default`; otherwise it is a body.
+3. `candidates` - the wrapped module sources the harness tries in order. The harness imports each
+   candidate (parsing it, running nothing), takes the first that parses, and calls its default export:
+
+   - `expression`: `export default async () => (CODE);` - an `async () => {...}` arrow, a function
+     expression or a single expression. When the value is a function, the harness calls it.
+   - `last-expression`: a function body whose last top-level statement is an expression gets a
+     `return (` in front of that statement, so `const x = 1; x + 1` returns 2.
+   - `body`: the code as an async function body (`return` works, top-level `await` works).
+   - `module`: the code itself (`export default async function ...`, static imports allowed).
+
+Every candidate has exactly one prologue line, so guest line N is module line N + 1 (the harness
+subtracts it when it maps stack traces back to the model's own lines). TypeScript types are stripped
+by Deno when it imports the `data:application/typescript` module; nothing is type-checked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["Candidate", "candidates", "classify", "strip_fence"]
+
+CandidateKind = Literal["expression", "last-expression", "body", "module"]
+
+_FENCE = re.compile(r"```[ \t]*[\w+-]*[ \t]*\n(?P<code>.*?)\n[ \t]*```", re.DOTALL)
+_EXPORT_DEFAULT = re.compile(r"^\s*export\s+default\b", re.MULTILINE)
+_STATEMENT_KEYWORDS = frozenset(
+    {
+        *("const", "let", "var", "if", "for", "while", "do", "return", "throw", "function", "class"),
+        *("try", "switch", "import", "export", "break", "continue", "async"),
+        *("type", "interface", "enum", "declare", "namespace"),
+    }
+)
+_REGEX_PRECEDERS = frozenset("(,=:[!&|?{};+-*%<>~^")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One way to read the guest code, as a module the harness can import."""
+
+    kind: CandidateKind
+    """Which code form this candidate assumes."""
+    source: str
+    """The module source: one prologue line, then the guest code line for line."""
+
+
+def strip_fence(code: str) -> str:
+    """The code inside the first markdown code fence, or the code itself when there is none."""
+    match = _FENCE.search(code)
+    return match.group("code") if match else code
+
+
+def classify(code: str) -> Literal["module", "body"]:
+    """`module` when the code has a top-level `export default`, else `body`."""
+    return "module" if _EXPORT_DEFAULT.search(code) else "body"
+
+
+def candidates(code: str) -> list[Candidate]:
+    """The candidate modules for `code`, in the order the harness tries them."""
+    code = strip_fence(code)
+    if classify(code) == "module":
+        return [Candidate("module", "\n" + code)]
+    out: list[Candidate] = []
+    expr = code.rstrip().rstrip(";")
+    if expr.strip():
+        out.append(Candidate("expression", "export default async () => (\n" + expr + "\n);"))
+    start = _last_statement_start(code)
+    if start is not None:
+        tail = code[start:].rstrip().rstrip(";")
+        if tail and _first_word(tail) not in _STATEMENT_KEYWORDS and not tail.startswith(("}", "{")):
+            body = code[:start] + "return (" + tail + "\n);"
+            out.append(Candidate("last-expression", "export default async function () {\n" + body + "\n}"))
+    out.append(Candidate("body", "export default async function () {\n" + code + "\n}"))
+    return out
+
+
+def _first_word(text: str) -> str:
+    match = re.match(r"[A-Za-z_$][\w$]*", text)
+    return match.group(0) if match else ""
+
+
+def _last_statement_start(code: str) -> int | None:
+    """Offset of the last top-level statement: after a top-level `;` or at a top-level line start.
+
+    A small scanner that skips strings, template literals, comments and regex literals and tracks
+    bracket depth. Returns None when the code has no statement at depth 0.
+    """
+    depth = 0
+    i = 0
+    n = len(code)
+    last: int | None = None
+    at_boundary = True
+    prev_significant = ""
+    while i < n:
+        ch = code[i]
+        if at_boundary and not ch.isspace() and depth == 0:
+            if code.startswith("//", i) or code.startswith("/*", i):
+                pass
+            else:
+                last = i
+                at_boundary = False
+        if ch == "\n":
+            if depth == 0:
+                at_boundary = True
+            i += 1
+            continue
+        if code.startswith("//", i):
+            end = code.find("\n", i)
+            i = n if end == -1 else end
+            continue
+        if code.startswith("/*", i):
+            end = code.find("*/", i + 2)
+            i = n if end == -1 else end + 2
+            continue
+        if ch in "'\"":
+            i = _skip_string(code, i, ch)
+            prev_significant = "a"
+            continue
+        if ch == "`":
+            i = _skip_template(code, i)
+            prev_significant = "a"
+            continue
+        if ch == "/" and (prev_significant == "" or prev_significant in _REGEX_PRECEDERS):
+            i = _skip_regex(code, i)
+            prev_significant = "a"
+            continue
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif ch == ";" and depth == 0:
+            at_boundary = True
+        if not ch.isspace():
+            prev_significant = ch
+        i += 1
+    return last
+
+
+def _skip_string(code: str, i: int, quote: str) -> int:
+    i += 1
+    while i < len(code) and code[i] != quote and code[i] != "\n":
+        i += 2 if code[i] == "\\" else 1
+    return i + 1
+
+
+def _skip_template(code: str, i: int) -> int:
+    i += 1
+    while i < len(code) and code[i] != "`":
+        if code[i] == "\\":
+            i += 2
+        elif code.startswith("${", i):
+            depth = 1
+            i += 2
+            while i < len(code) and depth:
+                if code[i] == "{":
+                    depth += 1
+                elif code[i] == "}":
+                    depth -= 1
+                elif code[i] in "'\"":
+                    i = _skip_string(code, i, code[i]) - 1
+                elif code[i] == "`":
+                    i = _skip_template(code, i) - 1
+                i += 1
+        else:
+            i += 1
+    return i + 1
+
+
+def _skip_regex(code: str, i: int) -> int:
+    i += 1
+    in_class = False
+    while i < len(code) and code[i] != "\n":
+        ch = code[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        elif ch == "/" and not in_class:
+            i += 1
+            while i < len(code) and (code[i].isalnum()):
+                i += 1
+            return i
+        i += 1
+    return i
