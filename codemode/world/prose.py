@@ -26,6 +26,11 @@ def plural(noun: str) -> str:
     return noun + "s"
 
 
+def base(verb: str) -> str:
+    """`retries` -> `retry`, `blocks` -> `block`: the plural-subject form of the vocabulary's verbs."""
+    return verb[:-3] + "y" if verb.endswith("ies") else verb.removesuffix("s")
+
+
 def a(word: str) -> str:
     """`a sensor`, `an alert`."""
     return ("an " if word[0] in "aeiou" else "a ") + word
@@ -55,14 +60,14 @@ class Prose:
         elif shape == 2:
             text = f"Each {noun} {verb} {a(adj)} {other} within {r.randint(2, 90)} {r.choice(UNITS)}"
         elif shape == 3:
-            text = f"{r.randint(3, 97)} percent of {plural(noun)} {verb.removesuffix('s')} the {adj} {other}"
+            text = f"{r.randint(3, 97)} percent of {plural(noun)} {base(verb)} the {adj} {other}"
             text = text.replace(" percent of", "% of", 1) if r.random() < 0.5 else text
         elif shape == 4:
             state = f"the {r.choice(v.NOUNS)} is {r.choice(v.ADJECTIVES)}"
             text = f"Our {adj} {noun} {verb} {plural(other)} when {state}"
         else:
             opener, adverb = r.choice(v.CONNECTIVES), r.choice(v.ADVERBS)
-            text = f"{opener}, {plural(noun)} {verb.removesuffix('s')} the {other} {adverb}"
+            text = f"{opener}, {plural(noun)} {base(verb)} the {other} {adverb}"
         if mention is not None:
             text += f" (see {mention})" if r.random() < 0.5 else f", as noted for {mention}"
         return text[0].upper() + text[1:] + "."
