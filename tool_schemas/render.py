@@ -33,6 +33,9 @@ __all__ = ["render_declarations", "render_index", "render_tool"]
 SUMMARY_CHARS = 100
 """Longest summary in an index line."""
 
+INDEX_OPTIONAL_ARGS = 4
+"""Optional argument names an index line lists (after all the required ones) before `…`."""
+
 
 @dataclass(frozen=True)
 class _Namespace:
@@ -119,11 +122,19 @@ def _arg_names(spec: ToolSpec) -> str:
     required = node.get("required")
     if not isinstance(required, list):
         required = []
-    return ", ".join(f"{key}{'' if key in required else '?'}" for key in props)
+    names = [str(key) for key in props if key in required]
+    optional = [f"{key}?" for key in props if key not in required]
+    names += optional[:INDEX_OPTIONAL_ARGS]
+    if len(optional) > INDEX_OPTIONAL_ARGS:
+        names.append("…")
+    return ", ".join(names)
 
 
 def render_index(namespaces: Mapping[str, Sequence[ToolLike]]) -> str:
-    """One line per tool, `ns.tool(arg, optional?) — First sentence of its description.`"""
+    """One line per tool, `ns.tool(required, optional?, …) — First sentence of its description.`
+
+    Required arguments come first, then up to `INDEX_OPTIONAL_ARGS` optional ones; the summary is the
+    description's first sentence, cut to `SUMMARY_CHARS`."""
     lines = []
     for ns in _read(namespaces):
         for identifier, spec in ns.specs:

@@ -34,7 +34,11 @@ def deno_check(tmp_path_factory: pytest.TempPathFactory) -> DenoCheck:
     """
     deno = find_deno_bin()
     home = tmp_path_factory.mktemp("deno-home")
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "DENO_DIR": str(home / "cache")}
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "DENO_DIR": str(home / "cache"),
+    }
     env["NO_COLOR"] = "1"
     counter = 0
 
