@@ -82,8 +82,9 @@ async def _agent(args: argparse.Namespace, config: Config | None, task: str) -> 
     from codemode.engine import open_engine
 
     console = Console()
-    try:
-        async with open_engine(config) as engine:
+    async with open_engine(config) as engine:
+        # Caught inside: the engine's task groups would wrap it in an ExceptionGroup on the way out.
+        try:
             result = await run_agent(
                 task,
                 provider=args.provider,
@@ -95,9 +96,9 @@ async def _agent(args: argparse.Namespace, config: Config | None, task: str) -> 
                 max_tokens=args.max_tokens,
                 on_event=LiveDisplay(console),
             )
-    except AgentError as error:
-        print(f"codemode agent: {error}", file=sys.stderr)
-        return 1
+        except AgentError as error:
+            print(f"codemode agent: {error}", file=sys.stderr)
+            return 1
     print_summary(console, result)
     if args.transcript:
         write_transcript(result, Path(args.transcript))
