@@ -1,0 +1,242 @@
+"""The public surface of tool_schemas: names, errors, determinism, the index and standalone forms."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import mcp.types
+import pytest
+
+import tool_schemas
+from tool_schemas import (
+    DeclarationError,
+    NameCollisionError,
+    render_declarations,
+    render_index,
+    render_tool,
+    sanitize_identifier,
+)
+
+ISSUE = {
+    "name": "create-issue",
+    "description": "Create an issue in a repository. Needs push.",
+    "inputSchema": {
+        "type": "object",
+        "properties": {
+            "owner": {"type": "string", "description": "Repository owner"},
+            "repo": {"type": "string"},
+            "title": {"type": "string"},
+            "body": {"type": "string"},
+        },
+        "required": ["owner", "repo", "title"],
+    },
+    "outputSchema": {
+        "type": "object",
+        "description": "The created issue",
+        "properties": {"number": {"type": "integer"}, "url": {"type": "string"}},
+        "required": ["number", "url"],
+    },
+    "annotations": {"destructiveHint": True},
+}
+
+
+def test_public_names_are_pinned() -> None:
+    assert tool_schemas.__all__ == [
+        "DeclarationError",
+        "NameCollisionError",
+        "render_declarations",
+        "render_index",
+        "render_tool",
+        "sanitize_identifier",
+    ]
+    assert issubclass(NameCollisionError, DeclarationError)
+
+
+@pytest.mark.parametrize(
+    ("name", "identifier"),
+    [
+        pytest.param("create_issue", "create_issue", id="plain"),
+        pytest.param("create-issue", "create_issue", id="dash"),
+        pytest.param("repo.list files", "repo_list_files", id="dot-and-space"),
+        pytest.param("get/issue!", "getissue", id="invalid-dropped"),
+        pytest.param("3d_print", "_3d_print", id="leading-digit"),
+        pytest.param("delete", "delete_", id="reserved-word"),
+        pytest.param("await", "await_", id="module-reserved"),
+        pytest.param("$ref", "$ref", id="dollar-kept"),
+        pytest.param("café", "café", id="unicode-letter-kept"),
+        pytest.param("!!!", "_", id="nothing-left"),
+    ],
+)
+def test_sanitize_identifier(name: str, identifier: str) -> None:
+    assert sanitize_identifier(name) == identifier
+
+
+def test_declaration_shape() -> None:
+    text = render_declarations({"github": [ISSUE]})
+    assert text == (
+        "declare const github: {\n"
+        "  /** Create an issue in a repository. Needs push. @destructive @returns The created issue */\n"
+        "  create_issue(args: {\n"
+        "    /** Repository owner */\n"
+        "    owner: string;\n"
+        "    repo: string;\n"
+        "    title: string;\n"
+        "    body?: string;\n"
+        "  }): Promise<{ number: number; url: string }>;\n"
+        "};\n"
+    )
+
+
+def test_default_and_multiple_namespaces_keep_their_order() -> None:
+    read_graph = {"name": "read_graph", "description": "Read it", "inputSchema": {"type": "object"}}
+    text = render_declarations({"memory": [read_graph], "github": [ISSUE]})
+    assert text.index("declare const memory") < text.index("declare const github")
+    assert "  read_graph(args?: Record<string, unknown>): Promise<unknown>;\n" in text
+
+
+def test_mcp_tool_objects_render_like_dicts() -> None:
+    tool = mcp.types.Tool.model_validate(ISSUE)
+    assert render_declarations({"github": [tool]}) == render_declarations({"github": [ISSUE]})
+
+
+def test_deterministic_and_input_untouched() -> None:
+    tools = [copy.deepcopy(ISSUE), {"name": "x", "inputSchema": {"$ref": "#", "$defs": {"A": {}}}}]
+    before = copy.deepcopy(tools)
+    first = render_declarations({"ns": tools})
+    assert render_declarations({"ns": tools}) == first
+    assert render_declarations({"ns": copy.deepcopy(tools)}) == first
+    assert tools == before
+
+
+@pytest.mark.parametrize(
+    ("namespaces", "names"),
+    [
+        pytest.param({"ns": [{"name": "a-b"}, {"name": "a.b"}]}, ("a-b", "a.b"), id="tools"),
+        pytest.param({"git-hub": [], "git.hub": []}, ("git-hub", "git.hub"), id="namespaces"),
+    ],
+)
+def test_name_collisions_name_both(namespaces: dict[str, list[Any]], names: tuple[str, str]) -> None:
+    with pytest.raises(NameCollisionError) as caught:
+        render_declarations(namespaces)
+    message = str(caught.value)
+    assert f"`{names[0]}`" in message
+    assert f"`{names[1]}`" in message
+    assert "rename one" in message
+    assert (caught.value.first, caught.value.second) == names
+
+
+@pytest.mark.parametrize(
+    "tool",
+    [
+        pytest.param({"description": "no name"}, id="no-name"),
+        pytest.param({"name": ""}, id="empty-name"),
+        pytest.param(42, id="not-a-tool"),
+    ],
+)
+def test_unusable_tool_is_a_declaration_error(tool: Any) -> None:
+    with pytest.raises(DeclarationError, match=r"name|tool definition"):
+        render_declarations({"ns": [tool]})
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        pytest.param("not a schema", id="string"),
+        pytest.param({"type": "mystery", "properties": 5, "required": "x"}, id="garbage-keywords"),
+        pytest.param({"$ref": 7, "anyOf": "x", "items": {"$ref": "#/nope/~2"}}, id="bad-refs"),
+    ],
+)
+def test_odd_schemas_fall_back_rather_than_fail(schema: Any) -> None:
+    text = render_tool("ns", {"name": "t", "inputSchema": schema})
+    assert text.startswith("declare const ns: {\n  t(args")
+
+
+def test_depth_cap_falls_back_to_unknown() -> None:
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(40):
+        schema = {"type": "object", "properties": {"x": schema}, "required": ["x"]}
+    text = render_tool("ns", {"name": "deep", "inputSchema": schema})
+    assert "x: unknown" in text
+    assert "string" not in text
+
+
+def test_index_form() -> None:
+    tools = [ISSUE, {"name": "noop", "inputSchema": {"type": "object"}}]
+    assert render_index({"github": tools}) == (
+        "github.create_issue(owner, repo, title, body?) — Create an issue in a repository.\ngithub.noop()\n"
+    )
+
+
+def test_index_summary_is_cut() -> None:
+    tool = {"name": "t", "description": "word " * 60, "inputSchema": {"type": "object"}}
+    line = render_index({"ns": [tool]}).rstrip("\n")
+    assert line.endswith("…")
+    assert len(line) <= len("ns.t() — ") + 100
+
+
+def test_render_tool_is_standalone_with_its_aliases() -> None:
+    tool = {
+        "name": "walk",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"root": {"$ref": "#/$defs/Node"}},
+            "$defs": {
+                "Node": {
+                    "type": "object",
+                    "properties": {"kids": {"type": "array", "items": {"$ref": "#/$defs/Node"}}},
+                }
+            },
+        },
+    }
+    text = render_tool("tree", tool)
+    assert text.startswith("type Node = { kids?: Node[] };\n")
+    assert "declare const tree: {\n  walk(args?: { root?: Node }): Promise<unknown>;\n};\n" in text
+
+
+def test_aliases_from_two_tools_do_not_clash() -> None:
+    def tool(name: str, leaf: str) -> dict[str, Any]:
+        node = {"type": "object", "properties": {"v": {"type": leaf}, "next": {"$ref": "#/$defs/Node"}}}
+        return {"name": name, "inputSchema": {"$ref": "#/$defs/Node", "$defs": {"Node": node}}}
+
+    text = render_declarations({"ns": [tool("a", "string"), tool("b", "number")]})
+    assert "type Node = { v?: string; next?: Node };\n" in text
+    assert "type Node2 = { v?: number; next?: Node2 };\n" in text
+    assert "a(args?: Node)" in text
+    assert "b(args?: Node2)" in text
+
+
+def test_alias_names_avoid_the_types_declarations_use() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"a": {"$ref": "#/$defs/Promise"}, "b": {"$ref": "#/$defs/Promise"}},
+        "$defs": {"Promise": {"type": "string"}},
+    }
+    text = render_tool("ns", {"name": "t", "inputSchema": schema})
+    assert "type PromiseType = string;\n" in text
+    assert "Promise<unknown>" in text
+
+
+def test_deno_check_fixture_catches_errors(deno_check) -> None:
+    """The proof tool itself: a type error and an unused @ts-expect-error both fail the batch."""
+    good = "const a: string = 'x';\nexport {};\n"
+    assert deno_check({"good.ts": good}).ok
+    result = deno_check(
+        {
+            "good.ts": good,
+            "bad.ts": "const b: number = 'x';\nexport {};\n",
+            "unused.ts": "// @ts-expect-error\nconst c: number = 1;\nexport {};\n",
+        }
+    )
+    assert not result.ok
+    assert "bad.ts" in result.output
+    assert "Unused '@ts-expect-error' directive" in result.output
+
+
+def test_corpus_smoke_via_fixture(corpus_dir: Path) -> None:
+    tools = json.loads((corpus_dir / "server-memory.tools.json").read_text(encoding="utf-8"))
+    assert "  read_graph(args?: Record<string, unknown>): Promise<{\n" in render_declarations(
+        {"memory": tools}
+    )
