@@ -10,11 +10,16 @@ the tool result, so it can fix its code.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = ["AgentError", "MissingAPIKeyError", "ProviderAPIError"]
 
 
 class AgentError(Exception):
     """Base of the agent's errors; the message says what to do."""
+
+    partial: Any = None
+    """For errors raised mid-run: the `AgentResult` so far (turns done, the exchange), else None."""
 
 
 class MissingAPIKeyError(AgentError):

@@ -58,7 +58,7 @@ from codemode.agent.usage import TurnUsage
 
 __all__ = ["AgentResult", "ToolCallRecord", "TurnRecord", "run_agent"]
 
-StopReason = Literal["answer", "max_turns"]
+StopReason = Literal["answer", "max_turns", "error"]
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,8 @@ class AgentResult:
     final_text: str
     """The final answer (the last reply's text when stopped by max turns)."""
     stopped: StopReason
-    """`answer`, or `max_turns` when the cap was reached with tool calls pending."""
+    """`answer`; `max_turns` when the cap was reached with tool calls pending; `error` on the partial
+    result an `AgentError` carries."""
     turns: list[TurnRecord] = field(default_factory=list)
     """Per-turn records."""
     wall_s: float = 0.0
@@ -192,6 +193,10 @@ async def run_agent(
                 for call, outcome in zip(reply.tool_calls, outcomes, strict=True)
             ]
             result.turns.append(_record(turn, reply, calls, turn_started))
+    except AgentError as error:
+        result.stopped = "error"
+        error.partial = result
+        raise
     finally:
         result.wall_s = time.perf_counter() - started
         result.exchange = conversation.transcript()

@@ -68,7 +68,11 @@ def run(args: argparse.Namespace) -> int:
     if not task.strip():
         fail("the task is empty: pass it as TASK, or - to read it from stdin")
     config = config_from_args(args)
-    status: int = anyio.run(_agent, args, config, task)
+    try:
+        status: int = anyio.run(_agent, args, config, task)
+    except KeyboardInterrupt:
+        print("codemode agent: interrupted", file=sys.stderr)
+        return 130
     return status
 
 
@@ -98,6 +102,8 @@ async def _agent(args: argparse.Namespace, config: Config | None, task: str) -> 
             )
         except AgentError as error:
             print(f"codemode agent: {error}", file=sys.stderr)
+            if args.transcript and error.partial is not None:
+                write_transcript(error.partial, Path(args.transcript))
             return 1
     print_summary(console, result)
     if args.transcript:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from codemode.agent.fakeapi import Reply, ToolCall, Usage, iter_tool_results
+from codemode.agent.fakeapi import Failure, Reply, ToolCall, Usage, iter_tool_results
 from codemode.cli import main
 
 
@@ -50,14 +50,30 @@ def test_bad_usage_exits_2(
 
 
 def test_api_failure_is_one_line_and_exit_1(fake_api: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    from codemode.agent.fakeapi import Failure
-
     fake_api([Failure(401, "invalid x-api-key")])
     status = main(["agent", "--provider", "anthropic", "--model", "m", "hi"])
     assert status == 1
     err = capsys.readouterr().err
     assert "anthropic: authentication failed (401): check ANTHROPIC_API_KEY" in err
     assert "Traceback" not in err
+
+
+def test_failure_mid_run_still_writes_the_transcript(fake_api: Any, tmp_path: Path) -> None:
+    fake_api([Reply(tool_calls=[ToolCall("code", {"code": "return 1"})]), Failure(400, "prompt is too long")])
+    transcript = tmp_path / "partial.json"
+    status = main(["agent", "--provider", "openai", "--model", "m", "--transcript", str(transcript), "hi"])
+    assert status == 1
+    data = json.loads(transcript.read_text(encoding="utf-8"))
+    assert data["stopped"] == "error"
+    assert len(data["turns"]) == 1
+    assert data["turns"][0]["tool_calls"][0]["result"].startswith("1")
+
+
+def test_max_turns_reached_exits_1(fake_api: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    fake_api([Reply(tool_calls=[ToolCall("code", {"code": "return 1"})])])
+    status = main(["agent", "--provider", "anthropic", "--model", "m", "--max-turns", "1", "hi"])
+    assert status == 1
+    assert "no final answer after 1 turns; raise --max-turns" in capsys.readouterr().err
 
 
 # -- end to end: real sandbox, real world tools --------------------------------------------------------
