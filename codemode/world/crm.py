@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from codemode.world.clock import Clock
-from codemode.world.common import check_limit, lookup
+from codemode.world.common import check_date, check_limit, check_user, lookup
 from codemode.world.errors import InvalidRequestError
 
 __all__ = [
@@ -183,6 +183,8 @@ class CRM:
         updates = changes.model_dump(exclude_none=True)
         if not updates:
             raise InvalidRequestError(f"update of customer `{customer.id}` changes nothing; set a field")
+        if changes.account_manager is not None:
+            check_user(changes.account_manager, "account manager")
         for name in updates:
             setattr(customer, name, getattr(changes, name))
         self.clock.tick()
@@ -226,6 +228,7 @@ class CRM:
         deal = lookup(self.deals, deal_id, "deal", DEAL_HINT)
         if stage is None and amount_usd is None and expected_close is None:
             raise InvalidRequestError(f"update of deal `{deal.id}` changes nothing; set a field")
+        check_date("expected_close", expected_close)
         if amount_usd is not None and amount_usd < 0:
             raise InvalidRequestError(f"deal `{deal.id}`: `amount_usd` must be 0 or more, got {amount_usd}")
         if stage is not None:

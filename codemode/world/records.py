@@ -6,14 +6,13 @@ answering "revenue per region last quarter" classically means reading every row.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from codemode.world.clock import Clock
-from codemode.world.common import check_limit, lookup
+from codemode.world.common import check_date, check_limit, lookup
 from codemode.world.crm import SalesRegion
 from codemode.world.errors import InvalidRequestError
 
@@ -93,14 +92,6 @@ class TableSchema(BaseModel):
     name: TableName = Field(description="Table name")
     row_count: int = Field(description="Rows in the table")
     columns: list[Column] = Field(description="Columns in order")
-
-
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def check_date(name: str, value: str | None) -> None:
-    if value is not None and not DATE.fullmatch(value):
-        raise InvalidRequestError(f"`{name}` must be a date like `2025-07-01`, got {value!r}")
 
 
 def columns_of(model: type[BaseModel]) -> list[Column]:

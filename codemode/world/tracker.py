@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from codemode.world import vocabulary as v
 from codemode.world.clock import Clock
-from codemode.world.common import check_limit, lookup
+from codemode.world.common import check_limit, check_user, lookup
 from codemode.world.errors import InvalidRequestError
 
 __all__ = [
@@ -88,11 +88,6 @@ def list_item(issue: Issue) -> IssueListItem:
     return IssueListItem.model_validate(
         {**issue.model_dump(exclude={"comments"}), "comment_count": len(issue.comments)}
     )
-
-
-def check_user(name: str, role: str) -> None:
-    if name not in v.STAFF:
-        raise InvalidRequestError(f"{role} `{name}` is not a user; users are: {', '.join(v.STAFF)}")
 
 
 @dataclass

@@ -166,6 +166,18 @@ def test_same_calls_same_state(fresh: World) -> None:
             id="empty-search",
         ),
         pytest.param(
+            lambda w: w.crm.update_customer("C-0001", CustomerUpdate(account_manager="bob")),
+            InvalidRequestError,
+            ["account manager `bob`", "alice.morgan"],
+            id="manager",
+        ),
+        pytest.param(
+            lambda w: w.crm.update_deal("D-0001", expected_close="next week"),
+            InvalidRequestError,
+            ["expected_close", "next week"],
+            id="close-date",
+        ),
+        pytest.param(
             lambda w: w.docs.update_document("DOC-0001", body="x", append="y"),
             InvalidRequestError,
             ["body", "append"],
