@@ -28,6 +28,7 @@ __all__ = [
     "Note",
     "SalesRegion",
     "Tier",
+    "summary_of",
 ]
 
 Tier = Literal["free", "standard", "premium", "enterprise"]
@@ -124,7 +125,8 @@ STAGE_PROBABILITY: dict[str, float] = {
 }  # fmt: skip
 
 
-def summarize(customer: Customer) -> CustomerSummary:
+def summary_of(customer: Customer) -> CustomerSummary:
+    """The short form of `customer` that searches and writes return."""
     return CustomerSummary(
         id=customer.id,
         name=customer.name,
@@ -170,7 +172,7 @@ class CRM:
                 continue
             text = haystack(customer)
             if all(word in text for word in words):
-                found.append(summarize(customer))
+                found.append(summary_of(customer))
                 if len(found) == limit:
                     break
         return found

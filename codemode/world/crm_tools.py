@@ -11,6 +11,7 @@ from codemode.world.crm import (
     DealStage,
     Note,
     Tier,
+    summary_of,
 )
 
 __all__ = ["crm_tools"]
@@ -48,14 +49,14 @@ def crm_tools(crm: CRM) -> PythonTools:
         return crm.get_customer(customer_id)
 
     @tools.tool
-    async def update_customer(customer_id: str, changes: CustomerUpdate) -> Customer:
-        """Change fields of a customer; returns the updated record.
+    async def update_customer(customer_id: str, changes: CustomerUpdate) -> CustomerSummary:
+        """Change fields of a customer; returns its summary (get_customer has the full record).
 
         Args:
             customer_id: Customer id, e.g. `C-0042`.
             changes: The fields to change; omitted fields keep their value.
         """
-        return crm.update_customer(customer_id, changes)
+        return summary_of(crm.update_customer(customer_id, changes))
 
     @tools.tool
     async def add_note(customer_id: str, body: str, author: str = "assistant") -> Note:

@@ -20,6 +20,7 @@ __all__ = [
     "Issue",
     "IssueListItem",
     "IssuePage",
+    "IssueRef",
     "IssueStatus",
     "IssueTracker",
     "IssueType",
@@ -27,6 +28,7 @@ __all__ = [
     "Project",
     "ProjectKey",
     "Resolution",
+    "ref_of",
 ]
 
 ProjectKey = Literal["API", "WEB", "MOB", "BILL", "OPS"]
@@ -71,6 +73,18 @@ class IssueListItem(IssueFields):
     comment_count: int = Field(description="Number of comments; get_issue returns them")
 
 
+class IssueRef(BaseModel):
+    """What a write returns: enough to confirm it and to refer to the issue; get_issue has the rest."""
+
+    id: str = Field(description="Issue key, e.g. `API-12`")
+    title: str = Field(description="One-line summary")
+    status: IssueStatus = Field(description="Workflow status")
+    priority: Priority = Field(description="Priority")
+    assignee: str | None = Field(description="User name of the assignee, null when unassigned")
+    labels: list[str] = Field(description="Labels")
+    updated_at: str = Field(description="ISO 8601 UTC timestamp of the last change")
+
+
 class IssuePage(BaseModel):
     issues: list[IssueListItem] = Field(description="The issues of this page, in id order")
     total: int = Field(description="Number of issues matching the filters, over all pages")
@@ -82,6 +96,11 @@ class Project(BaseModel):
     name: str = Field(description="What the project covers")
     open_issues: int = Field(description="Issues not closed")
     total_issues: int = Field(description="All issues")
+
+
+def ref_of(issue: Issue) -> IssueRef:
+    """The short form of `issue` that writes return."""
+    return IssueRef.model_validate(issue.model_dump(include=set(IssueRef.model_fields)))
 
 
 def list_item(issue: Issue) -> IssueListItem:

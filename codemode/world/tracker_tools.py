@@ -5,6 +5,7 @@ from codemode.world.tracker import (
     Comment,
     Issue,
     IssuePage,
+    IssueRef,
     IssueStatus,
     IssueTracker,
     IssueType,
@@ -12,6 +13,7 @@ from codemode.world.tracker import (
     Project,
     ProjectKey,
     Resolution,
+    ref_of,
 )
 
 __all__ = ["tracker_tools"]
@@ -73,8 +75,8 @@ def tracker_tools(tracker: IssueTracker) -> PythonTools:
         assignee: str | None = None,
         customer_ids: list[str] | None = None,
         reporter: str = "assistant",
-    ) -> Issue:
-        """Open a new issue; returns it with its new key.
+    ) -> IssueRef:
+        """Open a new issue; returns its new key and status.
 
         Args:
             project: Project key.
@@ -87,9 +89,10 @@ def tracker_tools(tracker: IssueTracker) -> PythonTools:
             customer_ids: CRM ids of the affected customers.
             reporter: Who reports it.
         """
-        return tracker.create_issue(
+        issue = tracker.create_issue(
             project, title, description, type, priority, labels or [], assignee, customer_ids or [], reporter
         )
+        return ref_of(issue)
 
     @tools.tool
     async def add_comment(issue_id: str, body: str, author: str = "assistant") -> Comment:
@@ -109,8 +112,8 @@ def tracker_tools(tracker: IssueTracker) -> PythonTools:
         priority: Priority | None = None,
         assignee: str | None = None,
         labels: list[str] | None = None,
-    ) -> Issue:
-        """Change an issue's status, priority, assignee or labels; returns the updated issue.
+    ) -> IssueRef:
+        """Change an issue's status, priority, assignee or labels; returns its new state.
 
         To close an issue use close_issue; setting an open status on a closed issue reopens it.
 
@@ -121,12 +124,12 @@ def tracker_tools(tracker: IssueTracker) -> PythonTools:
             assignee: New assignee user name.
             labels: New labels, replacing the old ones.
         """
-        return tracker.update_issue(issue_id, status, priority, assignee, labels)
+        return ref_of(tracker.update_issue(issue_id, status, priority, assignee, labels))
 
     @tools.tool
     async def close_issue(
         issue_id: str, resolution: Resolution = "fixed", comment: str | None = None, author: str = "assistant"
-    ) -> Issue:
+    ) -> IssueRef:
         """Close an issue with a resolution, optionally adding a closing comment.
 
         Args:
@@ -135,6 +138,6 @@ def tracker_tools(tracker: IssueTracker) -> PythonTools:
             comment: Closing comment.
             author: Who closes it.
         """
-        return tracker.close_issue(issue_id, resolution, comment, author)
+        return ref_of(tracker.close_issue(issue_id, resolution, comment, author))
 
     return tools

@@ -103,6 +103,21 @@ async def test_a_chained_workflow_changes_the_world() -> None:
 
 
 @pytest.mark.anyio
+async def test_writes_return_short_forms() -> None:
+    """Writes confirm with a short form (cheap in the declarations); the read tools have the rest."""
+    world = World.generate(seed=0)
+    sources = {source.namespace: source for source in build_sources(world)}
+    created = await call(sources, "tracker", "create_issue", project="OPS", title="Disk full on db-2")
+    closed = await call(sources, "tracker", "close_issue", issue_id=created["id"], resolution="duplicate")
+    assert created["id"].startswith("OPS-")
+    assert (created["status"], closed["status"]) == ("open", "closed")
+    assert "description" not in closed
+    assert world.tracker.issues[created["id"]].resolution == "duplicate"
+    summary = await call(sources, "crm", "update_customer", customer_id="C-0005", changes={"tier": "premium"})
+    assert (summary["tier"], "contacts" in summary) == ("premium", False)
+
+
+@pytest.mark.anyio
 @pytest.mark.parametrize(
     ("namespace", "tool", "arguments", "expected"),
     [
