@@ -1,0 +1,182 @@
+"""The world a benchmark task runs in, reset before every run, and the recording tool provider.
+
+- The built-in world (`codemode.world`): a fresh `World.generate(seed)` per run, in its own `Toolbox`.
+- The real filesystem and memory MCP servers from npm (`tests/upstream/node_modules`, installed with
+  `npm ci` there), started once per benchmark in a second `Toolbox`; their state (a scratch directory,
+  a memory file) is emptied before every run. Without Node.js or the packages they are unavailable and
+  the tasks that need them are skipped with the reason.
+- `BenchTools` is what the engine calls: both toolboxes behind one `ToolProvider`, every call going
+  through a `Recorder` while recording is on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from codemode.bench.trace import Recorder
+from codemode.config import parse_config
+from codemode.errors import ToolError
+from codemode.toolbox import Toolbox
+from codemode.tools import ToolInfo
+from codemode.world import World
+from codemode.world.sources import build_sources
+
+__all__ = ["UPSTREAM_NAMESPACES", "BenchTools", "Upstreams", "find_node_modules", "open_upstreams"]
+
+logger = logging.getLogger(__name__)
+
+#: The namespaces of the real MCP servers.
+UPSTREAM_NAMESPACES = ("filesystem", "memory")
+
+_SERVER_ENTRIES = {
+    "filesystem": "@modelcontextprotocol/server-filesystem/dist/index.js",
+    "memory": "@modelcontextprotocol/server-memory/dist/index.js",
+}
+_HOW_TO = "install them with `npm ci` in tests/upstream (needs Node.js and npm)"
+
+
+def find_node_modules() -> Path | None:
+    """`tests/upstream/node_modules` of this checkout, if the two servers are installed there."""
+    modules = Path(__file__).resolve().parents[2] / "tests" / "upstream" / "node_modules"
+    if all((modules / entry).is_file() for entry in _SERVER_ENTRIES.values()):
+        return modules
+    return None
+
+
+@dataclass
+class Upstreams:
+    """The real MCP servers and their state, or why they are unavailable."""
+
+    toolbox: Toolbox | None
+    """Both servers, started; None when unavailable."""
+    files: Path
+    """The filesystem server's only allowed directory (emptied before each run)."""
+    memory: Path
+    """The memory server's knowledge-graph file (deleted before each run)."""
+    unavailable: str = ""
+    """Why the servers cannot be used, empty when they can."""
+
+    def reset(self, files: dict[str, str] | None = None, memory: list[dict[str, Any]] | None = None) -> None:
+        """Empty the scratch directory and the memory file, then write a task's starting files and graph."""
+        for child in self.files.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        for relative, text in (files or {}).items():
+            target = self.files / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        self.memory.unlink(missing_ok=True)
+        if memory:
+            self.memory.write_text("\n".join(json.dumps(line) for line in memory) + "\n", encoding="utf-8")
+
+
+@asynccontextmanager
+async def open_upstreams(
+    node_modules: Path | None, *, start_timeout_s: float = 30
+) -> AsyncIterator[Upstreams]:
+    """Start both servers over a fresh scratch directory; yield them (or why they are unavailable)."""
+    node = shutil.which("node")
+    with tempfile.TemporaryDirectory(prefix="codemode-bench-") as scratch:
+        files, memory = _scratch(scratch)
+        if node is None or node_modules is None:
+            missing = "Node.js is not on PATH" if node is None else "the npm MCP servers are not installed"
+            yield Upstreams(None, files, memory, unavailable=f"{missing}; {_HOW_TO}")
+            return
+        config = parse_config(
+            {
+                "mcpServers": {
+                    "filesystem": {
+                        "command": node,
+                        "args": [str(node_modules / _SERVER_ENTRIES["filesystem"]), str(files)],
+                    },
+                    "memory": {
+                        "command": node,
+                        "args": [str(node_modules / _SERVER_ENTRIES["memory"])],
+                        "env": {"MEMORY_FILE_PATH": str(memory)},
+                    },
+                }
+            },
+            source="<codemode bench>",
+        )
+        async with Toolbox.from_config(config) as toolbox:
+            reason = await _wait_ready(toolbox, start_timeout_s)
+            yield Upstreams(None if reason else toolbox, files, memory, unavailable=reason)
+
+
+def _scratch(directory: str) -> tuple[Path, Path]:
+    root = Path(directory).resolve()
+    (root / "files").mkdir()
+    return root / "files", root / "memory.jsonl"
+
+
+async def _wait_ready(toolbox: Toolbox, timeout_s: float) -> str:
+    with anyio.move_on_after(timeout_s):
+        while True:
+            states = toolbox.status()
+            if all(states.get(ns) is not None and states[ns].state == "ready" for ns in UPSTREAM_NAMESPACES):
+                return ""
+            await anyio.sleep(0.05)
+    details = "; ".join(f"{s.namespace}: {s.state} {s.detail}".strip() for s in toolbox.status().values())
+    return f"the MCP servers did not start within {timeout_s:.0f} s ({details}); {_HOW_TO}"
+
+
+class BenchTools:
+    """The engine's `ToolProvider`: the current world's toolbox plus the upstream one, recorded."""
+
+    def __init__(self, upstream: Toolbox | None, recorder: Recorder) -> None:
+        self._upstream = upstream
+        self._world: Toolbox | None = None
+        self.recorder = recorder
+        self.recording = False
+        """While True, every call goes through the recorder."""
+
+    @asynccontextmanager
+    async def world(self, world: World) -> AsyncIterator[None]:
+        """Serve `world`'s tools until the block ends."""
+        async with AsyncExitStack() as stack:
+            self._world = await stack.enter_async_context(Toolbox(build_sources(world)))
+            try:
+                yield
+            finally:
+                self._world = None
+
+    def tools(self) -> list[ToolInfo]:
+        world = self._world.tools() if self._world is not None else _world_tools()
+        return world + (self._upstream.tools() if self._upstream is not None else [])
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        if self._upstream is not None:
+            self._upstream.on_change(listener)
+
+    async def call(self, namespace: str, name: str, arguments: dict[str, Any]) -> Any:
+        if namespace in UPSTREAM_NAMESPACES and self._upstream is not None:
+            toolbox = self._upstream
+        elif self._world is not None:
+            toolbox = self._world
+        else:
+            raise ToolError(f"tool `{namespace}.{name}`: no world is open (the benchmark's bug)")
+        if not self.recording:
+            return await toolbox.call(namespace, name, arguments)
+        return await self.recorder.record(
+            namespace, name, arguments, lambda: toolbox.call(namespace, name, arguments)
+        )
+
+
+def _world_tools() -> list[ToolInfo]:
+    """The world's tool list without a world open (the same for every seed)."""
+    tools: list[ToolInfo] = []
+    for source in build_sources(World.generate(0)):
+        tools.extend(source.tools())
+    return tools

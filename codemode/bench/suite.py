@@ -1,0 +1,219 @@
+"""The offline benchmark: every task's code-mode run, its classic replay, the oracles, the token counts.
+
+For each task, against a fresh world (and emptied filesystem/memory servers):
+
+    run       the solution program through the real sandbox and tools, recording every call
+    check     the oracle on the program's answer and the world after it
+    replay    the same calls, wave by wave, against another fresh world (what classic tool calling
+              with the same plan does); every result must equal the recorded one
+    check     the oracle again, on the replayed world, with the same final answer
+    count     both transcripts (`transcript.py`) with the tokenizer (`accounting.py`)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from codemode.bench.accounting import count_transcript
+from codemode.bench.definitions import classic_definitions, code_definition
+from codemode.bench.environment import BenchTools, Upstreams, find_node_modules, open_upstreams
+from codemode.bench.results import Definitions, TaskResult
+from codemode.bench.tasks import Env, OracleFailure, Task
+from codemode.bench.tokenizer import Tokenizer, default_tokenizer
+from codemode.bench.trace import Recorder, ToolCall, group_waves
+from codemode.bench.transcript import classic_transcript, code_transcript, compact_json
+from codemode.engine import CODE_TOOL_INPUT_SCHEMA, CodeMode, EngineSettings
+from codemode.errors import ToolError
+from codemode.formatting import format_value
+from codemode.world import World
+from sandbox import DenoExecutor, SandboxSettings
+
+__all__ = ["SuiteRun", "run_suite"]
+
+logger = logging.getLogger(__name__)
+
+#: Every declaration in full, whatever its size: the benchmark never lets discovery mode hide tools.
+_ENGINE = EngineSettings(token_budget=10**9, max_result_chars=200_000)
+
+
+@dataclass(frozen=True)
+class SuiteRun:
+    """Everything one offline run measured."""
+
+    results: list[TaskResult]
+    """Per task, in suite order."""
+    definitions: Definitions
+    """The definitions-only figures."""
+    tokenizer: str
+    """The tokenizer's name."""
+    upstreams: str
+    """Empty when the real MCP servers ran; otherwise why the tasks needing them were skipped."""
+
+
+async def run_suite(
+    tasks: Sequence[Task],
+    *,
+    seed: int = 0,
+    tokenizer: Tokenizer | None = None,
+    node_modules: Path | None = None,
+    on_result: Callable[[TaskResult], None] | None = None,
+) -> SuiteRun:
+    """Run `tasks` offline; a task that breaks is reported as failed, never silently dropped."""
+    tokenizer = tokenizer or default_tokenizer()
+    initial = World.generate(seed)
+    needs_upstream = any(task.servers for task in tasks)
+    modules = (node_modules or find_node_modules()) if needs_upstream else None
+    async with (
+        open_upstreams(modules if needs_upstream else None) as upstreams,
+        DenoExecutor(SandboxSettings()) as executor,
+    ):
+        if not needs_upstream:
+            upstreams.unavailable = "no task needs them"
+        tools = BenchTools(upstreams.toolbox, Recorder())
+        engine = CodeMode(tools, executor, _ENGINE)
+        definitions = _definitions(engine, tools, tokenizer)
+        results = []
+        for task in tasks:
+            if task.servers and upstreams.toolbox is None:
+                result = _skipped(task, f"needs {', '.join(task.servers)}: {upstreams.unavailable}")
+            else:
+                try:
+                    result = await _run_task(task, seed, initial, engine, tools, upstreams, tokenizer)
+                except Exception as error:  # one broken task must not hide the others' figures
+                    logger.exception("task %s broke", task.id)
+                    result = _failed(task, f"{type(error).__name__}: {error}")
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
+    return SuiteRun(results, definitions, tokenizer.name, upstreams.unavailable)
+
+
+def _definitions(engine: CodeMode, tools: BenchTools, tokenizer: Tokenizer) -> Definitions:
+    infos = tools.tools()
+
+    def count(value: Any) -> int:
+        return tokenizer.count(compact_json(value))
+
+    return Definitions(
+        classic_anthropic=count(classic_definitions(infos, "anthropic")),
+        classic_openai=count(classic_definitions(infos, "openai")),
+        code_anthropic=count([code_definition(engine.description(), CODE_TOOL_INPUT_SCHEMA, "anthropic")]),
+        code_openai=count([code_definition(engine.description(), CODE_TOOL_INPUT_SCHEMA, "openai")]),
+        tools=len(infos),
+    )
+
+
+def _skipped(task: Task, reason: str) -> TaskResult:
+    return TaskResult(task.id, task.category, task.prompt, task.note, "skipped", reason)
+
+
+def _failed(task: Task, reason: str) -> TaskResult:
+    return TaskResult(task.id, task.category, task.prompt, task.note, "failed", reason)
+
+
+def _oracle(task: Task, env: Env) -> str:
+    """Empty when the oracle accepts, else what it said."""
+    try:
+        task.check(env)
+    except OracleFailure as failure:
+        return str(failure)
+    return ""
+
+
+async def _run_task(
+    task: Task,
+    seed: int,
+    initial: World,
+    engine: CodeMode,
+    tools: BenchTools,
+    upstreams: Upstreams,
+    tokenizer: Tokenizer,
+) -> TaskResult:
+    files = str(upstreams.files)
+    prompt = task.prompt.replace("{files}", files)
+    code = task.code.replace("{files}", files)
+
+    # Code mode: run and record.
+    world = World.generate(seed)
+    upstreams.reset(task.files, task.memory)
+    tools.recorder.reset()
+    tools.recording = True
+    try:
+        async with tools.world(world):
+            outcome = await engine.run(code)
+    finally:
+        tools.recording = False
+    calls = tools.recorder.calls
+    if outcome.is_error:
+        return _failed(task, f"the solution program failed: {outcome.text}")
+    answer = outcome.result.value
+    code_verdict = _oracle(task, Env(answer, world, initial, upstreams.files, upstreams.memory))
+
+    # Classic: the same calls, wave by wave, against a fresh world.
+    replayed = World.generate(seed)
+    upstreams.reset(task.files, task.memory)
+    async with tools.world(replayed):
+        mismatches = await _replay(calls, tools)
+    classic_verdict = _oracle(task, Env(answer, replayed, initial, upstreams.files, upstreams.memory))
+    if mismatches:
+        classic_verdict = (classic_verdict + "; " if classic_verdict else "") + mismatches
+
+    final = format_value(answer)
+    code_tool = code_definition(engine.description(), CODE_TOOL_INPUT_SCHEMA)
+    code_tokens = count_transcript(
+        code_transcript(
+            code=code, outcome_text=outcome.text, answer=final, prompt=prompt, code_tool=code_tool
+        ),
+        tokenizer,
+    )
+    classic_tokens = count_transcript(
+        classic_transcript(
+            calls=calls, answer=final, prompt=prompt, tools=classic_definitions(tools.tools())
+        ),
+        tokenizer,
+    )
+    reasons = [
+        f"code: {code_verdict}" if code_verdict else "",
+        f"classic: {classic_verdict}" if classic_verdict else "",
+    ]
+    return TaskResult(
+        task.id,
+        task.category,
+        prompt,
+        task.note,
+        "ok",
+        "; ".join(r for r in reasons if r),
+        passed_code=not code_verdict,
+        passed_classic=not classic_verdict,
+        tool_calls=len(calls),
+        code=code_tokens,
+        classic=classic_tokens,
+        extra={"waves": len(group_waves(calls)), "answer": answer},
+    )
+
+
+async def _replay(calls: list[ToolCall], tools: BenchTools) -> str:
+    """Re-issue the calls one wave (one classic turn) at a time; say which results differ."""
+    differ: list[str] = []
+    got: dict[int, tuple[Any, str | None]] = {}
+
+    async def one(call: ToolCall) -> None:
+        try:
+            got[call.index] = (await tools.call(call.namespace, call.name, call.arguments), None)
+        except ToolError as error:
+            got[call.index] = (None, str(error))
+
+    for wave in group_waves(calls):
+        async with anyio.create_task_group() as group:
+            for call in wave:
+                group.start_soon(one, call)
+        differ.extend(
+            f"{call.namespace}.{call.name}" for call in wave if got[call.index] != (call.result, call.error)
+        )
+    return f"replayed results differ from the recorded ones: {', '.join(differ)}" if differ else ""
