@@ -1,17 +1,71 @@
-"""`codemode exec` (not built yet)."""
+"""`codemode exec`: run one program against the configured tools and print its result.
+
+Exit status: 0 when the program succeeded, 1 when it failed (threw, broke a limit), 2 for bad
+usage (no such file, a bad config).
+"""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import sys
 from typing import Any
 
+import anyio
+
+from codemode.commands._common import add_config_argument, config_from_args, fail
+from codemode.config import Config
+
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("exec", help="(not built yet)")
+    parser = subparsers.add_parser(
+        "exec",
+        help="run a program once against the configured tools",
+        description="Run TypeScript once in the sandbox against the configured tools (the embedded "
+        "defaults without --config) and print what it returns.",
+    )
+    add_config_argument(parser)
+    parser.add_argument("--timeout", type=float, metavar="SECONDS", help="wall-clock limit for the run")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON object {"ok", "result", "logs", "error", "stats"}',
+    )
+    parser.add_argument("file", metavar="FILE|-", help="the program, or - to read it from stdin")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("codemode exec: not built yet", file=sys.stderr)
-    return 2
+    if args.timeout is not None and args.timeout <= 0:
+        fail(f"--timeout must be a positive number of seconds, got {args.timeout}")
+    code = _read_code(args.file)
+    config = config_from_args(args)
+    return anyio.run(_exec, code, config, args.timeout, args.json)
+
+
+def _read_code(name: str) -> str:
+    if name == "-":
+        return sys.stdin.read()
+    try:
+        with open(name, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError as error:
+        fail(f"cannot read {name}: {error.strerror or error}")
+
+
+async def _exec(code: str, config: Config | None, wall_s: float | None, as_json: bool) -> int:
+    from codemode.engine import open_engine
+
+    async with open_engine(config) as engine:
+        limits = engine.settings.limits
+        if wall_s is not None:
+            limits = dataclasses.replace(limits, wall_s=wall_s)
+        outcome = await engine.run(code, limits=limits)
+    if as_json:
+        print(json.dumps(outcome.result.to_json(), ensure_ascii=False))
+    else:
+        value, notes = outcome.blocks
+        print(value, file=sys.stderr if outcome.is_error else sys.stdout)
+        print(notes, file=sys.stderr)
+    return 1 if outcome.is_error else 0

@@ -1,4 +1,4 @@
-"""`codemode types` (not built yet)."""
+"""`codemode types`: print the TypeScript declarations the model would see."""
 
 from __future__ import annotations
 
@@ -6,12 +6,43 @@ import argparse
 import sys
 from typing import Any
 
+import anyio
+
+from codemode.commands._common import add_config_argument, config_from_args
+from codemode.config import Config
+from codemode.tokens import count_tokens
+
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("types", help="(not built yet)")
+    parser = subparsers.add_parser(
+        "types",
+        help="print the TypeScript declarations of the configured tools",
+        description="Print the TypeScript declarations the model reads in the `code` tool's description.",
+    )
+    add_config_argument(parser)
+    parser.add_argument(
+        "--description",
+        action="store_true",
+        help="print the whole `code` tool description (index form when over the token budget)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("codemode types: not built yet", file=sys.stderr)
-    return 2
+    config = config_from_args(args)
+    text = anyio.run(_render, config, args.description)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    print(f"// {count_tokens(text):,} tokens (o200k_base)", file=sys.stderr)
+    return 0
+
+
+async def _render(config: Config | None, whole_description: bool) -> str:
+    from codemode.engine import describe
+    from codemode.settings import engine_settings
+    from codemode.toolbox import Toolbox
+    from codemode.world import default_sources
+
+    toolbox = Toolbox(default_sources()) if config is None else Toolbox.from_config(config)
+    async with toolbox:
+        described = describe(toolbox.tools(), engine_settings(config).token_budget)
+    return described.description if whole_description else described.declarations

@@ -1,0 +1,73 @@
+"""What the model reads back from one run: compact text, value first.
+
+Two blocks. The first is the return value as JSON (strings as they are), or on failure the error
+with a stack in the model's own line numbers. The second holds the console lines, then one line
+of stats:
+
+    {"open":3,"oldest":"T-0042"}          TypeError: x.map is not a function
+                                              at <code>:4:12
+    [log] checked 40 issues               [log] lines up to the failure
+    (12 ms, 3 tool calls)                 (12 ms, 3 tool calls)
+
+JSON is written without spaces: indentation would cost the model tokens on every nested level.
+A text longer than the limit is cut, with a marker that says how to ask for less; the stats line
+always survives.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sandbox import RunResult
+
+__all__ = ["format_outcome", "format_value"]
+
+_UNDEFINED_TEXT = "(the program returned nothing: `return` the answer)"
+
+
+def format_value(value: Any) -> str:
+    """A returned value as the model reads it: strings as they are, everything else as JSON."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def format_outcome(result: RunResult, *, max_chars: int) -> tuple[str, str]:
+    """The value (or error) block and the logs-and-stats block, together at most `max_chars`."""
+    if result.error is None:
+        head = _UNDEFINED_TEXT if result.value is None else format_value(result.value)
+    else:
+        head = _error_text(result)
+    stats = _stats_line(result)
+    logs = "\n".join(f"[{entry.level}] {entry.message}" for entry in result.logs)
+    logs = _cut(logs, max(0, max_chars // 4 - len(stats) - 1), what="log lines") if logs else ""
+    tail = f"{logs}\n{stats}" if logs else stats
+    head = _cut(head, max(200, max_chars - len(tail) - 1), what="characters")
+    return head, tail
+
+
+def _error_text(result: RunResult) -> str:
+    error = result.error
+    assert error is not None
+    head = f"{error.name}: {error.message}" if error.name else error.message
+    stack = (error.stack or "").strip()
+    if stack.startswith(head):
+        stack = stack[len(head) :].lstrip("\n")
+    return f"{head}\n{stack}" if stack else head
+
+
+def _stats_line(result: RunResult) -> str:
+    stats = result.stats
+    calls = f"{stats.tool_calls} tool call{'' if stats.tool_calls == 1 else 's'}"
+    return f"({stats.wall_ms:.0f} ms, {calls})"
+
+
+def _cut(text: str, max_chars: int, *, what: str) -> str:
+    if len(text) <= max_chars:
+        return text
+    marker = (
+        f"\n... [cut at {max_chars:,} of {len(text):,} {what}. Return less: select the fields you "
+        "need, filter or aggregate in code, or return a count and a sample.]"
+    )
+    return text[: max(0, max_chars - len(marker))] + marker

@@ -1,0 +1,233 @@
+"""The MCP server: one tool, `code`, in place of all the tools behind it.
+
+Built on the official SDK's `MCPServer`. The `code` tool's description is the engine's (how to
+write the code, then the TypeScript declarations), so it is listed live from the engine rather
+than registered once: when an upstream server's tools change, the next `tools/list` shows the new
+declarations and connected clients are sent `notifications/tools/list_changed`.
+
+During a run, guest `console` lines are also sent as MCP log messages, and a progress
+notification goes out every second (for clients that asked for progress), so a long run is never
+silent. Cancelling the request (`notifications/cancelled`) cancels the run: the sandbox kills the
+Deno process group and in-flight tool calls are cancelled with it.
+
+`structuredContent` is not sent for `code`. Its value has no fixed schema (each program returns
+its own shape), and clients that forward both content and structured content to the model would
+make it pay for the result twice. The first text block is the return value as JSON on its own,
+so a program-driven client can still parse it; logs and stats follow in a second block.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import weakref
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import anyio
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError as SDKToolError
+from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
+from mcp.types import Tool as MCPTool
+
+from codemode.engine import CODE_TOOL_INPUT_SCHEMA, CODE_TOOL_NAME, CodeMode, CodeOutcome, ToolProvider
+from codemode.errors import ToolError
+from codemode.formatting import format_value
+from sandbox import LogEntry
+
+__all__ = ["CodeModeServer", "build_server", "published_name"]
+
+logger = logging.getLogger(__name__)
+
+_LOG_LEVELS = {"debug": "debug", "log": "info", "info": "info", "warn": "warning", "error": "error"}
+#: How often a running program reports progress.
+PROGRESS_INTERVAL_S = 1.0
+
+
+def published_name(namespace: str, name: str) -> str:
+    """A tool's name when published directly beside `code` (and in classic tool calling)."""
+    return f"{namespace}__{name}"
+
+
+class CodeModeServer(MCPServer[Any]):
+    """An `MCPServer` whose tools are `code` (and, optionally, the original tools beside it)."""
+
+    def __init__(
+        self,
+        engine: CodeMode,
+        *,
+        publish_tools: ToolProvider | None = None,
+        name: str = "codemode",
+        instructions: str | None = None,
+    ) -> None:
+        super().__init__(
+            name=name,
+            instructions=instructions
+            or "Call the `code` tool with a short TypeScript program that uses the declared tools.",
+            log_level="WARNING",
+        )
+        self.engine = engine
+        self._published = publish_tools
+        self._sessions: weakref.WeakSet[Any] = weakref.WeakSet()
+        engine.on_change(self._tools_changed)
+
+    # -- tools/list ------------------------------------------------------------------------
+
+    async def list_tools(self) -> list[MCPTool]:
+        tools = [
+            MCPTool(
+                name=CODE_TOOL_NAME,
+                title="Run code against the tools",
+                description=self.engine.description(),
+                input_schema=CODE_TOOL_INPUT_SCHEMA,
+                annotations=ToolAnnotations(
+                    title="Run code against the tools",
+                    read_only_hint=False,
+                    destructive_hint=True,
+                    open_world_hint=True,
+                ),
+            )
+        ]
+        if self._published is not None:
+            for info in self._published.tools():
+                annotations = info.annotations or {}
+                tools.append(
+                    MCPTool(
+                        name=published_name(info.namespace, info.name),
+                        description=info.description or "",
+                        input_schema=info.input_schema or {"type": "object"},
+                        output_schema=_object_schema(info.output_schema),
+                        annotations=ToolAnnotations.model_validate(annotations) if annotations else None,
+                    )
+                )
+        return tools
+
+    # -- tools/call ------------------------------------------------------------------------
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> CallToolResult:
+        if context is not None:
+            self._remember_session(context)
+        if name == CODE_TOOL_NAME:
+            code = arguments.get("code")
+            if not isinstance(code, str) or not code.strip():
+                raise SDKToolError(
+                    'the `code` tool takes {"code": "<TypeScript>"}; got '
+                    + (f"keys {sorted(arguments)}" if arguments else "no arguments")
+                )
+            outcome = await self._run_code(code, context)
+            return _to_call_result(outcome)
+        return await self._call_published(name, arguments)
+
+    async def _run_code(self, code: str, context: Context[Any, Any] | None) -> CodeOutcome:
+        if context is None:
+            return await self.engine.run(code)
+        send, receive = anyio.create_memory_object_stream[LogEntry](max_buffer_size=1000)
+        outcome: CodeOutcome | None = None
+
+        def on_log(entry: LogEntry) -> None:
+            # A slow client loses live log lines, never the run: they come back in the result too.
+            with contextlib.suppress(anyio.WouldBlock, anyio.BrokenResourceError, anyio.ClosedResourceError):
+                send.send_nowait(entry)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(_forward_logs, receive, context)
+            group.start_soon(_report_progress, context)
+            try:
+                outcome = await self.engine.run(code, on_log=on_log)
+            finally:
+                send.close()
+                group.cancel_scope.cancel()
+        assert outcome is not None
+        return outcome
+
+    async def _call_published(self, name: str, arguments: dict[str, Any]) -> CallToolResult:
+        if self._published is not None:
+            for info in self._published.tools():
+                if published_name(info.namespace, info.name) == name:
+                    try:
+                        value = await self._published.call(info.namespace, info.name, arguments)
+                    except ToolError as exc:
+                        return CallToolResult(
+                            content=[TextContent(type="text", text=str(exc))], is_error=True
+                        )
+                    structured = (
+                        value if _object_schema(info.output_schema) and isinstance(value, dict) else None
+                    )
+                    return CallToolResult(
+                        content=[TextContent(type="text", text=format_value(value))],
+                        structured_content=structured,
+                    )
+        raise SDKToolError(f"unknown tool `{name}`; this server has `{CODE_TOOL_NAME}`")
+
+    # -- list_changed ----------------------------------------------------------------------
+
+    def _remember_session(self, context: Context[Any, Any]) -> None:
+        with contextlib.suppress(TypeError):  # a session that cannot be held weakly is not notified
+            self._sessions.add(context.session)
+
+    def _tools_changed(self) -> None:
+        sessions = list(self._sessions)
+        if not sessions:
+            return
+        for session in sessions:
+            _spawn(session.send_tool_list_changed)
+
+
+def build_server(engine: CodeMode, *, publish_tools: ToolProvider | None = None) -> CodeModeServer:
+    """The MCP server for an engine; pass the toolbox as `publish_tools` to list its tools too."""
+    return CodeModeServer(engine, publish_tools=publish_tools)
+
+
+def _object_schema(schema: dict[str, Any] | None) -> dict[str, Any] | None:
+    """MCP output schemas describe an object; a tool returning a list or a scalar declares none."""
+    return schema if schema is not None and schema.get("type") == "object" else None
+
+
+def _to_call_result(outcome: CodeOutcome) -> CallToolResult:
+    content: list[ContentBlock] = [TextContent(type="text", text=block) for block in outcome.blocks if block]
+    return CallToolResult(content=content, is_error=outcome.is_error)
+
+
+async def _forward_logs(receive: Any, context: Context[Any, Any]) -> None:
+    async with receive:
+        async for entry in receive:
+            try:
+                await context.log(_LOG_LEVELS.get(entry.level, "info"), entry.message, logger_name="guest")  # type: ignore[arg-type]
+            except Exception:  # the client may not accept logs; the result still carries them
+                logger.debug("could not forward a guest log line", exc_info=True)
+
+
+async def _report_progress(context: Context[Any, Any]) -> None:
+    elapsed = 0.0
+    while True:
+        await anyio.sleep(PROGRESS_INTERVAL_S)
+        elapsed += PROGRESS_INTERVAL_S
+        try:
+            await context.report_progress(elapsed, None, f"running for {elapsed:.0f} s")
+        except Exception:
+            logger.debug("could not report progress", exc_info=True)
+            return
+
+
+def _spawn(send: Callable[[], Awaitable[None]]) -> None:
+    """Send a notification from a synchronous listener, on the running event loop."""
+    import asyncio
+
+    async def guarded() -> None:
+        try:
+            await send()
+        except Exception:
+            logger.debug("could not send tools/list_changed", exc_info=True)
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    task = loop.create_task(guarded())
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
+
+
+_BACKGROUND: set[Any] = set()

@@ -1,0 +1,109 @@
+"""The server as users run it: `codemode serve` as a real stdio subprocess and on real HTTP."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+from mcp import Client, StdioServerParameters
+
+pytestmark = pytest.mark.anyio
+
+_URL = re.compile(r"at (http://\S+)")
+
+
+@contextmanager
+def serving(*extra: str, env: dict[str, str] | None = None) -> Iterator[tuple[str, str]]:
+    """`codemode serve` on HTTP in a subprocess: yields its URL and what it printed before it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "codemode", "serve", "--transport", "http", "--port", "0", *extra],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    assert process.stderr is not None
+    try:
+        seen: list[str] = []
+        for line in process.stderr:
+            seen.append(line)
+            match = _URL.search(line)
+            if match:
+                yield match.group(1), "".join(seen)
+                return
+        raise AssertionError(f"the server exited before printing its URL: {''.join(seen)}")
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        finally:
+            process.kill()
+            process.stderr.close()
+
+
+@pytest.fixture
+def http_server() -> Iterator[str]:
+    with serving() as (url, _):
+        yield url
+
+
+async def test_streamable_http_round_trip(http_server: str) -> None:
+    async with Client(http_server) as client:
+        tools = (await client.list_tools()).tools
+        result = await client.call_tool("code", {"code": "return 6 * 7"})
+    assert [tool.name for tool in tools] == ["code"]
+    assert result.content[0].text == "42"
+
+
+async def test_http_rejects_a_foreign_origin(http_server: str) -> None:
+    body = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+    headers = {"Origin": "http://evil.example", "Accept": "application/json, text/event-stream"}
+    async with httpx.AsyncClient() as http:
+        response = await http.post(http_server, json=body, headers=headers)
+    assert response.status_code == 403
+
+
+async def test_http_bearer_token_is_required_when_set() -> None:
+    with serving(env={"CODEMODE_TOKEN": "s3cret"}) as (url, printed):
+        assert "bearer token required" in printed
+        async with httpx.AsyncClient() as http:
+            denied = await http.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "ping"})
+        assert denied.status_code == 401
+        auth = httpx.AsyncClient(headers={"Authorization": "Bearer s3cret"})
+        from mcp.client.streamable_http import streamable_http_client
+
+        async with auth, Client(streamable_http_client(url, http_client=auth)) as client:
+            result = await client.call_tool("code", {"code": "return 'in'"})
+        assert result.content[0].text == "in"
+
+
+def test_binding_beyond_loopback_without_a_token_warns_loudly() -> None:
+    with serving("--host", "0.0.0.0") as (_, printed):
+        pass
+    assert "SECURITY" in printed and "without a bearer token" in printed
+
+
+def test_loopback_without_a_token_does_not_warn() -> None:
+    with serving() as (_, printed):
+        pass
+    assert "SECURITY" not in printed
+
+
+async def test_stdio_subprocess_round_trip(tmp_path: Path) -> None:
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "codemode", "serve"], cwd=str(tmp_path)
+    )
+    async with Client(params) as client:
+        tools = (await client.list_tools()).tools
+        result = await client.call_tool(
+            "code", {"code": "const c = await crm.find_customers({query: '', limit: 2}); return c.length"}
+        )
+    assert [tool.name for tool in tools] == ["code"]
+    assert result.content[0].text == "2"
