@@ -28,11 +28,10 @@ from codemode.errors import ConfigError, NamespaceCollisionError, ToolError
 from codemode.tools import ChangeListeners, SourceStatus, ToolInfo, ToolSource
 from codemode.upstream import UpstreamServer
 
-__all__ = ["Toolbox"]
+__all__ = ["Toolbox", "load_python_target"]
 
 logger = logging.getLogger(__name__)
 
-_CLOSE_TIMEOUT = 15.0
 _MAX_LISTED = 30
 
 
@@ -106,11 +105,12 @@ class Toolbox:
         try:
             await self._closing.wait()
         finally:
-            with anyio.CancelScope(shield=True), anyio.move_on_after(_CLOSE_TIMEOUT):
-                try:
-                    await source.aclose()
-                except Exception:
-                    logger.exception("tool source `%s` failed to close", source.namespace)
+            # No cancel scope of our own around aclose: a source may own a task group entered in
+            # start(), which must be exited from this same scope (sources bound their own shutdown).
+            try:
+                await source.aclose()
+            except Exception:
+                logger.exception("tool source `%s` failed to close", source.namespace)
 
     # -- the catalog -------------------------------------------------------------------------------
 
@@ -181,7 +181,7 @@ class Toolbox:
             return source
         known = list(self._sources)
         close = difflib.get_close_matches(namespace, known, n=3)
-        hint = f"; did you mean {_listed(close)}?" if close else ""
+        hint = f"; did you mean {_listed(close, ' or ')}?" if close else ""
         raise ToolError(
             f"tool `{namespace}.{name}`: there is no namespace `{namespace}`{hint} "
             f"(namespaces: {_listed(known)})"
@@ -190,8 +190,10 @@ class Toolbox:
     @staticmethod
     def _unknown_tool(source: ToolSource, name: str) -> str:
         names = [tool.name for tool in source.tools()]
-        close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-        hint = f"; did you mean {_listed(f'{source.namespace}.{c}' for c in close)}?" if close else ""
+        close = difflib.get_close_matches(name, names, n=3)
+        hint = (
+            f"; did you mean {_listed((f'{source.namespace}.{c}' for c in close), ' or ')}?" if close else ""
+        )
         shown = _listed(names[:_MAX_LISTED]) + (", ..." if len(names) > _MAX_LISTED else "")
         return (
             f"tool `{source.namespace}.{name}` does not exist{hint} (tools of `{source.namespace}`: {shown})"
@@ -236,5 +238,5 @@ def _describe(source: ToolSource) -> str:
     return f"{type(source).__name__} `{name or source.namespace}`"
 
 
-def _listed(names: Iterable[str]) -> str:
-    return ", ".join(f"`{name}`" for name in names) or "none"
+def _listed(names: Iterable[str], separator: str = ", ") -> str:
+    return separator.join(f"`{name}`" for name in names) or "none"

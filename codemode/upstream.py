@@ -209,19 +209,19 @@ class UpstreamServer:
         transport = WatchedTransport(open_transport(self.config, self._stderr), lost.set)
         client = Client(transport, cache=None, message_handler=self._on_message, client_info=_CLIENT_INFO)
         with anyio.CancelScope(deadline=anyio.current_time() + self.connect_timeout) as connecting:
-            async with client:
+            async with client, anyio.create_task_group() as task_group:
+                tools_capability = client.server_capabilities.tools
+                if client.protocol_version in MODERN_PROTOCOL_VERSIONS and tools_capability is not None:
+                    # Subscribe before listing, so no change can fall between the two.
+                    await task_group.start(self._listen, client)
                 await self._refresh(client)
                 connecting.deadline = math.inf
                 self._client, self._lost, self._state = client, lost, "ready"
                 self._first_attempt.set()
                 logger.info("upstream `%s` connected: %d tools", self.name, len(self._tools))
-                async with anyio.create_task_group() as task_group:
-                    task_group.start_soon(self._refresh_when_dirty, client)
-                    tools_capability = client.server_capabilities.tools
-                    if client.protocol_version in MODERN_PROTOCOL_VERSIONS and tools_capability is not None:
-                        task_group.start_soon(self._listen, client)
-                    await lost.wait()
-                    task_group.cancel_scope.cancel()
+                task_group.start_soon(self._refresh_when_dirty, client)
+                await lost.wait()
+                task_group.cancel_scope.cancel()
         if connecting.cancelled_caught:
             raise TimeoutError(f"no answer within {self.connect_timeout:g} s")
 
@@ -235,14 +235,21 @@ class UpstreamServer:
         elif isinstance(message, Exception):
             logger.debug("upstream `%s`: transport reported %r", self.name, message)
 
-    async def _listen(self, client: Client) -> None:
+    async def _listen(
+        self, client: Client, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED
+    ) -> None:
         """On 2026-07-28 connections, list changes arrive on a `subscriptions/listen` stream."""
+        subscribed = False
         try:
             async with client.listen(tools_list_changed=True) as subscription:
+                task_status.started()
+                subscribed = True
                 async for _event in subscription:
                     self._dirty.set()
         except Exception as error:
             logger.debug("upstream `%s`: tools/list_changed subscription ended: %r", self.name, error)
+        if not subscribed:
+            task_status.started()
 
     async def _refresh_when_dirty(self, client: Client) -> None:
         while True:

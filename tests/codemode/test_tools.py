@@ -1,0 +1,82 @@
+"""ToolInfo and the public surface of the tool-source modules."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from codemode.tools import ChangeListeners, ToolInfo
+
+
+def test_to_mcp_dict_uses_the_original_name_and_omits_what_is_absent() -> None:
+    bare = ToolInfo("gh", "create_issue", "create-issue", "Open an issue.", {"type": "object"})
+    assert bare.qualified_name == "gh.create_issue"
+    assert bare.to_mcp_dict() == {
+        "name": "create-issue",
+        "description": "Open an issue.",
+        "inputSchema": {"type": "object"},
+    }
+    full = ToolInfo("gh", "x", "x", "", {"type": "object"}, {"type": "string"}, {"readOnlyHint": True})
+    assert full.to_mcp_dict()["outputSchema"] == {"type": "string"}
+    assert full.to_mcp_dict()["annotations"] == {"readOnlyHint": True}
+
+
+def test_a_raising_listener_does_not_stop_the_others(caplog: pytest.LogCaptureFixture) -> None:
+    listeners = ChangeListeners("test")
+    seen: list[str] = []
+
+    def bad() -> None:
+        raise RuntimeError("boom")
+
+    listeners.add(bad)
+    listeners.add(lambda: seen.append("ok"))
+    listeners.notify()
+    assert seen == ["ok"]
+    assert "boom" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("module", "names"),
+    [
+        pytest.param(
+            "codemode.tools",
+            ["ChangeListeners", "SourceState", "SourceStatus", "ToolInfo", "ToolSource"],
+            id="tools",
+        ),
+        pytest.param(
+            "codemode.errors",
+            ["CodemodeError", "ConfigError", "NamespaceCollisionError", "ToolDefinitionError", "ToolError"],
+            id="errors",
+        ),
+        pytest.param("codemode.python_tools", ["PythonTools"], id="python_tools"),
+        pytest.param(
+            "codemode.config",
+            [
+                "Config",
+                "HttpServerConfig",
+                "Limits",
+                "ServerConfig",
+                "Settings",
+                "StdioServerConfig",
+                "load_config",
+                "parse_config",
+            ],
+            id="config",
+        ),
+        pytest.param("codemode.upstream", ["UpstreamServer"], id="upstream"),
+        pytest.param(
+            "codemode.upstream_transport",
+            ["StderrCapture", "WatchedTransport", "open_transport"],
+            id="transport",
+        ),
+        pytest.param("codemode.unwrap", ["unwrap_result"], id="unwrap"),
+        pytest.param("codemode.toolbox", ["Toolbox", "load_python_target"], id="toolbox"),
+        pytest.param(
+            "codemode.validation", ["describe_problems", "describe_validation_error"], id="validation"
+        ),
+        pytest.param("codemode.docstrings", ["ParsedDocstring", "parse_docstring"], id="docstrings"),
+    ],
+)
+def test_public_surface_is_pinned(module: str, names: list[str]) -> None:
+    assert sorted(importlib.import_module(module).__all__) == sorted(names)
