@@ -1,10 +1,10 @@
-"""A scripted stand-in for the Anthropic Messages API and the OpenAI Responses API, on loopback.
+"""A scripted stand-in for the Anthropic Messages and OpenAI Responses / Chat Completions APIs.
 
 Tests and the benchmark's `--live` self-check point the *real* SDKs at it through the environment
 (`ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`) with dummy keys, so the whole production code path runs
 (request building, retries, response parsing) without reaching the internet.
 
-One provider-neutral script drives both APIs: each entry is a `Reply` (text and tool calls plus
+One provider-neutral script drives all three APIs: each entry is a `Reply` (text and tool calls plus
 usage numbers), a `Failure` (an HTTP error status, to exercise the SDK's retries), or a callable
 that builds a `Reply` from the request body (for replies that depend on what the agent sent).
 Entries are consumed one per request, whatever the endpoint; every request is recorded.
@@ -212,6 +212,8 @@ class FakeAPI:
         model = str(request.body.get("model", "fake-model"))
         if kind == "anthropic":
             return 200, {}, _anthropic_message(reply, model, n)
+        if kind == "openai-chat":
+            return 200, {}, _chat_completion(reply, model, n)
         return 200, {}, _openai_response(reply, model, n)
 
 
@@ -221,6 +223,8 @@ def _endpoint(path: str) -> str | None:
         return "anthropic"
     if path.endswith("/v1/responses"):
         return "openai"
+    if path.endswith("/v1/chat/completions"):
+        return "openai-chat"
     return None
 
 
@@ -302,6 +306,38 @@ def _openai_response(reply: Reply, model: str, n: int) -> dict[str, Any]:
     }
 
 
+def _chat_completion(reply: Reply, model: str, n: int) -> dict[str, Any]:
+    calls = [
+        {
+            "id": call.id or f"call_fake_{n}_{i}",
+            "type": "function",
+            "function": {"name": call.name, "arguments": json.dumps(dict(call.arguments))},
+        }
+        for i, call in enumerate(reply.tool_calls)
+    ]
+    message: dict[str, Any] = {"role": "assistant", "content": reply.text}
+    if calls:
+        message["tool_calls"] = calls
+    u = reply.usage
+    prompt = u.input_tokens + u.cache_read_tokens + u.cache_write_tokens
+    return {
+        "id": f"chatcmpl-fake-{n}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if calls else "stop"}],
+        "usage": {
+            "prompt_tokens": prompt,
+            "completion_tokens": u.output_tokens,
+            "total_tokens": prompt + u.output_tokens,
+            "prompt_tokens_details": {
+                "cached_tokens": u.cache_read_tokens,
+                "cache_write_tokens": u.cache_write_tokens,
+            },
+        },
+    }
+
+
 def _make_handler(api: FakeAPI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -339,9 +375,14 @@ def iter_tool_results(body: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
     """The tool results in a recorded request body, in a provider-neutral form.
 
     Yields `{"id", "content", "is_error"}` for Anthropic `tool_result` blocks (content flattened to
-    text) and OpenAI `function_call_output` items (`is_error` is always False there).
+    text), OpenAI `function_call_output` items and Chat Completions `tool` messages (`is_error` is
+    always False for OpenAI: its APIs have no error flag).
     """
     for message in body.get("messages", []):
+        if message.get("role") == "tool":
+            call_id = message.get("tool_call_id")
+            yield {"id": call_id, "content": message.get("content", ""), "is_error": False}
+            continue
         content = message.get("content")
         if not isinstance(content, list):
             continue

@@ -26,12 +26,13 @@ __all__ = [
     "open_conversation",
 ]
 
-PROVIDERS: tuple[ProviderName, ...] = ("anthropic", "openai")
+PROVIDERS: tuple[ProviderName, ...] = ("anthropic", "openai", "openai-chat")
 """Supported providers, in `--help` order."""
 
 API_KEY_VARIABLES: dict[str, tuple[str, ...]] = {
     "anthropic": ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"),
     "openai": ("OPENAI_API_KEY",),
+    "openai-chat": ("OPENAI_API_KEY",),
 }
 """The environment variables each SDK reads its credential from (any one will do)."""
 
@@ -82,6 +83,12 @@ def open_conversation(
         from codemode.agent.providers.openai import OpenAIResponsesConversation
 
         return OpenAIResponsesConversation(
+            client, model=model, system=system, tools=tools, task=task, max_tokens=max_tokens
+        )
+    if provider == "openai-chat":
+        from codemode.agent.providers.openai_chat import OpenAIChatConversation
+
+        return OpenAIChatConversation(
             client, model=model, system=system, tools=tools, task=task, max_tokens=max_tokens
         )
     raise AgentError(f"unknown provider `{provider}`: use one of {', '.join(PROVIDERS)}")

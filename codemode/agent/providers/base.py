@@ -15,8 +15,8 @@ from codemode.agent.usage import TurnUsage
 
 __all__ = ["Conversation", "ModelReply", "ProviderName", "ToolCallRequest"]
 
-ProviderName = Literal["anthropic", "openai"]
-"""The supported APIs: Anthropic Messages, OpenAI Responses."""
+ProviderName = Literal["anthropic", "openai", "openai-chat"]
+"""The supported APIs: Anthropic Messages, OpenAI Responses, OpenAI Chat Completions."""
 
 
 @dataclass(frozen=True)

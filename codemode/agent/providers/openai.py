@@ -22,7 +22,7 @@ from codemode.agent.providers.base import ModelReply, ToolCallRequest
 from codemode.agent.toolset import ModelTool, ToolOutcome
 from codemode.agent.usage import TurnUsage
 
-__all__ = ["OpenAIResponsesConversation", "describe_openai_error"]
+__all__ = ["OpenAIResponsesConversation", "decode_call", "describe_openai_error", "error_text"]
 
 
 class OpenAIResponsesConversation:
@@ -72,7 +72,7 @@ class OpenAIResponsesConversation:
             if item.type == "message":
                 texts.extend(part.text for part in item.content if part.type == "output_text")
             elif item.type == "function_call":
-                calls.append(_decode_call(item.call_id, item.name, item.arguments))
+                calls.append(decode_call(item.call_id, item.name, item.arguments))
         usage = TurnUsage()
         if response.usage is not None:
             u = response.usage
@@ -89,16 +89,23 @@ class OpenAIResponsesConversation:
 
     def add_tool_results(self, results: Sequence[tuple[ToolCallRequest, ToolOutcome]]) -> None:
         for call, outcome in results:
-            text = outcome.text
-            if outcome.is_error and not text.lower().startswith("error"):
-                text = f"Error: {text}"
-            self._input.append({"type": "function_call_output", "call_id": call.id, "output": text})
+            output = error_text(outcome)
+            self._input.append({"type": "function_call_output", "call_id": call.id, "output": output})
 
     def transcript(self) -> dict[str, Any]:
         return {"instructions": self._instructions, "tools": self._tools, "input": self._input}
 
 
-def _decode_call(call_id: str, name: str, arguments: str) -> ToolCallRequest:
+def error_text(outcome: ToolOutcome) -> str:
+    """The result text for an API without an error flag: errors say so in their first word."""
+    text = outcome.text
+    if outcome.is_error and not text.lower().startswith("error"):
+        return f"Error: {text}"
+    return text
+
+
+def decode_call(call_id: str, name: str, arguments: str) -> ToolCallRequest:
+    """A function call whose arguments arrive as a JSON string; bad JSON becomes the call's error."""
     try:
         decoded = json.loads(arguments or "{}")
     except ValueError as exc:

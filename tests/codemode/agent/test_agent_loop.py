@@ -23,7 +23,11 @@ from codemode.agent.fakeapi import Failure, Reply, ToolCall, Usage, iter_tool_re
 
 pytestmark = pytest.mark.anyio
 
-PROVIDERS = [pytest.param("anthropic", id="anthropic"), pytest.param("openai", id="openai")]
+PROVIDERS = [
+    pytest.param("anthropic", id="anthropic"),
+    pytest.param("openai", id="openai"),
+    pytest.param("openai-chat", id="openai-chat"),
+]
 
 FIX_SCRIPT = [
     Reply(
@@ -103,6 +107,23 @@ async def test_anthropic_request_shape_declares_code_tool_and_caches_prefix(fake
     assert body["messages"] == [{"role": "user", "content": "hi"}]
 
 
+async def test_openai_chat_request_shape_has_system_message_and_function_tools(fake_api: Any) -> None:
+    api = fake_api([Reply(tool_calls=[ToolCall("code", {"code": "return 1"}, id="call_1")]), Reply(text="1")])
+    await run_agent("hi", provider="openai-chat", model="gpt-x", engine=ScriptedEngine(), max_tokens=99)
+    first, second = (request.body for request in api.requests)
+    assert api.requests[0].path == "/v1/chat/completions"
+    assert first["max_completion_tokens"] == 99
+    assert first["messages"][0]["role"] == "system"
+    assert first["messages"][1] == {"role": "user", "content": "hi"}
+    (tool,) = first["tools"]
+    assert tool["type"] == "function"
+    assert tool["function"]["name"] == "code"
+    assert tool["function"]["parameters"]["required"] == ["code"]
+    assistant, result = second["messages"][2:]
+    assert assistant["tool_calls"][0]["id"] == "call_1"
+    assert result == {"role": "tool", "tool_call_id": "call_1", "content": '{"result": 42}'}
+
+
 async def test_openai_request_shape_uses_responses_function_tools(fake_api: Any) -> None:
     api = fake_api([Reply(text="done")])
     await run_agent("hi", provider="openai", model="gpt-x", engine=ScriptedEngine())
@@ -148,7 +169,7 @@ async def test_tools_mode_parallel_calls_return_together_in_order(provider: str,
         ],
         key=repr,
     )
-    tool_names = [t["name"] for t in api.requests[0].body["tools"]]
+    tool_names = [t.get("name") or t["function"]["name"] for t in api.requests[0].body["tools"]]
     assert tool_names == ["crm__get_customer", "crm__count_customers"]
     results = list(iter_tool_results(api.requests[1].body))
     assert results[0]["content"] == '{"id": "C-2", "name": "Customer C-2"}'
@@ -193,6 +214,7 @@ async def test_429_and_5xx_are_retried_by_the_sdk(provider: str, fake_api: Any) 
         pytest.param("openai", 401, "check OPENAI_API_KEY", id="openai-auth"),
         pytest.param("anthropic", 400, "HTTP 400: bad tool schema", id="anthropic-400"),
         pytest.param("openai", 400, "HTTP 400: bad tool schema", id="openai-400"),
+        pytest.param("openai-chat", 401, "check OPENAI_API_KEY", id="openai-chat-auth"),
     ],
 )
 async def test_api_errors_become_one_line_agent_errors(
