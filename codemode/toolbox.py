@@ -77,11 +77,16 @@ class Toolbox:
         task_group = anyio.create_task_group()
         await task_group.__aenter__()
         self._task_group = task_group
-        started = [anyio.Event() for _ in self._sources]
-        for source, done in zip(self._sources.values(), started, strict=True):
-            task_group.start_soon(self._run_source, source, done, name=f"tool source {source.namespace}")
-        for done in started:
-            await done.wait()
+        try:
+            started = [anyio.Event() for _ in self._sources]
+            for source, done in zip(self._sources.values(), started, strict=True):
+                task_group.start_soon(self._run_source, source, done, name=f"tool source {source.namespace}")
+            for done in started:
+                await done.wait()
+        except BaseException as error:
+            # Cancelled while starting: close what started, then let the cancellation through.
+            await self.__aexit__(type(error), error, error.__traceback__)
+            raise
         return self
 
     async def __aexit__(

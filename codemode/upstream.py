@@ -158,7 +158,10 @@ class UpstreamServer:
         except MCPError as error:
             if error.code == types.CONNECTION_CLOSED:
                 self._connection_lost()
-                raise ToolError(f"tool `{qualified}`: upstream `{self.name}` closed the connection") from None
+                raise ToolError(
+                    f"tool `{qualified}`: upstream `{self.name}` closed the connection; "
+                    "reconnecting, try again shortly"
+                ) from None
             raise ToolError(f"tool `{qualified}` failed: {error.message}") from None
         except _LOST_ERRORS as error:
             self._connection_lost()

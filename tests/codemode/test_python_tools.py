@@ -242,3 +242,30 @@ def test_duplicate_names_are_refused() -> None:
         ToolDefinitionError, match=r"`t.get_item` is registered twice \('get-item' and 'get_item'\)"
     ):
         tools.add(lambda: 2, name="get_item")
+
+
+def test_numpy_style_docstrings_describe_arguments() -> None:
+    tools = PythonTools("geo")
+
+    @tools.tool
+    def distance(a: float, b: float = 0.0) -> float:
+        """Distance between two points on a line.
+
+        Parameters
+        ----------
+        a : float
+            The first point,
+            in metres.
+        b : float
+            The second point.
+
+        Returns
+        -------
+        float
+        """
+        return abs(a - b)
+
+    info = tools.tools()[0]
+    assert info.description == "Distance between two points on a line."
+    assert info.input_schema["properties"]["a"]["description"] == "The first point, in metres."
+    assert info.input_schema["properties"]["b"]["description"] == "The second point."
