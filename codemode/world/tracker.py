@@ -86,7 +86,7 @@ class IssueRef(BaseModel):
 
 
 class IssuePage(BaseModel):
-    issues: list[IssueListItem] = Field(description="The issues of this page, in id order")
+    issues: list[IssueListItem] = Field(description="The issues of this page, oldest first")
     total: int = Field(description="Number of issues matching the filters, over all pages")
     next_offset: int | None = Field(description="`offset` for the next page, null on the last page")
 

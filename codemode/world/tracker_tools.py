@@ -41,7 +41,7 @@ def tracker_tools(tracker: IssueTracker) -> PythonTools:
         limit: int = 50,
         offset: int = 0,
     ) -> IssuePage:
-        """List issues in creation order with their descriptions (not their comments), one page at a time.
+        """List issues oldest first, with their descriptions (not their comments), one page at a time.
 
         Args:
             project: Only issues of this project.
