@@ -1,1 +1,88 @@
-"""codemode."""
+"""codemode: Code Mode for LLM agents.
+
+The model gets one MCP tool, `code`, whose description carries TypeScript declarations of every
+real tool; it writes a short program that calls them; the program runs in a hardened Deno sandbox
+and only its result goes back to the model.
+
+    from codemode import PythonTools, serve       # serve your own Python functions as `code`
+    from codemode import open_engine, run_agent    # run programs or agent loops from Python
+
+Names are imported on first use, so that `codemode --help` and the subcommands that need little
+do not pay for the MCP SDK and the model SDKs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from codemode.agent import AgentResult, run_agent
+    from codemode.config import Config, load_config, parse_config
+    from codemode.engine import CodeMode, CodeOutcome, EngineSettings, open_engine
+    from codemode.errors import CodemodeError, ConfigError, ToolError
+    from codemode.http import HttpOptions
+    from codemode.python_tools import PythonTools
+    from codemode.server import CodeModeServer, build_server
+    from codemode.serving import serve
+    from codemode.toolbox import Toolbox
+    from codemode.tools import ToolInfo, ToolSource
+
+_EXPORTS: dict[str, str] = {
+    "AgentResult": "codemode.agent",
+    "run_agent": "codemode.agent",
+    "Config": "codemode.config",
+    "load_config": "codemode.config",
+    "parse_config": "codemode.config",
+    "CodeMode": "codemode.engine",
+    "CodeOutcome": "codemode.engine",
+    "EngineSettings": "codemode.engine",
+    "open_engine": "codemode.engine",
+    "CodemodeError": "codemode.errors",
+    "ConfigError": "codemode.errors",
+    "ToolError": "codemode.errors",
+    "HttpOptions": "codemode.http",
+    "PythonTools": "codemode.python_tools",
+    "CodeModeServer": "codemode.server",
+    "build_server": "codemode.server",
+    "serve": "codemode.serving",
+    "Toolbox": "codemode.toolbox",
+    "ToolInfo": "codemode.tools",
+    "ToolSource": "codemode.tools",
+}
+
+__all__ = [
+    "AgentResult",
+    "CodeMode",
+    "CodeModeServer",
+    "CodeOutcome",
+    "CodemodeError",
+    "Config",
+    "ConfigError",
+    "EngineSettings",
+    "HttpOptions",
+    "PythonTools",
+    "ToolError",
+    "ToolInfo",
+    "ToolSource",
+    "Toolbox",
+    "build_server",
+    "load_config",
+    "open_engine",
+    "parse_config",
+    "run_agent",
+    "serve",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'codemode' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

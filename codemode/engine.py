@@ -21,7 +21,7 @@ from codemode.discovery import Catalog
 from codemode.errors import ToolError
 from codemode.formatting import format_outcome
 from codemode.tokens import count_tokens
-from codemode.tools import ToolInfo
+from codemode.tools import ToolInfo, ToolSource
 from sandbox import DenoExecutor, Executor, Limits, LogEntry, RunResult, SandboxSettings, ToolCallError
 from tool_schemas import render_declarations, render_index
 
@@ -269,20 +269,27 @@ def describe(tools: list[ToolInfo], token_budget: int) -> Described:
 async def open_engine(
     config: Config | None = None,
     *,
+    sources: Sequence[ToolSource] = (),
     sandbox: SandboxSettings | None = None,
     settings: EngineSettings | None = None,
 ) -> AsyncIterator[CodeMode]:
-    """Tools, sandbox and engine from a config file's contents (None: the embedded default world)."""
+    """Tools, sandbox and engine, ready to run code.
+
+    The tools are `sources` plus the config's (`python` entries and `mcpServers`); with neither,
+    the embedded default world, so that `codemode serve` with no arguments has a real toolset.
+    """
     from codemode.settings import engine_settings, sandbox_settings
     from codemode.toolbox import Toolbox
 
     async with AsyncExitStack() as stack:
-        if config is None:
+        if config is not None:
+            toolbox = Toolbox.from_config(config, extra_sources=sources)
+        elif sources:
+            toolbox = Toolbox(sources)
+        else:
             from codemode.world import default_sources
 
             toolbox = Toolbox(default_sources())
-        else:
-            toolbox = Toolbox.from_config(config)
         await stack.enter_async_context(toolbox)
         executor = DenoExecutor(sandbox or sandbox_settings(config))
         await stack.enter_async_context(executor)

@@ -14,11 +14,12 @@ import logging
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from mcp.server.transport_security import TransportSecuritySettings
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from codemode.server import CodeModeServer
+if TYPE_CHECKING:
+    from codemode.server import CodeModeServer
 
 __all__ = ["HttpOptions", "bind_socket", "build_app", "is_loopback"]
 
@@ -64,6 +65,8 @@ def is_loopback(host: str) -> bool:
 
 def build_app(server: CodeModeServer, options: HttpOptions) -> ASGIApp:
     """The ASGI app serving `server` at `options.path`."""
+    from mcp.server.transport_security import TransportSecuritySettings
+
     hosts = [*_LOOPBACK_HOSTS, f"{options.host}:*", *options.allowed_hosts]
     origins = [*_LOOPBACK_ORIGINS, *options.allowed_origins]
     security = TransportSecuritySettings(

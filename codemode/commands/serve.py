@@ -6,15 +6,14 @@ import argparse
 import contextlib
 import logging
 import os
-import sys
 import warnings
 from typing import Any
 
 import anyio
-from mcp import MCPDeprecationWarning
 
 from codemode.commands._common import add_config_argument, config_from_args, fail
 from codemode.config import Config
+from codemode.errors import CodemodeError
 from codemode.http import TOKEN_ENV, HttpOptions
 
 logger = logging.getLogger(__name__)
@@ -60,6 +59,8 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     # Guest console lines go to clients as MCP log messages, which the 2026-07-28 protocol
     # deprecates (SEP-2577) but today's clients still show: say it once here, not per run.
+    from mcp import MCPDeprecationWarning
+
     warnings.filterwarnings("ignore", "The logging capability is deprecated", MCPDeprecationWarning)
     config = config_from_args(args)
     if not 0 <= args.port <= 65535:
@@ -81,37 +82,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _serve(config: Config | None, transport: str, options: HttpOptions, publish: bool) -> None:
-    from codemode.engine import open_engine
-    from codemode.server import build_server
-
-    async with open_engine(config) as engine:
-        toolbox = engine.tools
-        server = build_server(engine, publish_tools=toolbox if publish else None)
-        count = len(toolbox.tools())
-        if transport == "stdio":
-            logger.info("serving `code` over stdio, %d tools behind it", count)
-            await server.run_stdio_async()
-            return
-        await _serve_http(server, options, count)
-
-
-async def _serve_http(server: Any, options: HttpOptions, count: int) -> None:
-    import uvicorn
-
-    from codemode.http import bind_socket, build_app
+    from codemode.serving import serve
 
     try:
-        sock = bind_socket(options.host, options.port)
-    except OSError as error:
-        fail(f"cannot listen on {options.host}:{options.port}: {error.strerror or error}")
-    app = build_app(server, options)
-    host, port = sock.getsockname()[:2]
-    shown = f"[{host}]" if ":" in host else host
-    print(
-        f"codemode: serving `code` ({count} tools behind it) at http://{shown}:{port}{options.path}"
-        + (" (bearer token required)" if options.token else ""),
-        file=sys.stderr,
-        flush=True,
-    )
-    uv_config = uvicorn.Config(app, log_level="warning", lifespan="on")
-    await uvicorn.Server(uv_config).serve(sockets=[sock])
+        await serve(
+            config=config,
+            transport="http" if transport == "http" else "stdio",
+            http=options,
+            publish_tools=publish,
+        )
+    except CodemodeError as error:
+        fail(str(error))
