@@ -42,20 +42,11 @@ Mode = Literal["code", "tools"]
 CODE_TOOL_NAME = "code"
 """The code-mode tool's name."""
 
-# The `code` tool's input schema. The engine owns it (`codemode.engine.CODE_TOOL_INPUT_SCHEMA`);
-# this copy is the fallback used only while that module is absent.
-_FALLBACK_CODE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {"code": {"type": "string", "description": "The TypeScript program to run."}},
-    "required": ["code"],
-}
-
 
 def _code_tool_input_schema() -> dict[str, Any]:
-    try:
-        from codemode.engine import CODE_TOOL_INPUT_SCHEMA  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return _FALLBACK_CODE_SCHEMA
+    # The engine owns the schema; imported late so `codemode --help` stays light.
+    from codemode.engine import CODE_TOOL_INPUT_SCHEMA
+
     return dict(CODE_TOOL_INPUT_SCHEMA)
 
 

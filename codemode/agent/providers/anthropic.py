@@ -44,10 +44,7 @@ class AnthropicConversation:
         self._model = model
         self._max_tokens = max_tokens
         self._system: list[dict[str, Any]] = [{"type": "text", "text": system, "cache_control": _EPHEMERAL}]
-        self._tools: list[dict[str, Any]] = [
-            {"name": tool.name, "description": tool.description, "input_schema": tool.input_schema}
-            for tool in tools
-        ]
+        self._tools = [_tool(tool) for tool in tools]
         self._messages: list[dict[str, Any]] = [{"role": "user", "content": task}]
 
     async def complete(self) -> ModelReply:
@@ -91,6 +88,13 @@ class AnthropicConversation:
 
     def transcript(self) -> dict[str, Any]:
         return {"system": self._system, "tools": self._tools, "messages": self._messages}
+
+
+def _tool(tool: ModelTool) -> dict[str, Any]:
+    declared: dict[str, Any] = {"name": tool.name, "input_schema": tool.input_schema}
+    if tool.description:  # the API takes no description better than an empty one
+        declared["description"] = tool.description
+    return declared
 
 
 def describe_anthropic_error(exc: anthropic.APIError) -> str:
