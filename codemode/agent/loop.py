@@ -1,11 +1,12 @@
 """The agent loop: ask the model, run its tool calls, send the results back, until it answers.
 
-    result = await run_agent(
-        "Which customers have overdue invoices?",
-        provider="anthropic", model="claude-sonnet-4-6", mode="code",
-        engine=engine,          # code mode: the CodeMode engine (its `code` tool)
-        toolbox=toolbox,        # classic mode: every tool of the toolbox, directly
-    )
+    async with open_engine() as engine:          # codemode.engine; None config = the built-in world
+        result = await run_agent(
+            "Which customers have overdue invoices?",
+            provider="anthropic", model="claude-sonnet-4-6", mode="code",
+            engine=engine,                      # code mode: the `code` tool of this engine
+            toolbox=engine.tools,               # classic mode: every tool of the toolbox, directly
+        )
     result.final_text, result.total, result.cost_usd
 
 One turn is one API request. The model's mistakes never stop the loop: guest errors and tool
@@ -144,7 +145,7 @@ async def run_agent(
     toolbox: ToolCaller | None = None,
     engine: CodeRunner | None = None,
     max_turns: int = 20,
-    max_tokens: int = 4096,
+    max_tokens: int = 8192,
     on_event: EventHandler | None = None,
     client: Any = None,
     system: str | None = None,
@@ -152,7 +153,8 @@ async def run_agent(
     """Run `task` to a final answer (see the module docstring).
 
     `client` is an SDK client to use (default: a new one from the environment, closed at the end);
-    `system` replaces the default system prompt of the mode.
+    `system` replaces the default system prompt of the mode. `max_tokens` caps each reply (reasoning
+    included); 8192 is the most every Anthropic model accepts without streaming.
     """
     if max_turns < 1:
         raise AgentError(f"max_turns must be at least 1, got {max_turns}")

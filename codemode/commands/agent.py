@@ -45,7 +45,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--max-turns", type=int, default=20, metavar="N", help="stop after N requests (20)")
     parser.add_argument(
-        "--max-tokens", type=int, default=4096, metavar="N", help="output token cap per request (4096)"
+        "--max-tokens", type=int, default=8192, metavar="N", help="output token cap per request (8192)"
     )
     parser.add_argument("--transcript", metavar="PATH", help="write the whole exchange as JSON to PATH")
     parser.add_argument("task", metavar="TASK", help="what to do, or - to read it from stdin")

@@ -59,6 +59,8 @@ class AnthropicConversation:
             )
         except anthropic.APIError as exc:
             raise ProviderAPIError(describe_anthropic_error(exc)) from exc
+        except ValueError as exc:  # the SDK refuses a max_tokens that needs streaming, before sending
+            raise ProviderAPIError(f"anthropic: {exc} (lower max_tokens / --max-tokens)") from exc
         content = [block.model_dump(mode="json", exclude_none=True) for block in message.content]
         self._messages.append({"role": "assistant", "content": content})
         texts: list[str] = []

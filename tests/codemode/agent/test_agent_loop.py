@@ -252,3 +252,10 @@ async def test_unreadable_arguments_go_back_to_the_model(fake_api: Any) -> None:
 async def test_bad_arguments_raise_agent_error(kwargs: dict[str, Any], message: str, clean_env: Any) -> None:
     with pytest.raises(AgentError, match=message):
         await run_agent("hi", provider="anthropic", model="m", **kwargs)
+
+
+async def test_anthropic_max_tokens_needing_streaming_is_an_agent_error(fake_api: Any) -> None:
+    api = fake_api([Reply(text="never")])
+    with pytest.raises(ProviderAPIError, match="lower max_tokens"):
+        await run_agent("hi", provider="anthropic", model="m", engine=ScriptedEngine(), max_tokens=100_000)
+    assert api.requests == []
