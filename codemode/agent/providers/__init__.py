@@ -22,6 +22,7 @@ __all__ = [
     "ModelReply",
     "ProviderName",
     "ToolCallRequest",
+    "check_api_key",
     "make_client",
     "open_conversation",
 ]
