@@ -29,13 +29,12 @@ def print_report(results: Sequence[TaskResult], summary: dict[str, Any], console
     table.add_column("category")
     for name in ("calls", "classic in/out", "turns", "code in/out", "turns", "saving"):
         table.add_column(name, justify="right")
-    table.add_column("oracle")
+    table.add_column("oracle code/classic")
     for r in results:
         if r.code is None or r.classic is None:
             table.add_row(r.id, r.category, "", "", "", "", "", "", f"[yellow]{r.status}[/]: {r.reason}")
             continue
-        oracle = "code ✓" if r.passed_code else "[red]code ✗[/]"
-        oracle += " classic ✓" if r.passed_classic else " [red]classic ✗[/]"
+        oracle = ("✓" if r.passed_code else "[red]✗[/]") + " " + ("✓" if r.passed_classic else "[red]✗[/]")
         if r.reason:
             oracle += f" {r.reason}"
         table.add_row(
@@ -78,7 +77,9 @@ def print_report(results: Sequence[TaskResult], summary: dict[str, Any], console
     console.print(
         f"Definitions only: classic {d['classic_anthropic']:,} tokens for {d['tools']} tools "
         f"(Anthropic format; OpenAI {d['classic_openai']:,}) vs code mode {d['code_anthropic']:,} "
-        f"= {_pct(summary['definitions_ratio'])} (target ≤ 50%)"
+        f"= {_pct(summary['definitions_ratio'])} (target ≤ 50%); vs the MCP JSON with output schemas "
+        f"({d['classic_mcp']:,}): {_pct(summary['definitions_ratio_vs_mcp_json'])}; the engine's default "
+        f"index for this catalog: {d['code_index']:,}"
     )
     console.print(
         f"Median saving, multi-step tasks: {_pct(summary['median_saving_multistep'])} (target ≥ 85%); "

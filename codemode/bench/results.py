@@ -38,6 +38,12 @@ class Definitions:
     """The same in OpenAI's format."""
     tools: int
     """How many tools the classic side defines."""
+    classic_mcp: int = 0
+    """Tokens of the tools as MCP `tools/list` JSON (with `outputSchema`, which the APIs do not take)."""
+    code_index: int = 0
+    """Tokens of the `code` tool as the engine describes it by default for a catalog this size: an index
+    plus `search`/`describe` when the declarations exceed its token budget (equal to `code_anthropic`
+    when they fit)."""
 
     @property
     def ratio(self) -> float:
@@ -154,6 +160,9 @@ def summarize(results: Sequence[TaskResult], definitions: Definitions, tokenizer
         "code_total": code_total,
         "classic_total": classic_total,
         "definitions_ratio": definitions.ratio,
+        "definitions_ratio_vs_mcp_json": definitions.code_anthropic / definitions.classic_mcp
+        if definitions.classic_mcp
+        else None,
         "definitions": asdict(definitions),
         "tokenizer": tokenizer,
         "primary_format": "anthropic",

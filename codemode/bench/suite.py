@@ -32,14 +32,14 @@ from codemode.engine import CODE_TOOL_INPUT_SCHEMA, CodeMode, EngineSettings
 from codemode.errors import ToolError
 from codemode.formatting import format_value
 from codemode.world import World
-from sandbox import DenoExecutor, SandboxSettings
+from sandbox import DenoExecutor, Executor, SandboxSettings
 
-__all__ = ["SuiteRun", "run_suite"]
+__all__ = ["ENGINE_SETTINGS", "SuiteRun", "oracle_verdict", "run_suite"]
 
 logger = logging.getLogger(__name__)
 
 #: Every declaration in full, whatever its size: the benchmark never lets discovery mode hide tools.
-_ENGINE = EngineSettings(token_budget=10**9, max_result_chars=200_000)
+ENGINE_SETTINGS = EngineSettings(token_budget=10**9, max_result_chars=200_000)
 
 
 @dataclass(frozen=True)
@@ -62,22 +62,26 @@ async def run_suite(
     seed: int = 0,
     tokenizer: Tokenizer | None = None,
     node_modules: Path | None = None,
+    upstream: bool = True,
     on_result: Callable[[TaskResult], None] | None = None,
 ) -> SuiteRun:
-    """Run `tasks` offline; a task that breaks is reported as failed, never silently dropped."""
+    """Run `tasks` offline; a task that breaks is reported as failed, never silently dropped.
+
+    The real MCP servers are started whenever they are installed (`upstream=False` leaves them out),
+    so the tool catalog, and with it every figure, is the same whichever tasks are chosen.
+    """
     tokenizer = tokenizer or default_tokenizer()
     initial = World.generate(seed)
-    needs_upstream = any(task.servers for task in tasks)
-    modules = (node_modules or find_node_modules()) if needs_upstream else None
+    modules = (node_modules or find_node_modules()) if upstream else None
     async with (
-        open_upstreams(modules if needs_upstream else None) as upstreams,
+        open_upstreams(modules) as upstreams,
         DenoExecutor(SandboxSettings()) as executor,
     ):
-        if not needs_upstream:
-            upstreams.unavailable = "no task needs them"
+        if not upstream:
+            upstreams.unavailable = "left out on purpose (upstream=False)"
         tools = BenchTools(upstreams.toolbox, Recorder())
-        engine = CodeMode(tools, executor, _ENGINE)
-        definitions = _definitions(engine, tools, tokenizer)
+        engine = CodeMode(tools, executor, ENGINE_SETTINGS)
+        definitions = _definitions(engine, tools, tokenizer, executor)
         results = []
         for task in tasks:
             if task.servers and upstreams.toolbox is None:
@@ -94,8 +98,11 @@ async def run_suite(
     return SuiteRun(results, definitions, tokenizer.name, upstreams.unavailable)
 
 
-def _definitions(engine: CodeMode, tools: BenchTools, tokenizer: Tokenizer) -> Definitions:
+def _definitions(
+    engine: CodeMode, tools: BenchTools, tokenizer: Tokenizer, executor: Executor
+) -> Definitions:
     infos = tools.tools()
+    default = CodeMode(tools, executor)  # the engine's default settings: what `codemode serve` describes
 
     def count(value: Any) -> int:
         return tokenizer.count(compact_json(value))
@@ -106,6 +113,8 @@ def _definitions(engine: CodeMode, tools: BenchTools, tokenizer: Tokenizer) -> D
         code_anthropic=count([code_definition(engine.description(), CODE_TOOL_INPUT_SCHEMA, "anthropic")]),
         code_openai=count([code_definition(engine.description(), CODE_TOOL_INPUT_SCHEMA, "openai")]),
         tools=len(infos),
+        classic_mcp=count([info.to_mcp_dict() for info in infos]),
+        code_index=count([code_definition(default.description(), CODE_TOOL_INPUT_SCHEMA, "anthropic")]),
     )
 
 
@@ -117,7 +126,7 @@ def _failed(task: Task, reason: str) -> TaskResult:
     return TaskResult(task.id, task.category, task.prompt, task.note, "failed", reason)
 
 
-def _oracle(task: Task, env: Env) -> str:
+def oracle_verdict(task: Task, env: Env) -> str:
     """Empty when the oracle accepts, else what it said."""
     try:
         task.check(env)
@@ -153,14 +162,14 @@ async def _run_task(
     if outcome.is_error:
         return _failed(task, f"the solution program failed: {outcome.text}")
     answer = outcome.result.value
-    code_verdict = _oracle(task, Env(answer, world, initial, upstreams.files, upstreams.memory))
+    code_verdict = oracle_verdict(task, Env(answer, world, initial, upstreams.files, upstreams.memory))
 
     # Classic: the same calls, wave by wave, against a fresh world.
     replayed = World.generate(seed)
     upstreams.reset(task.files, task.memory)
     async with tools.world(replayed):
         mismatches = await _replay(calls, tools)
-    classic_verdict = _oracle(task, Env(answer, replayed, initial, upstreams.files, upstreams.memory))
+    classic_verdict = oracle_verdict(task, Env(answer, replayed, initial, upstreams.files, upstreams.memory))
     if mismatches:
         classic_verdict = (classic_verdict + "; " if classic_verdict else "") + mismatches
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from codemode.bench.tasks.base import Env, Task, expect
+from codemode.bench.tasks.base import Env, Task, expect_answer
 from codemode.world.records import Order
 
 __all__ = ["ANALYSIS"]
@@ -28,14 +28,6 @@ def _round(value: float) -> float:
     return round(value, 2)
 
 
-def _close(answer: object, want: dict[str, float]) -> bool:
-    return (
-        isinstance(answer, dict)
-        and answer.keys() == want.keys()
-        and all(abs(float(answer[k]) - want[k]) < 0.01 for k in want)
-    )
-
-
 def _orders(env: Env) -> list[Order]:
     return list(env.initial.records.orders.values())
 
@@ -46,10 +38,7 @@ def _revenue_by_region(env: Env) -> None:
         if o.status == "delivered" and "2025-01-01" <= o.order_date <= "2025-12-31":
             sums[o.sales_region] += o.total_usd
     want = {k: _round(v) for k, v in sorted(sums.items())}
-    expect(
-        _close(env.answer, want),
-        f"answer should be 2025 delivered revenue per region {want}, got {env.answer!r}",
-    )
+    expect_answer(env, want, tolerance=0.01, keys=True)
 
 
 def _top_products(env: Env) -> None:
@@ -59,10 +48,7 @@ def _top_products(env: Env) -> None:
             sums[o.product_id] += o.total_usd
     top = sorted(sums.items(), key=lambda kv: -kv[1])[:5]
     want = [{"product": env.initial.records.products[k].name, "revenue_usd": _round(v)} for k, v in top]
-    ok = isinstance(env.answer, list) and len(env.answer) == 5
-    ok = ok and all(a["product"] == w["product"] and abs(a["revenue_usd"] - w["revenue_usd"]) < 0.01
-                    for a, w in zip(env.answer, want, strict=True))  # fmt: skip
-    expect(ok, f"answer should be the top 5 products by delivered revenue: {want}")
+    expect_answer(env, want, tolerance=0.01)
 
 
 def _refund_rate(env: Env) -> None:
@@ -73,9 +59,7 @@ def _refund_rate(env: Env) -> None:
             done[o.channel] += 1
             refunded[o.channel] += o.status == "refunded"
     want = {k: round(refunded[k] / done[k], 4) for k in sorted(done)}
-    expect(
-        _close(env.answer, want), f"answer should be the refund rate per channel {want}, got {env.answer!r}"
-    )
+    expect_answer(env, want, tolerance=0.0001, keys=True)
 
 
 def _critical_by_assignee(env: Env) -> None:
@@ -84,7 +68,7 @@ def _critical_by_assignee(env: Env) -> None:
         if issue.priority == "critical" and issue.status != "closed":
             counts[issue.assignee or "unassigned"] += 1
     want = dict(sorted(counts.items()))
-    expect(env.answer == want, f"answer should count unclosed critical issues per assignee: {want}")
+    expect_answer(env, want, keys=True)
 
 
 def _top_customers(env: Env) -> None:
@@ -94,7 +78,7 @@ def _top_customers(env: Env) -> None:
             sums[o.customer_id] += o.total_usd
     top = sorted(sums.items(), key=lambda kv: -kv[1])[:5]
     want = [env.initial.crm.customers[k].name for k, _ in top]
-    expect(env.answer == want, f"answer should be the 5 customers with the most delivered revenue: {want}")
+    expect_answer(env, want)
 
 
 ANALYSIS = [

@@ -16,7 +16,7 @@ from typing import Any
 from codemode.bench.results import Category
 from codemode.world import World
 
-__all__ = ["Env", "OracleFailure", "Task", "expect"]
+__all__ = ["Env", "OracleFailure", "Task", "expect", "expect_answer"]
 
 
 class OracleFailure(Exception):
@@ -37,6 +37,8 @@ class Env:
     """The filesystem server's directory after the run."""
     memory: Path
     """The memory server's knowledge-graph file after the run (JSON lines; may not exist)."""
+    live: bool = False
+    """True when `answer` is a live model's final text rather than the program's return value."""
 
     def memory_graph(self) -> list[dict[str, Any]]:
         """The memory server's records: `{"type": "entity"|"relation", ...}` per line."""
@@ -77,3 +79,56 @@ def expect(condition: bool, message: str) -> None:
     """Fail the oracle with `message` unless `condition` holds."""
     if not condition:
         raise OracleFailure(message)
+
+
+def expect_answer(env: Env, want: Any, *, tolerance: float = 0.0, keys: bool = False) -> None:
+    """The answer is `want` (numbers within `tolerance`); for a live model's text, it mentions every
+    string and number of `want`, and its dict keys too when they are data (`keys`: region names, ids),
+    not field names."""
+    if env.live:
+        missing = [leaf for leaf in _leaves(want, keys) if not _mentions(str(env.answer), leaf)]
+        expect(not missing, f"the final answer should mention {missing[:5]}")
+    else:
+        expect(
+            _equal(env.answer, want, tolerance), f"answer should be {_short(want)}, got {_short(env.answer)}"
+        )
+
+
+def _equal(got: Any, want: Any, tolerance: float) -> bool:
+    if isinstance(want, dict):
+        return (
+            isinstance(got, dict)
+            and got.keys() == want.keys()
+            and all(_equal(got[k], want[k], tolerance) for k in want)
+        )
+    if isinstance(want, list):
+        return (
+            isinstance(got, list)
+            and len(got) == len(want)
+            and all(_equal(g, w, tolerance) for g, w in zip(got, want, strict=True))
+        )
+    if isinstance(want, float) and isinstance(got, int | float) and not isinstance(got, bool):
+        return abs(got - want) <= tolerance
+    return bool(got == want)
+
+
+def _leaves(value: Any, keys: bool) -> list[Any]:
+    if isinstance(value, dict):
+        return [leaf for k, v in value.items() for leaf in ([k] if keys else []) + _leaves(v, keys)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item, keys)]
+    return [] if value is None or isinstance(value, bool) else [value]
+
+
+def _mentions(text: str, leaf: Any) -> bool:
+    if isinstance(leaf, str):
+        return leaf.lower() in text.lower()
+    plain = text.replace(",", "").replace("$", "")
+    number = float(leaf)
+    forms = {f"{number:.2f}", f"{number:.1f}", f"{number:.0f}", f"{number * 100:.1f}", f"{number * 100:.0f}"}
+    return any(form in plain for form in forms)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 300 else text[:300] + "..."

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from codemode.bench.tasks.base import Env, Task, expect
+from codemode.bench.tasks.base import Env, Task, expect, expect_answer
 
 __all__ = ["FANOUT"]
 
@@ -18,9 +18,7 @@ def _premium_contacts(env: Env) -> None:
         customer = env.initial.crm.customers[summary.id]
         primary = [c for c in customer.contacts if c.primary]
         want[customer.name] = primary[0].email if primary else None
-    expect(
-        env.answer == want, "answer should map every premium customer's name to its primary contact's email"
-    )
+    expect_answer(env, want, keys=True)
 
 
 def _most_discussed(env: Env) -> None:
@@ -28,7 +26,7 @@ def _most_discussed(env: Env) -> None:
     counts = [(len(env.initial.tracker.issues[i.id].comments), i.id) for i in issues]
     counts.sort(key=lambda pair: (-pair[0], pair[1]))
     want = [{"id": key, "comments": n} for n, key in counts[:3]]
-    expect(env.answer == want, f"answer should be the 3 most-commented open API issues: {want}")
+    expect_answer(env, want)
 
 
 AT_RISK_NOTE = "Flagged at-risk: schedule an executive check-in this quarter."
@@ -44,14 +42,14 @@ def _at_risk_notes(env: Env) -> None:
         )
     noted = [k for k, c in env.world.crm.customers.items() if any(n.body == AT_RISK_NOTE for n in c.notes)]
     expect(sorted(noted) == sorted(ids), f"only the at-risk customers should get the note, got {noted}")
-    expect(env.answer == len(ids), f"answer should be the number of customers noted, {len(ids)}")
+    expect_answer(env, len(ids))
 
 
 def _postmortems_mentioning(env: Env) -> None:
     docs = env.initial.docs.list_documents(folder="postmortems", limit=200)
     want = [d.title for d in docs if "C-0070" in env.initial.docs.documents[d.id].body]
     expect(bool(want), "some postmortem should mention C-0070")
-    expect(env.answer == want, f"answer should be the titles {want}, got {env.answer!r}")
+    expect_answer(env, want)
 
 
 def _issue_labels(env: Env) -> None:
@@ -66,7 +64,7 @@ def _issue_labels(env: Env) -> None:
             for label in env.initial.tracker.issues[k].labels
         }
     )
-    expect(env.answer == want, f"answer should be the sorted labels {want}")
+    expect_answer(env, want)
 
 
 FANOUT = [

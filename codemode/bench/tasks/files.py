@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 
-from codemode.bench.tasks.base import Env, Task, expect
+from codemode.bench.tasks.base import Env, Task, expect, expect_answer
 
 __all__ = ["FILES"]
 
@@ -38,7 +38,7 @@ def _orders_csv(env: Env) -> None:
     expect(path.is_file(), f"{path.name} should exist")
     got = path.read_text(encoding="utf-8").strip().splitlines()
     expect(got == want, f"{path.name} should have the header and {len(rows)} rows, oldest first")
-    expect(env.answer == len(rows), f"answer should be the number of rows written, {len(rows)}")
+    expect_answer(env, len(rows))
 
 
 STOCKTAKE = "product_id,counted\n" + "".join(f"P-{i:03d},{(i * 37) % 300}\n" for i in range(1, 21))
@@ -57,7 +57,7 @@ def _discrepancies(env: Env) -> None:
         json.loads(path.read_text(encoding="utf-8")) == want,
         f"discrepancies.json should list {len(want)} rows",
     )
-    expect(env.answer == len(want), f"answer should be the number of discrepancies, {len(want)}")
+    expect_answer(env, len(want))
 
 
 def _outline(env: Env) -> None:

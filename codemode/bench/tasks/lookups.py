@@ -7,30 +7,30 @@ from __future__ import annotations
 
 import re
 
-from codemode.bench.tasks.base import Env, Task, expect
+from codemode.bench.tasks.base import Env, Task, expect, expect_answer
 
 __all__ = ["CHAINED", "SINGLE"]
 
 
 def _customer_city(env: Env) -> None:
     want = env.initial.crm.customers["C-0042"].address.city
-    expect(env.answer == want, f"answer should be the billing city {want!r}, got {env.answer!r}")
+    expect_answer(env, want)
 
 
 def _order_status(env: Env) -> None:
     order = env.initial.records.orders["O-10420"]
     want = {"status": order.status, "total_usd": order.total_usd}
-    expect(env.answer == want, f"answer should be {want}, got {env.answer!r}")
+    expect_answer(env, want)
 
 
 def _projects(env: Env) -> None:
     want = [p.model_dump(mode="json") for p in env.initial.tracker.list_projects()]
-    expect(env.answer == want, "answer should be the whole project list as list_projects returns it")
+    expect_answer(env, want)
 
 
 def _whole_issue(env: Env) -> None:
     want = env.initial.tracker.issues["BILL-7"].model_dump(mode="json")
-    expect(env.answer == want, "answer should be issue BILL-7 with all its comments, unchanged")
+    expect_answer(env, want)
 
 
 NOTE_TEXT = "Renewal call booked for Tuesday; bring the SSO migration plan."
@@ -95,14 +95,14 @@ def _first_customer_manager(env: Env) -> None:
     issue = env.initial.tracker.issues["WEB-1"]
     customer = env.initial.crm.customers[issue.customer_ids[0]]
     want = {"customer": customer.name, "account_manager": customer.account_manager}
-    expect(env.answer == want, f"answer should be {want}, got {env.answer!r}")
+    expect_answer(env, want)
 
 
 def _runbook_issue_status(env: Env) -> None:
     body = env.initial.docs.documents["DOC-0007"].body
     keys = sorted(set(re.findall(r"\b(?:API|WEB|OPS|BILL|MOB)-\d+\b", body)))
     want = {k: env.initial.tracker.issues[k].status for k in keys if k in env.initial.tracker.issues}
-    expect(env.answer == want, f"answer should map each issue in DOC-0007 to its status: {want}")
+    expect_answer(env, want, keys=True)
 
 
 def _deal_advanced(env: Env) -> None:
@@ -117,7 +117,7 @@ def _deal_advanced(env: Env) -> None:
     )
     changed = [k for k, d in env.world.crm.deals.items() if d != env.initial.crm.deals[k]]
     expect(changed == [biggest.id], f"only deal {biggest.id} should change, changed: {changed}")
-    expect(env.answer == biggest.id, f"answer should be the deal id {biggest.id}, got {env.answer!r}")
+    expect_answer(env, biggest.id)
 
 
 def _latest_order(env: Env) -> None:
@@ -125,7 +125,7 @@ def _latest_order(env: Env) -> None:
     last = rows[-1]
     want = {"product": env.initial.records.products[last.product_id].name, "quantity": last.quantity,
             "date": last.order_date}  # fmt: skip
-    expect(env.answer == want, f"answer should be {want}, got {env.answer!r}")
+    expect_answer(env, want)
 
 
 CHAINED = [

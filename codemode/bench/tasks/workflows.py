@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from codemode.bench.tasks.base import Env, Task, expect
+from codemode.bench.tasks.base import Env, Task, expect, expect_answer
 
 __all__ = ["WORKFLOWS"]
 
@@ -29,7 +29,7 @@ def _account_graph(env: Env) -> None:
             (contact.name, "works_at", customer.name) in relations,
             f"{contact.name} should work_at the customer",
         )
-    expect(env.answer == len(customer.contacts), "answer should be the number of contacts stored")
+    expect_answer(env, len(customer.contacts))
 
 
 INCIDENT = """# Checkout webhooks time out for EU customers
@@ -50,7 +50,7 @@ def _incident_filed(env: Env) -> None:
     expect(issue.customer_ids == ["C-0042"], "the issue should name customer C-0042")
     text = (env.files / "incident.md").read_text(encoding="utf-8")
     expect(f"Tracked as {issue.id}" in text, f"incident.md should say `Tracked as {issue.id}`")
-    expect(env.answer == issue.id, f"answer should be the new issue key {issue.id}")
+    expect_answer(env, issue.id)
 
 
 def _digest(env: Env) -> None:
@@ -67,7 +67,7 @@ def _digest(env: Env) -> None:
     expect("critical-digest" in entities, "memory should have the `critical-digest` entity")
     observations = entities["critical-digest"]["observations"]
     expect(len(observations) == len(open_critical), "one observation per open critical issue")
-    expect(env.answer == len(open_critical), f"answer should be {len(open_critical)}")
+    expect_answer(env, len(open_critical))
 
 
 WORKFLOWS = [

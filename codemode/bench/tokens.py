@@ -1,0 +1,119 @@
+"""`codemode bench`: the token-savings benchmark, offline by default, live with `--live`.
+
+    codemode bench [--tasks single,analysis] [--json PATH] [--plot PATH.svg] [--seed N]
+    codemode bench --live --provider anthropic|openai --model MODEL [--tasks ...] [--max-turns N]
+
+`codemode.commands.bench` dispatches here: `add_arguments(parser)` declares the flags and
+`main(args)` runs. Exit status: 0 when every task that ran passed its oracles, 1 when one did not,
+2 for bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import logging
+import platform
+import sys
+from pathlib import Path
+from typing import Any
+
+import anyio
+from rich.console import Console
+
+from codemode.bench.report import print_report, write_json, write_plot
+from codemode.bench.results import TaskResult, summarize
+from codemode.bench.suite import run_suite
+from codemode.bench.tasks import select_tasks
+
+__all__ = ["add_arguments", "main"]
+
+logger = logging.getLogger(__name__)
+
+
+def _patterns(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of `codemode bench`."""
+    parser.add_argument(
+        "--tasks",
+        type=_patterns,
+        default=None,
+        metavar="IDS",
+        help="comma-separated task ids, parts of ids, or categories (single, chained, fanout, analysis, "
+        "files, workflow); default: all",
+    )
+    parser.add_argument("--json", type=Path, default=None, metavar="PATH", help="write every figure as JSON")
+    parser.add_argument("--plot", type=Path, default=None, metavar="PATH", help="write the chart (SVG)")
+    parser.add_argument("--seed", type=int, default=0, help="the built-in world's seed (default 0)")
+    parser.add_argument(
+        "--live", action="store_true", help="run the tasks with a real model in both modes (needs an API key)"
+    )
+    parser.add_argument(
+        "--provider",
+        choices=("anthropic", "openai"),
+        default="anthropic",
+        help="live mode's API (default anthropic)",
+    )
+    parser.add_argument("--model", default=None, help="live mode's model, e.g. claude-sonnet-4-5 or gpt-5")
+    parser.add_argument(
+        "--max-turns", type=int, default=20, help="live mode: turns per task and mode (default 20)"
+    )
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the benchmark as `args` say; print the table; write the JSON and the chart if asked."""
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=150)
+    plot: Path | None = getattr(args, "plot", None)
+    if plot is not None and plot.suffix.lower() != ".svg":
+        console.print(f"[red]--plot {plot}: only SVG is written; use a path ending in .svg[/]")
+        return 2
+    try:
+        tasks = select_tasks(getattr(args, "tasks", None))
+    except ValueError as error:
+        console.print(f"[red]--tasks: {error}[/]")
+        return 2
+    if getattr(args, "live", False):
+        from codemode.bench.live import run_live_command
+
+        status: int = run_live_command(args, tasks, console)
+        return status
+
+    def progress(result: TaskResult) -> None:
+        console.print(f"[dim]{result.id}: {result.status}[/]", highlight=False)
+
+    run = anyio.run(lambda: run_suite(tasks, seed=getattr(args, "seed", 0), on_result=progress))
+    summary = summarize(run.results, run.definitions, run.tokenizer)
+    summary["upstream_servers"] = run.upstreams or "ran"
+    print_report(run.results, summary, console)
+    if run.upstreams and any(r.status == "skipped" for r in run.results):
+        console.print(f"[yellow]Skipped the tasks that need the MCP servers: {run.upstreams}[/]")
+    if getattr(args, "json", None) is not None:
+        write_json(args.json, run.results, summary, _meta(args))
+        console.print(f"Wrote {args.json}")
+    if plot is not None:
+        write_plot(plot, run.results, summary)
+        console.print(f"Wrote {plot}")
+    broken = [
+        r
+        for r in run.results
+        if r.status == "failed" or (r.status == "ok" and not (r.passed_code and r.passed_classic))
+    ]
+    return 1 if broken else 0
+
+
+def _meta(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "command": "codemode bench " + " ".join(sys.argv[2:])
+        if sys.argv[1:2] == ["bench"]
+        else "codemode bench",
+        "seed": getattr(args, "seed", 0),
+        "codemode": importlib.metadata.version("codemode"),
+        "python": platform.python_version(),
+        "measured": "the context cost of the same plan in both modes (not whether a model finds the plan)",
+        "classic_format": "Anthropic Messages API: tools, tool_use and tool_result blocks",
+    }

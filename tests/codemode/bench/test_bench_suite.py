@@ -1,0 +1,130 @@
+"""The offline benchmark end to end on a few tasks, through `codemode bench`'s entry point."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from codemode.bench.results import TaskResult
+from codemode.bench.suite import oracle_verdict
+from codemode.bench.tasks import Env, all_tasks, select_tasks
+from codemode.bench.tokens import add_arguments, main
+from codemode.world import World
+
+#: One task per kind of oracle: an answer, a computed aggregate, a file written, a graph and a file.
+TASKS = "customer-city,revenue-by-region-2025,export-orders-csv,critical-digest"
+
+
+def parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    return parser.parse_args(argv)
+
+
+@pytest.fixture(scope="module")
+def bench_json(tmp_path_factory: pytest.TempPathFactory, node_modules: Path) -> dict:  # type: ignore[type-arg]
+    out = tmp_path_factory.mktemp("bench")
+    status = main(parse("--tasks", TASKS, "--json", str(out / "b.json"), "--plot", str(out / "b.svg")))
+    data = json.loads((out / "b.json").read_text(encoding="utf-8"))
+    data["_status"] = status
+    data["_svg"] = (out / "b.svg").read_text(encoding="utf-8")
+    return data
+
+
+def test_every_oracle_passes_in_both_modes(bench_json: dict) -> None:  # type: ignore[type-arg]
+    tasks = {t["id"]: t for t in bench_json["tasks"]}
+    assert sorted(tasks) == sorted(TASKS.split(","))
+    for task in tasks.values():
+        assert task["status"] == "ok", task["reason"]
+        assert task["passed_code"], task["reason"]
+        assert task["passed_classic"], task["reason"]
+    assert bench_json["_status"] == 0
+
+
+def test_summary_has_the_headline_keys(bench_json: dict) -> None:  # type: ignore[type-arg]
+    summary = bench_json["summary"]
+    for key in ("tasks", "passed_code", "passed_classic", "median_saving_multistep", "median_saving_single",
+                "definitions_ratio", "tokenizer"):  # fmt: skip
+        assert key in summary
+    assert summary["tasks"] == 4
+    assert summary["passed_code"] == summary["passed_classic"] == 4
+    assert summary["tokenizer"].startswith("o200k_base (bpe-openai ")
+    assert summary["upstream_servers"] == "ran"
+
+
+def test_big_intermediate_results_cost_classic_and_not_code(bench_json: dict) -> None:  # type: ignore[type-arg]
+    tasks = {t["id"]: t for t in bench_json["tasks"]}
+    revenue = tasks["revenue-by-region-2025"]
+    # ~1,900 order rows enter the classic context (and are re-sent); code mode returns four numbers.
+    assert revenue["classic"]["total"] > 5 * revenue["code"]["total"]
+    assert revenue["saving"] > 0.5
+    assert revenue["code"]["turns"] == 2
+    assert revenue["classic"]["turns"] == 1 + revenue["extra"]["waves"]
+    # The classic input of the last turn carries every tool result before it.
+    turns = revenue["classic"]["per_turn"]
+    assert turns[-1]["input"] > turns[0]["input"] + 100_000
+
+
+def test_the_chart_is_a_log_scale_svg_with_both_modes(bench_json: dict) -> None:  # type: ignore[type-arg]
+    svg = bench_json["_svg"]
+    assert svg.startswith("<svg")
+    assert "classic tool calling" in svg
+    assert "code mode" in svg
+    assert "log scale" in svg
+    assert svg.count("<rect x=") >= 2 * 4
+    assert len(svg.encode()) < 200_000
+
+
+def test_an_oracle_rejects_a_wrong_answer_and_a_wrong_state() -> None:
+    world = World.generate(0)
+    task = next(t for t in all_tasks() if t.id == "customer-city")
+    env = Env("Paris", world, world, Path("/nonexistent"), Path("/nonexistent"))
+    assert "billing city" in oracle_verdict(task, env) or "answer should be" in oracle_verdict(task, env)
+    note = next(t for t in all_tasks() if t.id == "add-note")
+    untouched = Env("N-00001", world, World.generate(0), Path("/nonexistent"), Path("/nonexistent"))
+    assert "renewal note" in oracle_verdict(note, untouched)
+
+
+def test_live_answers_must_mention_every_part_of_the_expected_answer() -> None:
+    world = World.generate(0)
+    task = next(t for t in all_tasks() if t.id == "order-status")
+    order = world.records.orders["O-10420"]
+    good = Env(
+        f"It is {order.status}, total ${order.total_usd:,.2f}.", world, world, Path("."), Path("."), live=True
+    )
+    bad = Env(f"It is {order.status}.", world, world, Path("."), Path("."), live=True)
+    assert oracle_verdict(task, good) == ""
+    assert "should mention" in oracle_verdict(task, bad)
+
+
+@pytest.mark.parametrize(
+    ("patterns", "expected"),
+    [
+        pytest.param(["single"], 5, id="category"),
+        pytest.param(["customer-city"], 1, id="id"),
+        pytest.param(None, len(all_tasks()), id="all"),
+    ],
+)
+def test_select_tasks(patterns: list[str] | None, expected: int) -> None:
+    assert len(select_tasks(patterns)) == expected
+
+
+def test_the_suite_has_at_least_20_tasks_in_every_category() -> None:
+    tasks = all_tasks()
+    assert len(tasks) >= 20
+    assert len({t.id for t in tasks}) == len(tasks)
+    assert {t.category for t in tasks} == {"single", "chained", "fanout", "analysis", "files", "workflow"}
+    assert all(
+        isinstance(TaskResult(t.id, t.category, t.prompt, t.note, "ok").saving, type(None)) for t in tasks
+    )
+
+
+def test_an_unknown_task_is_a_usage_error() -> None:
+    assert main(parse("--tasks", "no-such-task")) == 2
+
+
+def test_a_png_plot_path_is_a_usage_error() -> None:
+    assert main(parse("--plot", "chart.png")) == 2
