@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import ScriptedEngine
+from agent_doubles import ScriptedEngine
 
 from codemode.agent import ProviderAPIError, run_agent
 from codemode.agent.fakeapi import FakeAPI, Reply, ToolCall

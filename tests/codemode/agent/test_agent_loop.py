@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import ScriptedEngine, SmallToolbox
+from agent_doubles import ScriptedEngine, SmallToolbox
 
 from codemode.agent import (
     AgentError,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ScriptedEngine
+from agent_doubles import ScriptedEngine
 from rich.console import Console
 
 import codemode.agent
