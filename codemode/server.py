@@ -27,6 +27,7 @@ from typing import Any
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError as SDKToolError
+from mcp.shared.subscriptions import ToolsListChanged
 from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
 from mcp.types import Tool as MCPTool
 
@@ -168,10 +169,10 @@ class CodeModeServer(MCPServer[Any]):
             self._sessions.add(context.session)
 
     def _tools_changed(self) -> None:
-        sessions = list(self._sessions)
-        if not sessions:
-            return
-        for session in sessions:
+        # Two audiences: 2026-07-28 clients listening on `subscriptions/listen`, and clients of
+        # the handshake era, which get `notifications/tools/list_changed` on their session.
+        _spawn(lambda: self._subscriptions.publish(ToolsListChanged()))
+        for session in list(self._sessions):
             _spawn(session.send_tool_list_changed)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -209,3 +211,44 @@ async def test_cancelling_the_request_stops_the_run(world_toolbox, executor) -> 
             json.dumps(world.snapshot(), default=str).count("tick ") == ticks
         )  # nothing ran after the cancel
     assert 0 < ticks < 50
+
+
+@pytest.mark.parametrize(
+    "mode", [pytest.param("legacy", id="handshake-era"), pytest.param("auto", id="2026-07-28")]
+)
+async def test_upstream_tool_changes_reach_the_client(executor, mode: str) -> None:
+    """An upstream's `tools/list_changed` -> new declarations -> the client is told, either protocol era."""
+    from codemode.config import parse_config
+
+    fixture = Path(__file__).parent / "fixtures" / "changing_server.py"
+    config = parse_config({"mcpServers": {"changing": {"command": sys.executable, "args": [str(fixture)]}}})
+    notified = anyio.Event()
+
+    async def on_message(message: Any) -> None:
+        if "ToolListChanged" in type(getattr(message, "root", message)).__name__:
+            notified.set()
+
+    async def listen(client: Client) -> None:
+        async with client.listen(tools_list_changed=True) as subscription:
+            async for _ in subscription:
+                notified.set()
+                return
+
+    async with Toolbox.from_config(config) as toolbox:
+        server = build_server(_engine(toolbox, executor, token_budget=100_000))
+        async with (
+            Client(server, message_handler=on_message, mode=mode) as client,
+            anyio.create_task_group() as tg,
+        ):
+            if mode == "auto":
+                tg.start_soon(listen, client)
+                await anyio.sleep(0.2)
+            before = (await client.list_tools()).tools[0].description or ""
+            result = await client.call_tool("code", {"code": "return await changing.grow()"})
+            assert result.is_error is False, _text(result)
+            with anyio.fail_after(10):
+                await notified.wait()
+            after = (await client.list_tools()).tools[0].description or ""
+            tg.cancel_scope.cancel()
+    assert "extra_1(" not in before
+    assert "extra_1(" in after
