@@ -40,8 +40,8 @@ async def _serving(app: Any) -> AsyncIterator[str]:
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     async with anyio.create_task_group() as group:
         group.start_soon(server.serve, [sock])
-        while not server.started:  # uvicorn offers no event to wait on
-            await anyio.sleep(0.01)  # noqa: ASYNC110
+        while not server.started:  # noqa: ASYNC110 (uvicorn offers no event to wait on)
+            await anyio.sleep(0.01)
         try:
             yield f"http://127.0.0.1:{port}/mcp"
         finally:
