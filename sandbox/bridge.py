@@ -15,9 +15,10 @@ and can read fd 0 unless stopped. So the host never trusts stdout as such:
 - every frame is then validated like input from the network: size (`Limits.frame_bytes`), JSON,
   type, fields, ids (unknown, duplicate and late ids are protocol errors that end the run cleanly).
 
-What the guest can still do is hurt only itself: garble its own frames by writing into the middle of
-a large one from a Worker thread, or exit. Both end the run with an error, never a hang: the wall
-clock is always enforced by the host.
+What the guest can still do is hurt only itself: read fd 0 through `node:fs` (which Deno does not
+permission-check) and so swallow its own replies or block, garble its own frames, or exit. Each ends
+the run with an error, never a host hang: the wall clock is always enforced by the host, and the nonce
+was consumed before any guest code existed.
 
 Host -> harness lines are plain JSON (the guest cannot read stdin).
 """
@@ -83,6 +84,12 @@ class FrameReader:
         if len(buf) > self.frame_bytes:
             raise BridgeProtocolError(f"a line of more than {self.frame_bytes} bytes (Limits.frame_bytes)")
         return frames
+
+    def pending_noise_bytes(self) -> int:
+        """Bytes of an unfinished line that cannot become a frame (guest output without a newline)."""
+        buf = self._buffer
+        head = bytes(buf[: len(self._prefix)])
+        return 0 if self._prefix.startswith(head) else len(buf)
 
     def _line(self, line: bytes, frames: list[Frame]) -> None:
         if not line:

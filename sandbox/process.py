@@ -27,7 +27,7 @@ import anyio
 from anyio.abc import Process
 
 from .bridge import Frame, FrameReader, encode_line
-from .command import deno_command, deno_environment
+from .command import HARNESS_PATH, deno_command, deno_environment
 from .errors import SandboxCrashError
 from .limits import Limits
 
@@ -60,14 +60,16 @@ class SandboxProcess:
         return self.process.pid
 
     @classmethod
-    async def start(cls, deno: Path, *, heap_mib: int, frame_bytes: int, fetch: bool) -> SandboxProcess:
-        """Spawn the harness and wait for its `ready` frame."""
+    async def start(
+        cls, deno: Path, *, heap_mib: int, frame_bytes: int, fetch: bool, harness: Path = HARNESS_PATH
+    ) -> SandboxProcess:
+        """Spawn the harness and wait for its `ready` frame (`harness` is a seam for protocol tests)."""
         root = Path(tempfile.mkdtemp(prefix="codemode-sandbox-"))
         (root / "cwd").mkdir()
         (root / "deno").mkdir()
         try:
             process = await anyio.open_process(
-                deno_command(deno, heap_mib=heap_mib),
+                deno_command(deno, heap_mib=heap_mib, harness=harness),
                 cwd=root / "cwd",
                 env=deno_environment(root / "deno"),
                 start_new_session=True,

@@ -303,6 +303,8 @@ class SandboxRun:
 
     def _take_noise(self) -> None:
         reader = self.proc.reader
+        if self.output_bytes + reader.pending_noise_bytes() > self.limits.output_bytes:
+            self._output(reader.pending_noise_bytes())
         if not reader.noise:
             return
         lines, reader.noise = reader.noise, []

@@ -44,6 +44,14 @@ const ArrayIsArray = Array.isArray;
 const StringFn = String;
 const MathMin = Math.min;
 const harnessUrl = import.meta.url;
+// Methods used on the bridge's hot path, uncurried now so that later prototype patches cannot reach them.
+const uncurry = (fn) => Function.prototype.call.bind(fn);
+const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
+const u8IndexOf = uncurry(TypedArrayProto.indexOf);
+const u8Subarray = uncurry(TypedArrayProto.subarray);
+const u8Slice = uncurry(TypedArrayProto.slice);
+const u8Set = uncurry(TypedArrayProto.set);
+const U8 = Uint8Array;
 
 let nonce = null;
 let limits = { log_entries: 1000, log_bytes: 1 << 20, result_bytes: 1 << 20, tool_calls: 1000, frame_bytes: 16 << 20 };
@@ -52,7 +60,7 @@ let limits = { log_entries: 1000, log_bytes: 1 << 20, result_bytes: 1 << 20, too
 function send(obj) {
   const bytes = encode("\n" + nonce + " " + stringify(obj) + "\n");
   let off = 0;
-  while (off < bytes.length) off += stdoutWrite(bytes.subarray(off));
+  while (off < bytes.length) off += stdoutWrite(u8Subarray(bytes, off));
 }
 
 // ---------------------------------------------------------------- frames in
@@ -62,9 +70,9 @@ const lines = [];
 let linesHead = 0;
 
 function concat(a, b) {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
+  const out = new U8(a.length + b.length);
+  u8Set(out, a, 0);
+  u8Set(out, b, a.length);
   return out;
 }
 
@@ -74,20 +82,20 @@ async function readLine() {
     linesHead = 0;
     const n = await stdinRead(readBuf);
     if (n === null) return null;
-    const view = readBuf.subarray(0, n);
+    const view = u8Subarray(readBuf, 0, n);
     let start = 0;
     let idx;
-    while ((idx = view.indexOf(10, start)) !== -1) {
-      let part = view.subarray(start, idx);
+    while ((idx = u8IndexOf(view, 10, start)) !== -1) {
+      let part = u8Subarray(view, start, idx);
       if (pending !== null) {
         part = concat(pending, part);
         pending = null;
       }
-      lines.push(decode(part));
+      lines[lines.length] = decode(part);
       start = idx + 1;
     }
     if (start < n) {
-      pending = pending === null ? view.slice(start) : concat(pending, view.subarray(start));
+      pending = pending === null ? u8Slice(view, start) : concat(pending, u8Subarray(view, start));
       if (pending.length > limits.frame_bytes) throw new ErrorCtor("host frame exceeds frame_bytes");
     }
   }
@@ -132,19 +140,19 @@ function toJson(value, seen, depth) {
     }
     if (value instanceof Set) {
       const out = [];
-      for (const v of value) out.push(toJson(v, seen, depth + 1) ?? null);
+      for (const v of value) out[out.length] = toJson(v, seen, depth + 1) ?? null;
       return out;
     }
     if (ArrayBuffer.isView(value)) {
       if (value instanceof DataView) value = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
       const out = [];
-      for (let i = 0; i < value.length; i++) out.push(typeof value[i] === "bigint" ? StringFn(value[i]) : value[i]);
+      for (let i = 0; i < value.length; i++) out[i] = typeof value[i] === "bigint" ? StringFn(value[i]) : value[i];
       return out;
     }
     if (value instanceof ArrayBuffer) return Array.from(new Uint8Array(value));
     if (ArrayIsArray(value)) {
       const out = [];
-      for (let i = 0; i < value.length; i++) out.push(toJson(value[i], seen, depth + 1) ?? null);
+      for (let i = 0; i < value.length; i++) out[i] = toJson(value[i], seen, depth + 1) ?? null;
       return out;
     }
     if (typeof value.toJSON === "function") return toJson(value.toJSON(), seen, depth + 1);
@@ -407,6 +415,14 @@ async function runGuest(msg) {
 delete globalThis.localStorage;
 delete globalThis.sessionStorage;
 delete globalThis.caches;
+// Every isolate reserves a ~512 MiB executable code range, which RLIMIT_DATA never leaves room for:
+// a Worker would kill the process with a memory error. Fail at once with a clear message instead.
+// (node:worker_threads still reaches the native path and ends the run with MemoryError.)
+globalThis.Worker = class Worker {
+  constructor() {
+    throw new TypeErrorCtor("Workers are not available in the sandbox (each needs its own isolate; use Promise.all for concurrency)");
+  }
+};
 ObjectDefine(Deno, "stdin", {
   get() {
     throw new TypeErrorCtor("Deno.stdin belongs to the sandbox bridge; guest code cannot read it");
