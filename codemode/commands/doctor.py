@@ -1,4 +1,9 @@
-"""`codemode doctor` (not built yet)."""
+"""`codemode doctor`: is this machine able to run guest code safely?
+
+Checks the Deno binary and its version, which limits the machine can enforce, and runs a short
+hardening self-test (a few attacks that must fail, a few limits that must hold). Exit status 0 when
+everything passed, 1 otherwise.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,35 @@ import argparse
 import sys
 from typing import Any
 
+import anyio
+
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("doctor", help="(not built yet)")
+    parser = subparsers.add_parser(
+        "doctor",
+        help="check Deno, the enforceable limits, and run a hardening self-test",
+        description="Check the Deno binary and version, which limits this machine can enforce, "
+        "and run a short hardening self-test.",
+    )
+    parser.add_argument("--deno", metavar="PATH", help="check this Deno binary instead of the bundled one")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("codemode doctor: not built yet", file=sys.stderr)
-    return 2
+    from pathlib import Path
+
+    from sandbox import SandboxSettings
+    from sandbox.selftest import self_test
+
+    deno = Path(args.deno) if getattr(args, "deno", None) else None
+    checks = anyio.run(self_test, SandboxSettings(deno_path=deno, pool_size=0))
+    width = max(len(check.name) for check in checks)
+    for check in checks:
+        mark = "ok  " if check.ok else "FAIL"
+        print(f"{mark} {check.name.ljust(width)}  {check.detail}")
+    failed = [check for check in checks if not check.ok]
+    if failed:
+        print(f"\n{len(failed)} check(s) failed", file=sys.stderr)
+        return 1
+    print(f"\nall {len(checks)} checks passed")
+    return 0
