@@ -29,6 +29,8 @@ from .source import candidates
 __all__ = ["DenoExecutor", "Executor"]
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_$][\w$]*$")
+_RESERVED = frozenset({"console", "Deno", "globalThis", "JSON", "Promise", "Object", "Error", "fetch"})
+"""Globals the harness relies on or the guest needs; a namespace may not replace them."""
 
 
 class Executor(Protocol):
@@ -108,6 +110,9 @@ class DenoExecutor:
 
 
 def _check_names(tools: Mapping[str, Sequence[str]], globals: Sequence[str]) -> None:
+    for ns in [*tools, *globals]:
+        if ns in _RESERVED:
+            raise SettingsError(f"namespace or global {ns!r} would hide the built-in {ns}; rename it")
     for ns, names in tools.items():
         if not _IDENTIFIER.match(ns):
             raise SettingsError(f"namespace {ns!r} is not a JavaScript identifier (sanitize it first)")

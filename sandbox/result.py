@@ -1,4 +1,28 @@
-"""What a run returns: the value, the logs, the guest's error and the stats."""
+"""What a run returns: the value, the logs, the guest's error and the stats.
+
+How the harness converts a guest's return value (and tool-call arguments) to JSON, deterministically:
+
+| guest value                       | becomes                                              |
+| --------------------------------- | ---------------------------------------------------- |
+| JSON values                       | themselves                                           |
+| `undefined` (top level)           | `null`                                               |
+| `undefined`, functions, symbols   | dropped from objects, `null` in arrays (as JSON does) |
+| `NaN`, `Infinity`                 | `null`                                               |
+| BigInt                            | its decimal string, `10n` -> `"10"`                   |
+| Map                               | object, keys converted with `String(key)`            |
+| Set                               | array                                                |
+| Date                              | ISO 8601 string; an invalid Date is `null`           |
+| typed arrays, ArrayBuffer         | array of numbers (BigInt elements as strings)        |
+| Error                             | `{"name", "message", "cause"?}`                      |
+| a value inside itself (a cycle)   | the string `"[Circular]"` (shared, non-cyclic values repeat) |
+| deeper than 200 levels            | the string `"[MaxDepth]"`                            |
+| objects with `toJSON()`           | the converted result of `toJSON()`                   |
+| other objects, class instances    | their own enumerable properties                      |
+
+A converted value whose JSON is larger than `Limits.result_bytes` becomes a string: the first
+`result_bytes` bytes of the JSON, then `…[truncated: result is N bytes, limit M bytes (raise
+Limits.result_bytes)]`, and `RunResult.truncated` is True.
+"""
 
 from __future__ import annotations
 
@@ -57,7 +81,7 @@ class RunResult:
     ok: bool
     """True when the guest returned a value."""
     value: Any = None
-    """The return value as JSON-compatible data (see sandbox/values.py for the conversions)."""
+    """The return value as JSON-compatible data (conversions in the module docstring)."""
     logs: list[LogEntry] = field(default_factory=list)
     """Console output in order."""
     error: GuestError | None = None

@@ -103,7 +103,7 @@ async function readLine() {
 }
 
 // ---------------------------------------------------------------- values
-// Deterministic conversion of any guest value to JSON (documented in sandbox/values.py).
+// Deterministic conversion of any guest value to JSON (the table is in sandbox/result.py).
 const MAX_DEPTH = 200;
 function toJson(value, seen, depth) {
   switch (typeof value) {

@@ -63,3 +63,8 @@ def test_defaults_are_the_safe_ones() -> None:
 async def test_bad_tool_names_are_refused(executor: DenoExecutor) -> None:
     with pytest.raises(SettingsError, match="not a JavaScript identifier"):
         await executor.run("1", tools={"my-ns": ["x"]})
+
+
+async def test_namespaces_may_not_hide_builtins(executor: DenoExecutor) -> None:
+    with pytest.raises(SettingsError, match="would hide the built-in console"):
+        await executor.run("1", tools={"console": ["log"]})
