@@ -1,7 +1,8 @@
 """`codemode bench --live`: the same tasks through the agent loop with a real model, in both modes.
 
 Each task runs twice against a fresh world: classic (`--mode tools`: every tool directly) and code
-mode (the one `code` tool, every declaration in full as offline). Tokens come from the API's usage
+mode (the one `code` tool, described as the engine does by default: declarations, or the index with
+`search`/`describe` when they exceed its token budget). Tokens come from the API's usage
 fields (cache reads and writes included in input), success from the task's oracle on the world's
 final state and the model's final text (which must mention every part of the expected answer).
 Latency is the wall time of the whole run; cost is the agent's price-table estimate.
@@ -27,7 +28,7 @@ from codemode.bench.accounting import ModeTokens, TurnTokens
 from codemode.bench.environment import BenchTools, find_node_modules, open_upstreams
 from codemode.bench.report import write_json, write_plot
 from codemode.bench.results import TaskResult
-from codemode.bench.suite import ENGINE_SETTINGS, oracle_verdict
+from codemode.bench.suite import oracle_verdict
 from codemode.bench.tasks import Env, Task
 from codemode.bench.trace import Recorder
 from codemode.engine import CodeMode
@@ -59,7 +60,7 @@ async def run_live(
     results: list[TaskResult] = []
     async with open_upstreams(modules) as upstreams, DenoExecutor(SandboxSettings()) as executor:
         tools = BenchTools(upstreams.toolbox, Recorder())
-        engine = CodeMode(tools, executor, ENGINE_SETTINGS)
+        engine = CodeMode(tools, executor)  # as `codemode serve` describes it (index + describe if large)
         for task in tasks:
             if task.servers and upstreams.toolbox is None:
                 reason = f"needs {', '.join(task.servers)}: {upstreams.unavailable}"

@@ -1,8 +1,9 @@
 """The README chart: tokens per task, classic vs code mode, on a log scale, as a small hand-written SVG.
 
-One row per task, grouped by category: two horizontal bars (classic tool calling, code mode) and the
-saving at the right. No plotting library: the chart is a few dozen SVG elements, deterministic, and
-renders the same on GitHub as in a browser.
+One row per task, grouped by category: horizontal bars for classic tool calling, code mode as the
+engine describes it by default, and (lighter) code mode with every declaration in the description;
+at the right, code mode's tokens relative to classic. No plotting library: the chart is a few dozen
+SVG elements, deterministic, and renders the same on GitHub as in a browser.
 """
 
 from __future__ import annotations
@@ -17,17 +18,19 @@ __all__ = ["render_svg"]
 
 _CLASSIC = "#d9822b"
 _CODE = "#2b6cb0"
+_FULL = "#90b4de"
 _WIDTH = 920
 _LEFT = 250  # labels
 _RIGHT = 70  # saving figures
 _TOP = 78
-_ROW = 26
+_ROW = 32
 _HEADING = 22
 _BAR = 9
 
 
 def _ticks(low: float, high: float) -> list[int]:
-    return [10**e for e in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)]
+    """Powers of ten around the values, starting low enough that every bar has a visible length."""
+    return [10**e for e in range(math.floor(math.log10(low / 3)), math.ceil(math.log10(high)) + 1)]
 
 
 def _label(value: int) -> str:
@@ -46,7 +49,9 @@ def _percent_change(saving: float) -> str:
 def render_svg(results: Sequence[TaskResult], *, title: str, subtitle: str) -> str:
     """The chart of every measured task; an empty suite gives a chart that says so."""
     rows = [r for r in results if r.code is not None and r.classic is not None]
-    values = [v for r in rows for v in (r.code.total if r.code else 1, r.classic.total if r.classic else 1)]
+    values = [
+        t.total for r in rows for t in (r.code, r.classic, r.code_full) if t is not None and t.total > 0
+    ]
     ticks = _ticks(min(values, default=100), max(values, default=1000))
     low, high = math.log10(ticks[0]), math.log10(ticks[-1])
     plot_w = _WIDTH - _LEFT - _RIGHT
@@ -67,7 +72,12 @@ def render_svg(results: Sequence[TaskResult], *, title: str, subtitle: str) -> s
                 continue
             mid = y + _ROW / 2
             body.append(f'<text x="{_LEFT - 8}" y="{mid + 4}" class="task">{escape(r.id)}</text>')
-            for offset, tokens, color in ((-_BAR - 1, r.classic.total, _CLASSIC), (1, r.code.total, _CODE)):
+            bars = [(r.classic.total, _CLASSIC), (r.code.total, _CODE)]
+            if r.code_full is not None:
+                bars.append((r.code_full.total, _FULL))
+            top = mid - len(bars) * (_BAR + 1) / 2
+            for index, (tokens, color) in enumerate(bars):
+                offset = top + index * (_BAR + 1) - mid
                 width = x(tokens) - _LEFT
                 body.append(
                     f'<rect x="{_LEFT}" y="{mid + offset:.1f}" width="{width:.1f}" height="{_BAR}" '
@@ -108,7 +118,10 @@ def render_svg(results: Sequence[TaskResult], *, title: str, subtitle: str) -> s
             f'<text x="{_LEFT + 20}" y="{legend_y + 9}" class="legend">classic tool calling</text>',
             f'<rect x="{_LEFT + 170}" y="{legend_y}" width="14" height="10" fill="{_CODE}"/>',
             f'<text x="{_LEFT + 190}" y="{legend_y + 9}" class="legend">code mode</text>',
-            f'<text x="{_WIDTH - 8}" y="{legend_y + 9}" class="legend" text-anchor="end">saving</text>',
+            f'<rect x="{_LEFT + 290}" y="{legend_y}" width="14" height="10" fill="{_FULL}"/>',
+            f'<text x="{_LEFT + 310}" y="{legend_y + 9}" class="legend">code mode, every declaration</text>',
+            f'<text x="{_WIDTH - 8}" y="{legend_y + 9}" class="legend" text-anchor="end">'
+            "code vs classic</text>",
             *grid,
             *body,
             f'<text x="{_LEFT + plot_w / 2:.0f}" y="{height - 10}" class="axis">'

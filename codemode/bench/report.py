@@ -20,6 +20,12 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
+def _fewer(saving: float | None) -> str:
+    if saving is None:
+        return "—"
+    return f"{saving * 100:.0f}% fewer tokens" if saving >= 0 else f"{-saving * 100:.0f}% more tokens"
+
+
 def print_report(results: Sequence[TaskResult], summary: dict[str, Any], console: Console) -> None:
     """Per task, per category, then the headline figures against the targets."""
     table = Table(
@@ -27,12 +33,23 @@ def print_report(results: Sequence[TaskResult], summary: dict[str, Any], console
     )
     table.add_column("task")
     table.add_column("category")
-    for name in ("calls", "classic in/out", "turns", "code in/out", "turns", "saving"):
+    for name in (
+        "calls",
+        "classic in/out",
+        "turns",
+        "code in/out",
+        "turns",
+        "saving",
+        "full decl.",
+        "saving",
+    ):
         table.add_column(name, justify="right")
     table.add_column("oracle code/classic")
     for r in results:
         if r.code is None or r.classic is None:
-            table.add_row(r.id, r.category, "", "", "", "", "", "", f"[yellow]{r.status}[/]: {r.reason}")
+            table.add_row(
+                r.id, r.category, "", "", "", "", "", "", "", "", f"[yellow]{r.status}[/]: {r.reason}"
+            )
             continue
         oracle = ("✓" if r.passed_code else "[red]✗[/]") + " " + ("✓" if r.passed_classic else "[red]✗[/]")
         if r.reason:
@@ -46,6 +63,8 @@ def print_report(results: Sequence[TaskResult], summary: dict[str, Any], console
             f"{r.code.input:,}/{r.code.output:,}",
             str(r.code.turns),
             _pct(r.saving),
+            f"{r.code_full.total:,}" if r.code_full else "—",
+            _pct(r.saving_full),
             oracle,
         )
     console.print(table)
@@ -81,10 +100,13 @@ def print_report(results: Sequence[TaskResult], summary: dict[str, Any], console
         f"({d['classic_mcp']:,}): {_pct(summary['definitions_ratio_vs_mcp_json'])}; the engine's default "
         f"index for this catalog: {d['code_index']:,}"
     )
+    full = summary["full_declarations"]
     console.print(
         f"Median saving, multi-step tasks: {_pct(summary['median_saving_multistep'])} (target ≥ 85%); "
         f"single-call tasks: {_pct(summary['median_saving_single'])}, worst "
-        f"{_pct(summary['worst_saving_single'])} (target ≥ −10%)"
+        f"{_pct(summary['worst_saving_single'])} (target ≥ −10%). With every declaration in the "
+        f"description: {_pct(full['median_saving_multistep'])} and {_pct(full['median_saving_single'])} "
+        f"(worst {_pct(full['worst_saving_single'])})."
     )
     console.print(
         f"Oracles passed: code mode {summary['passed_code']}/{summary['tasks']}, classic replay "
@@ -118,9 +140,9 @@ def write_plot(path: Path, results: Sequence[TaskResult], summary: dict[str, Any
             f"--plot {path}: only SVG is written; name the file `{path.with_suffix('.svg').name}`"
         )
     subtitle = (
-        f"{summary['measured']} tasks, same plan in both modes; median saving "
-        f"{_pct(summary['median_saving_multistep'])} on multi-step tasks, "
-        f"{_pct(summary['median_saving_single'])} on single calls; tokens counted with {summary['tokenizer']}"
+        f"{summary['measured']} tasks, the same plan in both modes. Code mode, median: "
+        f"{_fewer(summary['median_saving_multistep'])} on multi-step tasks, "
+        f"{_fewer(summary['median_saving_single'])} on single calls. Tokenizer: {summary['tokenizer']}"
     )
     svg = render_svg(
         results, title="codemode: tokens per task, classic tool calling vs code mode", subtitle=subtitle

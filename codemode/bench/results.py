@@ -78,6 +78,8 @@ class TaskResult:
     """Code mode's tokens."""
     classic: ModeTokens | None = None
     """Classic tool calling's tokens."""
+    code_full: ModeTokens | None = None
+    """Code mode's tokens with every declaration in the description (offline only)."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Anything else worth keeping (live mode: latency, cost, API usage)."""
 
@@ -88,14 +90,22 @@ class TaskResult:
             return None
         return saving(self.code.total, self.classic.total)
 
+    @property
+    def saving_full(self) -> float | None:
+        """The saving of code mode with every declaration in the description."""
+        if self.code_full is None or self.classic is None:
+            return None
+        return saving(self.code_full.total, self.classic.total)
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        for mode in ("code", "classic"):
+        for mode in ("code", "classic", "code_full"):
             tokens = getattr(self, mode)
             if tokens is not None:
                 data[mode]["total"] = tokens.total
                 data[mode]["per_turn"] = [asdict(t) for t in tokens.per_turn]
         data["saving"] = self.saving
+        data["saving_full"] = self.saving_full
         return data
 
 
@@ -146,6 +156,8 @@ def summarize(results: Sequence[TaskResult], definitions: Definitions, tokenizer
     single = [r.saving for r in measured if r.category == "single" and r.saving is not None]
     code_total = sum(r.code.total for r in measured if r.code)
     classic_total = sum(r.classic.total for r in measured if r.classic)
+    full_multistep = [r.saving_full for r in measured if r.category != "single" and r.saving_full is not None]
+    full_single = [r.saving_full for r in measured if r.category == "single" and r.saving_full is not None]
     return {
         "tasks": len(results),
         "measured": len(measured),
@@ -159,7 +171,16 @@ def summarize(results: Sequence[TaskResult], definitions: Definitions, tokenizer
         "pooled_saving": saving(code_total, classic_total) if measured else None,
         "code_total": code_total,
         "classic_total": classic_total,
+        "full_declarations": {
+            "median_saving_multistep": _median(full_multistep),
+            "median_saving_single": _median(full_single),
+            "worst_saving_single": min(full_single) if full_single else None,
+            "code_total": sum(r.code_full.total for r in measured if r.code_full),
+        },
         "definitions_ratio": definitions.ratio,
+        "definitions_ratio_index": definitions.code_index / definitions.classic_anthropic
+        if definitions.classic_anthropic
+        else None,
         "definitions_ratio_vs_mcp_json": definitions.code_anthropic / definitions.classic_mcp
         if definitions.classic_mcp
         else None,

@@ -7,7 +7,13 @@ For each task, against a fresh world (and emptied filesystem/memory servers):
     replay    the same calls, wave by wave, against another fresh world (what classic tool calling
               with the same plan does); every result must equal the recorded one
     check     the oracle again, on the replayed world, with the same final answer
-    count     both transcripts (`transcript.py`) with the tokenizer (`accounting.py`)
+    count     the transcripts (`transcript.py`) with the tokenizer (`accounting.py`)
+
+Code mode is counted twice. `code`: the `code` tool as the engine describes it by default, which
+for a catalog over its token budget (this one) is a one-line index plus `search`/`describe`; the
+plan then takes one more turn, a program that `describe`s every tool the plan uses (run through the
+real engine, its output charged in full). `code_full`: every declaration in the description (the
+engine with an unlimited budget), no describe turn.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from typing import Any
 import anyio
 
 from codemode.bench.accounting import count_transcript
-from codemode.bench.definitions import classic_definitions, code_definition
+from codemode.bench.definitions import Provider, classic_definitions, code_definition
 from codemode.bench.environment import BenchTools, Upstreams, find_node_modules, open_upstreams
 from codemode.bench.results import Definitions, TaskResult
 from codemode.bench.tasks import Env, OracleFailure, Task
@@ -32,7 +38,7 @@ from codemode.engine import CODE_TOOL_INPUT_SCHEMA, CodeMode, EngineSettings
 from codemode.errors import ToolError
 from codemode.formatting import format_value
 from codemode.world import World
-from sandbox import DenoExecutor, Executor, SandboxSettings
+from sandbox import DenoExecutor, SandboxSettings
 
 __all__ = ["ENGINE_SETTINGS", "SuiteRun", "oracle_verdict", "run_suite"]
 
@@ -80,15 +86,23 @@ async def run_suite(
         if not upstream:
             upstreams.unavailable = "left out on purpose (upstream=False)"
         tools = BenchTools(upstreams.toolbox, Recorder())
-        engine = CodeMode(tools, executor, ENGINE_SETTINGS)
-        definitions = _definitions(engine, tools, tokenizer, executor)
+        bench = _Bench(
+            seed=seed,
+            initial=initial,
+            full=CodeMode(tools, executor, ENGINE_SETTINGS),
+            default=CodeMode(tools, executor),
+            tools=tools,
+            upstreams=upstreams,
+            tokenizer=tokenizer,
+        )
+        definitions = _definitions(bench)
         results = []
         for task in tasks:
             if task.servers and upstreams.toolbox is None:
                 result = _skipped(task, f"needs {', '.join(task.servers)}: {upstreams.unavailable}")
             else:
                 try:
-                    result = await _run_task(task, seed, initial, engine, tools, upstreams, tokenizer)
+                    result = await _run_task(task, bench)
                 except Exception as error:  # one broken task must not hide the others' figures
                     logger.exception("task %s broke", task.id)
                     result = _failed(task, f"{type(error).__name__}: {error}")
@@ -98,23 +112,38 @@ async def run_suite(
     return SuiteRun(results, definitions, tokenizer.name, upstreams.unavailable)
 
 
-def _definitions(
-    engine: CodeMode, tools: BenchTools, tokenizer: Tokenizer, executor: Executor
-) -> Definitions:
-    infos = tools.tools()
-    default = CodeMode(tools, executor)  # the engine's default settings: what `codemode serve` describes
+@dataclass(frozen=True)
+class _Bench:
+    """What every task run shares."""
+
+    seed: int
+    initial: World
+    full: CodeMode
+    """Every declaration in the description."""
+    default: CodeMode
+    """The engine's default settings: what `codemode serve` describes."""
+    tools: BenchTools
+    upstreams: Upstreams
+    tokenizer: Tokenizer
+
+
+def _definitions(bench: _Bench) -> Definitions:
+    infos = bench.tools.tools()
 
     def count(value: Any) -> int:
-        return tokenizer.count(compact_json(value))
+        return bench.tokenizer.count(compact_json(value))
+
+    def code(engine: CodeMode, provider: Provider = "anthropic") -> int:
+        return count([code_definition(engine.description(), CODE_TOOL_INPUT_SCHEMA, provider)])
 
     return Definitions(
         classic_anthropic=count(classic_definitions(infos, "anthropic")),
         classic_openai=count(classic_definitions(infos, "openai")),
-        code_anthropic=count([code_definition(engine.description(), CODE_TOOL_INPUT_SCHEMA, "anthropic")]),
-        code_openai=count([code_definition(engine.description(), CODE_TOOL_INPUT_SCHEMA, "openai")]),
+        code_anthropic=code(bench.full),
+        code_openai=code(bench.full, "openai"),
         tools=len(infos),
         classic_mcp=count([info.to_mcp_dict() for info in infos]),
-        code_index=count([code_definition(default.description(), CODE_TOOL_INPUT_SCHEMA, "anthropic")]),
+        code_index=code(bench.default),
     )
 
 
@@ -135,15 +164,10 @@ def oracle_verdict(task: Task, env: Env) -> str:
     return ""
 
 
-async def _run_task(
-    task: Task,
-    seed: int,
-    initial: World,
-    engine: CodeMode,
-    tools: BenchTools,
-    upstreams: Upstreams,
-    tokenizer: Tokenizer,
-) -> TaskResult:
+async def _run_task(task: Task, bench: _Bench) -> TaskResult:
+    tools, upstreams, tokenizer, seed, initial = (
+        bench.tools, bench.upstreams, bench.tokenizer, bench.seed, bench.initial
+    )  # fmt: skip
     files = str(upstreams.files)
     prompt = task.prompt.replace("{files}", files)
     code = task.code.replace("{files}", files)
@@ -155,7 +179,7 @@ async def _run_task(
     tools.recording = True
     try:
         async with tools.world(world):
-            outcome = await engine.run(code)
+            outcome = await bench.full.run(code)
     finally:
         tools.recording = False
     calls = tools.recorder.calls
@@ -174,11 +198,18 @@ async def _run_task(
         classic_verdict = (classic_verdict + "; " if classic_verdict else "") + mismatches
 
     final = format_value(answer)
-    code_tool = code_definition(engine.description(), CODE_TOOL_INPUT_SCHEMA)
+    steps = [(code, outcome.text)]
+    full_tokens = count_transcript(
+        code_transcript(steps=steps, answer=final, prompt=prompt, code_tool=_code_tool(bench.full)), tokenizer
+    )
+    if bench.default.discovery:
+        describe = _describe_program(calls)
+        described = await bench.default.run(describe)
+        if described.is_error:
+            return _failed(task, f"describing the plan's tools failed: {described.text}")
+        steps = [(describe, described.text), *steps]
     code_tokens = count_transcript(
-        code_transcript(
-            code=code, outcome_text=outcome.text, answer=final, prompt=prompt, code_tool=code_tool
-        ),
+        code_transcript(steps=steps, answer=final, prompt=prompt, code_tool=_code_tool(bench.default)),
         tokenizer,
     )
     classic_tokens = count_transcript(
@@ -203,8 +234,20 @@ async def _run_task(
         tool_calls=len(calls),
         code=code_tokens,
         classic=classic_tokens,
-        extra={"waves": len(group_waves(calls)), "answer": answer},
+        code_full=full_tokens,
+        extra={"waves": len(group_waves(calls)), "answer": answer, "discovery": bench.default.discovery},
     )
+
+
+def _code_tool(engine: CodeMode) -> dict[str, Any]:
+    return code_definition(engine.description(), CODE_TOOL_INPUT_SCHEMA)
+
+
+def _describe_program(calls: list[ToolCall]) -> str:
+    """The program a model writes first under the discovery index: describe each tool the plan uses."""
+    names = list(dict.fromkeys(f"{call.namespace}.{call.name}" for call in calls))
+    listed = ", ".join(f'describe("{name}")' for name in names)
+    return f"return await Promise.all([{listed}]);"
 
 
 async def _replay(calls: list[ToolCall], tools: BenchTools) -> str:

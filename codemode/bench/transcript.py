@@ -6,7 +6,8 @@ task, then turns. Each turn is one model request: the assistant's output (tool c
 text) and the tool results sent back after it.
 
 - Code mode: turn 1 writes the program (one `code` tool_use whose input is `{"code": ...}`) and gets
-  `CodeOutcome.text` back; turn 2 states the final answer.
+  `CodeOutcome.text` back; turn 2 states the final answer. With the discovery index (the engine's
+  default when the declarations exceed its token budget), a first turn `describe`s the tools first.
 - Classic: one turn per wave of independent calls (`trace.group_waves`), each call a tool_use named
   `namespace__tool` with its JSON arguments, each result appended as a tool_result (strings as they
   are, anything else as compact JSON, errors as their message); then the same final answer.
@@ -136,21 +137,23 @@ def classic_tool_name(namespace: str, name: str) -> str:
 
 
 def code_transcript(
-    *, code: str, outcome_text: str, answer: str, prompt: str, code_tool: dict[str, Any]
+    *, steps: Sequence[tuple[str, str]], answer: str, prompt: str, code_tool: dict[str, Any]
 ) -> Transcript:
-    """Code mode: one `code` call, its outcome, the final answer."""
+    """Code mode: one `code` call per step (program, outcome text), then the final answer.
+
+    One step is the usual plan; with the discovery index, a first step `describe`s the tools the
+    plan uses and the second runs the plan.
+    """
+    turns = [
+        Turn(
+            output=(Block("tool_use", compact_json({"code": code}), name=code_tool["name"]),),
+            results=(Block("tool_result", outcome_text),),
+        )
+        for code, outcome_text in steps
+    ]
+    turns.append(Turn(output=(Block("text", answer),)))
     return Transcript(
-        mode="code",
-        system=SYSTEM_PROMPT,
-        tools=(code_tool,),
-        prompt=prompt,
-        turns=(
-            Turn(
-                output=(Block("tool_use", compact_json({"code": code}), name=code_tool["name"]),),
-                results=(Block("tool_result", outcome_text),),
-            ),
-            Turn(output=(Block("text", answer),)),
-        ),
+        mode="code", system=SYSTEM_PROMPT, tools=(code_tool,), prompt=prompt, turns=tuple(turns)
     )
 
 

@@ -55,8 +55,7 @@ def test_classic_turn_k_resends_everything_before_it() -> None:
 
 def test_code_mode_is_two_turns_with_the_code_as_output() -> None:
     transcript = code_transcript(
-        code="return await crm.get({q: 'x'})",
-        outcome_text="result: 42",
+        steps=[("return await crm.get({q: 'x'})", "result: 42")],
         answer="42",
         prompt="do it now",
         code_tool=CODE_TOOL,
@@ -68,6 +67,16 @@ def test_code_mode_is_two_turns_with_the_code_as_output() -> None:
     assert first.output == 1 + code_words
     assert tokens.per_turn[1].input == first.input + first.output + 2
     assert tokens.per_turn[1].output == 1
+
+
+def test_code_mode_with_a_describe_step_is_three_turns() -> None:
+    steps = [("return await describe('crm.get')", "declare get"), ("return 1", "1")]
+    transcript = code_transcript(steps=steps, answer="1", prompt="p", code_tool=CODE_TOOL)
+    tokens = count_transcript(transcript, words())
+    assert tokens.turns == 3
+    first, second, third = tokens.per_turn
+    assert second.input == first.input + first.output + 2  # "declare get"
+    assert third.input == second.input + second.output + 1
 
 
 def test_messages_pair_each_tool_use_with_its_result() -> None:
