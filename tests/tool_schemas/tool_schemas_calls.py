@@ -77,7 +77,7 @@ def valid_args(schema: Any, document: Any = None, depth: int = 0) -> Any:
         return fitting[0]
     for key in ("anyOf", "oneOf"):
         if key in schema:
-            if "type" in schema or "properties" in schema or key == "oneOf":
+            if "type" in schema or "properties" in schema or key == "oneOf" or not schema[key]:
                 raise Unsupported("mixed combinator")
             return valid_args(schema[key][0], document, depth + 1)
     types = _types(schema)
@@ -137,9 +137,10 @@ def invalid_args(schema: Mapping[str, Any], valid: Mapping[str, Any]) -> list[tu
 def call_lines(target: str, schema: Any) -> list[str]:
     """TypeScript lines: one valid call of `target` and every invalid one under `@ts-expect-error`."""
     valid = valid_args(schema)
-    lines = [f"  await {target}({json.dumps(valid, ensure_ascii=False)});"]
+    # ASCII-only JSON keeps each call on one line (U+2028 would start a new one).
+    lines = [f"  await {target}({json.dumps(valid)});"]
     if isinstance(valid, dict):
         for why, args in invalid_args(schema, valid):
-            lines.append(f"  // @ts-expect-error {why}")
-            lines.append(f"  await {target}({json.dumps(args, ensure_ascii=False)});")
+            lines.append(f"  // @ts-expect-error {json.dumps(why)}")
+            lines.append(f"  await {target}({json.dumps(args)});")
     return lines
