@@ -1,0 +1,60 @@
+"""The benchmark's public surface, pinned; and the chart on hand-made results."""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+import pytest
+
+from codemode.bench.accounting import ModeTokens
+from codemode.bench.plot import render_svg
+from codemode.bench.results import TaskResult
+
+
+@pytest.mark.parametrize(
+    ("module", "names"),
+    [
+        pytest.param("codemode.bench.tokens", ["add_arguments", "main"], id="tokens"),
+        pytest.param(
+            "codemode.bench.suite", ["ENGINE_SETTINGS", "SuiteRun", "oracle_verdict", "run_suite"], id="suite"
+        ),
+        pytest.param("codemode.bench.live", ["live_summary", "run_live", "run_live_command"], id="live"),
+        pytest.param("codemode.bench.trace", ["Recorder", "ToolCall", "group_waves"], id="trace"),
+        pytest.param(
+            "codemode.bench.accounting",
+            ["ModeTokens", "TurnTokens", "count_blocks", "count_transcript"],
+            id="accounting",
+        ),
+        pytest.param("codemode.bench.tokenizer", ["Tokenizer", "default_tokenizer"], id="tokenizer"),
+        pytest.param(
+            "codemode.bench.tasks",
+            ["Env", "OracleFailure", "Task", "all_tasks", "expect", "select_tasks"],
+            id="tasks",
+        ),
+    ],
+)
+def test_public_names(module: str, names: list[str]) -> None:
+    assert sorted(importlib.import_module(module).__all__) == sorted(names)
+
+
+def tokens(total: int) -> ModeTokens:
+    return ModeTokens(input=total - 10, output=10, turns=2, definitions=0, per_turn=())
+
+
+def test_the_chart_marks_where_code_mode_costs_more() -> None:
+    results = [
+        TaskResult("cheap", "single", "p", "", "ok", code=tokens(2_000), classic=tokens(1_000)),
+        TaskResult("big", "analysis", "p", "", "ok", code=tokens(5_000), classic=tokens(500_000)),
+        TaskResult("skipped", "files", "p", "", "skipped", "no node"),
+    ]
+    svg = render_svg(results, title="T", subtitle="S")
+    assert ">+100%</text>" in svg  # code mode used twice the tokens
+    assert ">−99%</text>" in svg
+    assert "skipped" not in svg  # unmeasured tasks are left out of the chart, not drawn as zero
+    assert ">1k</text>" in svg
+    assert ">1M</text>" in svg
+    # Log scale: the 500k bar is 2.4 decades longer than the 2k one's, not 250 times as long.
+    bars = [float(w) for w in re.findall(r'<rect x="250" y="[\d.]+" width="([\d.]+)" height="9"', svg)]
+    assert len(bars) == 4
+    assert max(bars) < 4 * min(bars)
