@@ -26,7 +26,7 @@ import anyio.to_thread
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 from pydantic.fields import FieldInfo
 from pydantic.json_schema import GenerateJsonSchema
-from pydantic_core import to_jsonable_python
+from pydantic_core import PydanticUndefined, to_jsonable_python
 
 from codemode.docstrings import parse_docstring
 from codemode.errors import ToolDefinitionError, ToolError
@@ -202,6 +202,13 @@ def _build(
         field_name = f"p{index}"
         documented = docs.arguments.get(parameter.name)
         default: Any = parameter.default if parameter.default is not parameter.empty else ...
+        if isinstance(default, FieldInfo):
+            # `limit: int = Field(10, le=100)`, as FastMCP tools write it: the constraints move
+            # into the annotation, the default (if any) stays the parameter's default.
+            annotation = Annotated[
+                annotation, FieldInfo.merge_field_infos(default, default=PydanticUndefined)
+            ]
+            default = ... if default.default is PydanticUndefined else default.default
         if documented and not _has_description(annotation):
             info = Field(default, alias=parameter.name, description=documented)
         else:

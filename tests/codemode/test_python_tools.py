@@ -269,3 +269,23 @@ def test_numpy_style_docstrings_describe_arguments() -> None:
     assert info.description == "Distance between two points on a line."
     assert info.input_schema["properties"]["a"]["description"] == "The first point, in metres."
     assert info.input_schema["properties"]["b"]["description"] == "The second point."
+
+
+@pytest.mark.anyio
+async def test_field_defaults_as_fastmcp_writes_them() -> None:
+    """`quantity: int = Field(gt=0)` and `limit: int = Field(10, le=100)` both work."""
+    from pydantic import Field
+
+    tools = PythonTools("shop")
+
+    @tools.tool
+    def order(quantity: int = Field(gt=0, description="Units"), limit: int = Field(10, le=100)) -> int:
+        return quantity * limit
+
+    schema = tools.tools()[0].input_schema
+    assert schema["required"] == ["quantity"]
+    assert schema["properties"]["quantity"]["description"] == "Units"
+    assert schema["properties"]["limit"]["default"] == 10
+    assert await tools.call("order", {"quantity": 2}) == 20
+    with pytest.raises(ToolError, match="quantity"):
+        await tools.call("order", {"quantity": 0})
