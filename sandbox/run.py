@@ -93,7 +93,9 @@ class SandboxRun:
             {
                 "t": "run",
                 "run": self.run_id,
-                "candidates": [{"kind": c.kind, "source": c.source} for c in self.req.candidates],
+                "candidates": [
+                    {"kind": c.kind, "source": c.source, "body": c.body} for c in self.req.candidates
+                ],
                 "tools": {ns: list(names) for ns, names in self.req.tools.items()},
                 "globals": list(self.req.globals),
                 "limits": limits.to_harness(),

@@ -38,6 +38,7 @@ _STATEMENT_KEYWORDS = frozenset(
         *("type", "interface", "enum", "declare", "namespace"),
     }
 )
+_STRICT = '"use strict";'
 _REGEX_PRECEDERS = frozenset("(,=:[!&|?{};+-*%<>~^")
 
 
@@ -49,6 +50,9 @@ class Candidate:
     """Which code form this candidate assumes."""
     source: str
     """The module source: one prologue line, then the guest code line for line."""
+    body: str | None
+    """The same as an async function body (one prologue line), or None for the module form. The harness
+    compiles plain JavaScript this way (fast) and imports `source` only when that fails (TypeScript)."""
 
 
 def strip_fence(code: str) -> str:
@@ -66,18 +70,32 @@ def candidates(code: str) -> list[Candidate]:
     """The candidate modules for `code`, in the order the harness tries them."""
     code = strip_fence(code)
     if classify(code) == "module":
-        return [Candidate("module", "\n" + code)]
+        return [Candidate("module", "\n" + code, None)]
     out: list[Candidate] = []
     expr = code.rstrip().rstrip(";")
     if expr.strip():
-        out.append(Candidate("expression", "export default async () => (\n" + expr + "\n);"))
+        out.append(
+            Candidate(
+                "expression",
+                "export default async () => (\n" + expr + "\n);",
+                _STRICT + " return (\n" + expr + "\n);",
+            )
+        )
     start = _last_statement_start(code)
     if start is not None:
         tail = code[start:].rstrip().rstrip(";")
         if tail and _first_word(tail) not in _STATEMENT_KEYWORDS and not tail.startswith(("}", "{")):
             body = code[:start] + "return (" + tail + "\n);"
-            out.append(Candidate("last-expression", "export default async function () {\n" + body + "\n}"))
-    out.append(Candidate("body", "export default async function () {\n" + code + "\n}"))
+            out.append(
+                Candidate(
+                    "last-expression",
+                    "export default async function () {\n" + body + "\n}",
+                    _STRICT + "\n" + body,
+                )
+            )
+    out.append(
+        Candidate("body", "export default async function () {\n" + code + "\n}", _STRICT + "\n" + code)
+    )
     return out
 
 
