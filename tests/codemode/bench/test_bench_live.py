@@ -57,6 +57,8 @@ def test_live_runs_both_modes_and_the_oracle_decides(tmp_path: Path, monkeypatch
                 "customer-city,order-status",
                 "--json",
                 str(out),
+                "--plot",
+                str(tmp_path / "live.svg"),
             )
         )
         requests = api.requests
@@ -69,6 +71,7 @@ def test_live_runs_both_modes_and_the_oracle_decides(tmp_path: Path, monkeypatch
     # The code run's tool result went back to the model.
     assert city in json.dumps(requests[3].body["messages"][-1])
 
+    assert (tmp_path / "live.svg").read_text(encoding="utf-8").startswith("<svg")
     data = json.loads(out.read_text(encoding="utf-8"))
     tasks = {t["id"]: t for t in data["tasks"]}
     assert tasks["customer-city"]["passed_classic"] and tasks["customer-city"]["passed_code"]
