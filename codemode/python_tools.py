@@ -75,7 +75,14 @@ class PythonTools:
     def tool(self, function: F, /) -> F: ...
     @overload
     def tool(
-        self, function: None = None, /, *, name: str | None = None, description: str | None = None
+        self,
+        function: None = None,
+        /,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        read_only: bool | None = None,
+        destructive: bool | None = None,
     ) -> Callable[[F], F]: ...
     def tool(
         self,
@@ -84,29 +91,41 @@ class PythonTools:
         *,
         name: str | None = None,
         description: str | None = None,
+        read_only: bool | None = None,
+        destructive: bool | None = None,
     ) -> Any:
-        """Register a function as a tool: `@tools.tool` or `@tools.tool(name=..., description=...)`.
+        """Register a function as a tool: `@tools.tool` or `@tools.tool(name=..., read_only=True)`.
 
-        The function is returned unchanged, so it stays callable from Python.
+        `read_only` and `destructive` become the MCP annotations `readOnlyHint` and
+        `destructiveHint`, which the declarations show the model. The function is returned
+        unchanged, so it stays callable from Python.
         """
         if function is not None:
             self.add(function)
             return function
 
         def register(fn: F) -> F:
-            self.add(fn, name=name, description=description)
+            self.add(fn, name=name, description=description, read_only=read_only, destructive=destructive)
             return fn
 
         return register
 
     def add(
-        self, function: Callable[..., Any], *, name: str | None = None, description: str | None = None
+        self,
+        function: Callable[..., Any],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        read_only: bool | None = None,
+        destructive: bool | None = None,
     ) -> None:
         """Register `function` under `name` (default: its `__name__`)."""
         original = name or getattr(function, "__name__", None)
         if not original:
             raise ToolDefinitionError(f"cannot register {function!r}: it has no __name__; pass name=...")
-        registered = _build(self.namespace, original, function, description)
+        hints = {"readOnlyHint": read_only, "destructiveHint": destructive}
+        annotations = {key: value for key, value in hints.items() if value is not None} or None
+        registered = _build(self.namespace, original, function, description, annotations)
         if registered.info.name in self._tools:
             other = self._tools[registered.info.name].info.original_name
             raise ToolDefinitionError(
@@ -180,7 +199,11 @@ class PythonTools:
 
 
 def _build(
-    namespace: str, original: str, function: Callable[..., Any], description: str | None
+    namespace: str,
+    original: str,
+    function: Callable[..., Any],
+    description: str | None,
+    annotations: dict[str, Any] | None = None,
 ) -> _Registered:
     """Signature and docstring -> argument model, schemas and `ToolInfo`."""
     where = f"python tool `{namespace}.{original}` ({getattr(function, '__qualname__', original)})"
@@ -237,6 +260,7 @@ def _build(
         description=description if description is not None else docs.description,
         input_schema=input_schema,
         output_schema=output_schema,
+        annotations=annotations,
     )
     is_async = inspect.iscoroutinefunction(function) or inspect.iscoroutinefunction(
         getattr(function, "__call__", None)  # noqa: B004 - async callable objects

@@ -289,3 +289,22 @@ async def test_field_defaults_as_fastmcp_writes_them() -> None:
     assert await tools.call("order", {"quantity": 2}) == 20
     with pytest.raises(ToolError, match="quantity"):
         await tools.call("order", {"quantity": 0})
+
+
+def test_read_only_and_destructive_become_mcp_annotations() -> None:
+    tools = PythonTools("files")
+
+    @tools.tool(read_only=True)
+    def read(path: str) -> str:
+        return path
+
+    @tools.tool(destructive=True)
+    def remove(path: str) -> None:
+        del path
+
+    @tools.tool
+    def touch(path: str) -> None:
+        del path
+
+    by_name = {tool.name: tool.annotations for tool in tools.tools()}
+    assert by_name == {"read": {"readOnlyHint": True}, "remove": {"destructiveHint": True}, "touch": None}
