@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,12 +47,24 @@ def _text(node: Mapping[str, Any]) -> str:
     return ""
 
 
+def _said(value: str, description: str) -> bool:
+    """True when the description already states this value (e.g. "(default: 30, max: 100)")."""
+    return re.search(rf"(?<![\w.]){re.escape(value)}(?![\w.])", description) is not None
+
+
 def schema_doc(node: Mapping[str, Any]) -> Doc:
-    """The JSDoc for a (normalized) schema node: its description, then default, format, bounds, examples."""
+    """The JSDoc for a (normalized) schema node: its description, then default, format, bounds, examples.
+
+    A default or bound the description already states is not repeated as a tag."""
+    description = _text(node)
     tags: list[tuple[str, str]] = []
     if node.get("deprecated") is True:
         tags.append(("deprecated", ""))
-    if "default" in node and (default := _value(node["default"])) is not None:
+    if (
+        "default" in node
+        and (default := _value(node["default"])) is not None
+        and not _said(default, description)
+    ):
         tags.append(("default", default))
     if isinstance(node.get("format"), str):
         tags.append(("format", node["format"]))
@@ -59,14 +72,14 @@ def schema_doc(node: Mapping[str, Any]) -> Doc:
         raw = node.get(keyword)
         if isinstance(raw, int | float | str) and not isinstance(raw, bool):
             text = raw if isinstance(raw, str) else _value(raw)
-            if text is not None:
+            if text is not None and (isinstance(raw, str) or not _said(text, description)):
                 tags.append((tag, text))
     examples = node.get("examples")
     if isinstance(examples, list):
         for example in examples[:2]:
             if (text := _value(example)) is not None:
                 tags.append(("example", text))
-    return Doc(_text(node), tuple(tags))
+    return Doc(description, tuple(tags))
 
 
 def tool_doc(description: str, annotations: Mapping[str, Any], output_schema: Any) -> Doc:

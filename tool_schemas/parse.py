@@ -5,6 +5,12 @@ except the targets `refs.aliased_refs` picks, which become named aliases registe
 `AliasTable` shared by every tool of one rendering. Two guards keep any input finite and the output
 valid: a depth cap (deeper schemas become `unknown`), and a cycle guard (a reference cycle with no
 object, array or tuple between, which TypeScript rejects as a circular alias, becomes `unknown`).
+
+Objects: a schema with named `properties` and no `additionalProperties` is declared closed (no index
+signature), since that is what servers mean and it lets the checker catch a misspelt argument; an
+object schema with no named properties (`{"type": "object"}`, `"properties": {}`) is open,
+`Record<string, unknown>`. An index signature beside named properties includes their types, as
+TypeScript requires.
 """
 
 from __future__ import annotations

@@ -39,8 +39,12 @@ INDEX_OPTIONAL_ARGS = 4
 
 @dataclass(frozen=True)
 class _Namespace:
+    """One namespace, read and checked for name collisions."""
+
     identifier: str
+    """The namespace's guest identifier."""
     specs: list[tuple[str, ToolSpec]]
+    """Its tools with their guest identifiers, in the order given."""
 
 
 def _check_unique(pairs: list[tuple[str, str]], kind: str, where: str = "") -> None:

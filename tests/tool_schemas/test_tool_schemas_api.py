@@ -240,3 +240,12 @@ def test_corpus_smoke_via_fixture(corpus_dir: Path) -> None:
     assert "  read_graph(args?: Record<string, unknown>): Promise<{\n" in render_declarations(
         {"memory": tools}
     )
+
+
+def test_jsdoc_does_not_repeat_what_the_description_says() -> None:
+    per_page = {"type": "integer", "description": "Per page (default: 30, max: 100)", "default": 30}
+    per_page |= {"minimum": 1, "maximum": 100}
+    text = render_tool(
+        "ns", {"name": "t", "inputSchema": {"type": "object", "properties": {"per_page": per_page}}}
+    )
+    assert "/** Per page (default: 30, max: 100) @minimum 1 */\n" in text
