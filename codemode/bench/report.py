@@ -78,6 +78,8 @@ def print_report(results: Sequence[TaskResult], summary: dict[str, Any], console
         "classic turns",
         "code turns",
         "median saving",
+        "full decl. total",
+        "median saving",
     ):
         categories.add_column(name, justify="left" if name == "category" else "right")
     for key, row in by_category(results).items():
@@ -89,6 +91,8 @@ def print_report(results: Sequence[TaskResult], summary: dict[str, Any], console
             str(row["classic"]["turns"]),
             str(row["code"]["turns"]),
             _pct(row["median_saving"]),
+            f"{row['code_full_total']:,}" if row["code_full_total"] else "—",
+            _pct(row["median_saving_full"]),
         )
     console.print(categories)
 

@@ -145,6 +145,8 @@ def by_category(results: Sequence[TaskResult]) -> dict[str, dict[str, Any]]:
             },
             "median_saving": _median([r.saving for r in rows if r.saving is not None]),
             "pooled_saving": saving(code_total, classic_total),
+            "code_full_total": sum(r.code_full.total for r in rows if r.code_full),
+            "median_saving_full": _median([r.saving_full for r in rows if r.saving_full is not None]),
         }
     return table
 
