@@ -40,11 +40,10 @@ def _value(value: Any) -> str | None:
 
 
 def _text(node: Mapping[str, Any]) -> str:
-    for key in ("description", "title"):
-        text = node.get(key)
-        if isinstance(text, str) and text.strip():
-            return text.strip()
-    return ""
+    """The description. Not `title`: generators such as pydantic set it to the field or class name,
+    which the declaration already shows."""
+    text = node.get("description")
+    return text.strip() if isinstance(text, str) else ""
 
 
 def _said(value: str, description: str) -> bool:
@@ -60,12 +59,9 @@ def schema_doc(node: Mapping[str, Any]) -> Doc:
     tags: list[tuple[str, str]] = []
     if node.get("deprecated") is True:
         tags.append(("deprecated", ""))
-    if (
-        "default" in node
-        and (default := _value(node["default"])) is not None
-        and not _said(default, description)
-    ):
-        tags.append(("default", default))
+    default = _value(node["default"]) if "default" in node else None
+    if default is not None and default != "null" and not _said(default, description):
+        tags.append(("default", default))  # a `null` default says no more than `?` does
     if isinstance(node.get("format"), str):
         tags.append(("format", node["format"]))
     for keyword, tag in _BOUNDS:

@@ -29,6 +29,7 @@ __all__ = [
     "Union",
     "intersection",
     "literal",
+    "rename",
     "union",
 ]
 
@@ -231,3 +232,23 @@ def intersection(members: list[TSType] | tuple[TSType, ...]) -> TSType:
     if len(flat) == 1:
         return flat[0]
     return Intersection(tuple(flat))
+
+
+def rename(node: TSType, names: dict[str, str]) -> TSType:
+    """`node` with every `Reference` to a key of `names` pointing at its value instead."""
+    if isinstance(node, Reference):
+        return Reference(names.get(node.name, node.name))
+    if isinstance(node, ArrayType):
+        return ArrayType(rename(node.items, names))
+    if isinstance(node, TupleType):
+        rest = None if node.rest is None else rename(node.rest, names)
+        return TupleType(tuple(rename(e, names) for e in node.elements), node.required, rest)
+    if isinstance(node, ObjectType):
+        props = tuple(Property(p.name, rename(p.type, names), p.optional, p.doc) for p in node.properties)
+        index = None if node.index is None else IndexSignature(rename(node.index.type, names), node.index.doc)
+        return ObjectType(props, index)
+    if isinstance(node, Union):
+        return Union(tuple(rename(m, names) for m in node.members))
+    if isinstance(node, Intersection):
+        return Intersection(tuple(rename(m, names) for m in node.members))
+    return node

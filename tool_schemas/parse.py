@@ -37,6 +37,7 @@ from tool_schemas.ir import (
     TupleType,
     intersection,
     literal,
+    rename,
     union,
 )
 from tool_schemas.normalize import NULLABLE, normalize
@@ -60,6 +61,8 @@ class AliasTable:
     """Every alias by name, in the order they were completed."""
     taken: set[str] = field(default_factory=set)
     """Names handed out (an alias is taken before its body is known, when it is recursive)."""
+    renames: dict[str, str] = field(default_factory=dict)
+    """Recursive aliases merged into an identical earlier one: dropped name -> kept name."""
 
     def allocate(self, hint: str) -> str:
         """A fresh name from `hint`."""
@@ -70,6 +73,23 @@ class AliasTable:
             name = f"{base}{counter}"
         self.taken.add(name)
         return name
+
+    def merge_recursive(self, name: str) -> None:
+        """Drop the recursive alias `name` when an alias of the same base name is identical but for
+        its own name (the same model in another tool), recording the rename for `resolve`."""
+        alias = self.aliases[name]
+        base = name.rstrip("0123456789")
+        for other_name, other in self.aliases.items():
+            if other_name == name or other_name.rstrip("0123456789") != base or other.doc != alias.doc:
+                continue
+            if rename(alias.type, {name: other_name}) == other.type:
+                del self.aliases[name]
+                self.renames[name] = other_name
+                return
+
+    def resolve(self, node: TSType) -> TSType:
+        """`node` with references to merged aliases pointing at the one kept."""
+        return rename(node, self.renames) if self.renames else node
 
     def share(self, hint: str, body: TSType, doc: Doc) -> str:
         """The name of an alias with this body: an existing identical one, else a new one."""
@@ -138,7 +158,10 @@ class SchemaParser:
         else:
             result = self.parse(self.document, 0, guarded=False)
         self._break_unguarded_cycles()
-        return result
+        for pointer, name in self.names.items():
+            if self.aliased[pointer] and name in self.table.aliases:
+                self.table.merge_recursive(name)
+        return self.table.resolve(result)
 
     def doc(self, schema: Any) -> Doc:
         """The JSDoc for a schema node, taken from a `$ref` target inlined in its place when it has none."""

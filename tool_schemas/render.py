@@ -17,6 +17,7 @@ from tool_schemas.errors import NameCollisionError
 from tool_schemas.identifiers import sanitize_identifier
 from tool_schemas.ir import (
     UNKNOWN,
+    Alias,
     Intersection,
     ObjectType,
     Reference,
@@ -94,7 +95,7 @@ def _emit(namespaces: list[_Namespace]) -> str:
         emit_namespace(ns.identifier, [_declare(ident, spec, table) for ident, spec in ns.specs])
         for ns in namespaces
     ]
-    aliases = [emit_alias(alias) for alias in table.aliases.values()]
+    aliases = [emit_alias(Alias(a.name, table.resolve(a.type), a.doc)) for a in table.aliases.values()]
     return "".join(aliases) + "".join(blocks)
 
 

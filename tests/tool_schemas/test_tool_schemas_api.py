@@ -9,6 +9,7 @@ from typing import Any
 
 import mcp.types
 import pytest
+from pydantic import BaseModel, Field, TypeAdapter, create_model
 
 import tool_schemas
 from tool_schemas import (
@@ -249,3 +250,43 @@ def test_jsdoc_does_not_repeat_what_the_description_says() -> None:
         "ns", {"name": "t", "inputSchema": {"type": "object", "properties": {"per_page": per_page}}}
     )
     assert "/** Per page (default: 30, max: 100) @minimum 1 */\n" in text
+
+
+def test_pydantic_models_shared_by_tools_are_declared_once() -> None:
+    """Schemas as pydantic writes them (titles, `$defs`, `anyOf` with null, a recursive model used by
+    the input and the output of two tools) give one alias per model and no title noise."""
+
+    class Address(BaseModel):
+        """A postal address."""
+
+        city: str = Field(description="City name")
+
+    class Customer(BaseModel):
+        id: int
+        email: str | None = None
+        home: Address
+        work: Address | None = None
+        parent: Customer | None = None
+
+    args = create_model("Args", customer=(Customer, ...), limit=(int, 20)).model_json_schema()
+    result = TypeAdapter(list[Customer]).json_schema()
+    tools = [{"name": n, "inputSchema": args, "outputSchema": result} for n in ("find", "get")]
+    text = render_declarations({"crm": tools})
+    assert text.startswith(
+        "/** A postal address. */\n"
+        "type Address = {\n"
+        "  /** City name */\n"
+        "  city: string;\n"
+        "};\n"
+        "type Customer = { id: number; email?: string | null; home: Address; work?: Address | null; "
+        "parent?: Customer | null };\n"
+        "declare const crm: {\n"
+    )
+    assert text.count("type ") == 2
+    assert (
+        "  find(args: {\n"
+        "    customer: Customer;\n"
+        "    /** @default 20 */\n"
+        "    limit?: number;\n"
+        "  }): Promise<Customer[]>;\n" in text
+    )
