@@ -111,7 +111,7 @@ async def run_live(
             task_result = TaskResult(
                 task.id,
                 task.category,
-                prompt,
+                task.prompt,
                 task.note,
                 "ok" if tokens.keys() == _MODES.keys() else "failed",
                 "; ".join(verdicts),

@@ -60,7 +60,7 @@ class TaskResult:
     category: Category
     """Which kind of work it is."""
     prompt: str
-    """What the user asks."""
+    """What the user asks (`{files}` stands for the filesystem server's scratch directory)."""
     note: str
     """Why the task is in the suite (e.g. where classic should win)."""
     status: Literal["ok", "failed", "skipped"]

@@ -225,7 +225,7 @@ async def _run_task(task: Task, bench: _Bench) -> TaskResult:
     return TaskResult(
         task.id,
         task.category,
-        prompt,
+        task.prompt,  # the template: `{files}` stands for the scratch directory
         task.note,
         "ok",
         "; ".join(r for r in reasons if r),
