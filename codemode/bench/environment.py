@@ -48,9 +48,11 @@ _HOW_TO = "install them with `npm ci` in tests/upstream (needs Node.js and npm)"
 def find_node_modules() -> Path | None:
     """`tests/upstream/node_modules` of this checkout, if the two servers are installed there."""
     modules = Path(__file__).resolve().parents[2] / "tests" / "upstream" / "node_modules"
-    if all((modules / entry).is_file() for entry in _SERVER_ENTRIES.values()):
-        return modules
-    return None
+    return modules if _installed(modules) else None
+
+
+def _installed(modules: Path) -> bool:
+    return all((modules / entry).is_file() for entry in _SERVER_ENTRIES.values())
 
 
 @dataclass
@@ -90,8 +92,13 @@ async def open_upstreams(
     node = shutil.which("node")
     with tempfile.TemporaryDirectory(prefix="codemode-bench-") as scratch:
         files, memory = _scratch(scratch)
-        if node is None or node_modules is None:
-            missing = "Node.js is not on PATH" if node is None else "the npm MCP servers are not installed"
+        if node is None or node_modules is None or not _installed(node_modules):
+            if node is None:
+                missing = "Node.js is not on PATH"
+            elif node_modules is None:
+                missing = "the npm MCP servers are not installed"
+            else:
+                missing = f"the npm MCP servers are not installed in {node_modules}"
             yield Upstreams(None, files, memory, unavailable=f"{missing}; {_HOW_TO}")
             return
         config = parse_config(

@@ -132,3 +132,19 @@ def test_an_unknown_task_is_a_usage_error() -> None:
 
 def test_a_png_plot_path_is_a_usage_error() -> None:
     assert main(parse("--plot", "chart.png")) == 2
+
+
+@pytest.mark.anyio
+async def test_without_the_npm_servers_their_tasks_are_skipped_with_the_reason(tmp_path: Path) -> None:
+    from codemode.bench.suite import run_suite
+
+    tasks = select_tasks(["customer-city", "csv-to-json"])
+    run = await run_suite(tasks, node_modules=tmp_path)  # an empty directory: nothing installed
+    by_id = {r.id: r for r in run.results}
+    assert by_id["customer-city"].status == "ok"
+    assert by_id["customer-city"].passed_code
+    skipped = by_id["csv-to-json"]
+    assert skipped.status == "skipped"
+    assert "needs filesystem" in skipped.reason
+    assert "npm ci" in skipped.reason
+    assert "npm ci" in run.upstreams
