@@ -1,30 +1,39 @@
-"""`DenoExecutor`: run guest code in a fresh hardened Deno process, against a tool callback.
+"""`DenoExecutor`: run guest code in hardened Deno processes, against a tool callback.
 
 ```python
 async with DenoExecutor(SandboxSettings()) as executor:
     result = await executor.run("return await github.create_issue({title: 'x'})",
                                 tools={"github": ["create_issue"]}, callback=callback)
 ```
+
+Three ways to get a process, one hardening:
+- one-shot (`sandbox_id=None`): a fresh process per run, taken from the pre-spawned pool when one
+  with the right heap size is ready, else started on the spot; killed after its run, never reused;
+- warm (`sandbox_id="..."`): the id's kept-alive process (sandbox/warm.py).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from contextlib import AsyncExitStack
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol, Self
 
 import anyio
+from anyio.abc import TaskGroup
 
 from .deno import deno_version, find_deno
 from .errors import SettingsError
 from .limits import Limits
+from .pool import ProcessPool
 from .process import SandboxProcess
 from .result import RunResult
 from .run import LogCallback, RunRequest, SandboxRun, ToolCallback
 from .settings import SandboxSettings
 from .source import candidates
+from .warm import WarmSandboxes
 
 __all__ = ["DenoExecutor", "Executor"]
 
@@ -50,24 +59,54 @@ class Executor(Protocol):
 
 
 class DenoExecutor:
-    """Runs each piece of guest code in its own hardened Deno process."""
+    """Runs guest code in hardened Deno processes: pooled one-shot, or warm by id."""
 
     def __init__(self, settings: SandboxSettings | None = None) -> None:
         self.settings = settings or SandboxSettings()
         self.deno: Path | None = None
         """The Deno binary, resolved and version-checked on entry."""
+        self.pool: ProcessPool | None = None
+        """The pre-spawned processes for one-shot runs (None outside `async with`)."""
+        self.warm: WarmSandboxes | None = None
+        """The warm sandboxes by id (None outside `async with`)."""
+        self._stack: AsyncExitStack | None = None
+        self._tg: TaskGroup | None = None
 
     async def __aenter__(self) -> Self:
         deno = find_deno(self.settings.deno_path)
         if self.settings.check_version:
             await anyio.to_thread.run_sync(deno_version, deno)
         self.deno = deno
+        async with AsyncExitStack() as stack:
+            self._tg = await stack.enter_async_context(anyio.create_task_group())
+            stack.push_async_callback(self._shutdown)
+            self.pool = ProcessPool(self._spawn_default, self.settings.pool_size)
+            self.warm = WarmSandboxes(
+                self._spawn_for, max_count=self.settings.warm_max, idle_s=self.settings.warm_idle_s
+            )
+            if self.settings.pool_size:
+                self._tg.start_soon(self.pool.refill_forever)
+            self._tg.start_soon(self.warm.reap_forever)
+            self._stack = stack.pop_all()
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        stack, self._stack = self._stack, None
+        if stack is not None:
+            await stack.__aexit__(exc_type, exc, tb)
         self.deno = None
+
+    async def _shutdown(self) -> None:
+        """Drain the pool, stop warm sandboxes, stop the background tasks (no process survives)."""
+        with anyio.CancelScope(shield=True):
+            if self.pool is not None:
+                await self.pool.aclose()
+            if self.warm is not None:
+                await self.warm.aclose()
+        if self._tg is not None:
+            self._tg.cancel_scope.cancel()
 
     async def run(
         self,
@@ -81,10 +120,8 @@ class DenoExecutor:
         sandbox_id: str | None = None,
     ) -> RunResult:
         """Run `code` once; guest failures are in the result, infrastructure failures raise."""
-        if self.deno is None:
+        if self.deno is None or self.pool is None or self.warm is None:
             raise RuntimeError("use `async with DenoExecutor(...) as executor:` before run()")
-        if sandbox_id is not None:
-            raise NotImplementedError("warm sandboxes by id (sandbox_id=...) are not built yet")
         limits = limits or self.settings.limits
         tools = tools or {}
         _check_names(tools, globals)
@@ -97,16 +134,35 @@ class DenoExecutor:
             on_log=on_log,
             outbound=self.settings.outbound,
         )
-        process = await SandboxProcess.start(
+        if sandbox_id is not None:
+            return await self.warm.run(sandbox_id, request)
+        proc = self.pool.take() if limits.memory_mib == self.settings.limits.memory_mib else None
+        if proc is None:
+            proc = await self._spawn_for(request)
+        try:
+            result = await SandboxRun(proc, request).execute()
+        except BaseException:
+            await proc.aclose()
+            raise
+        proc.kill()  # never reused; reaping and cleanup happen off the caller's path
+        assert self._tg is not None
+        self._tg.start_soon(proc.aclose)
+        return result
+
+    async def _spawn_default(self) -> SandboxProcess:
+        return await self._spawn(self.settings.limits.memory_mib)
+
+    async def _spawn_for(self, request: RunRequest) -> SandboxProcess:
+        return await self._spawn(request.limits.memory_mib)
+
+    async def _spawn(self, heap_mib: int) -> SandboxProcess:
+        assert self.deno is not None
+        return await SandboxProcess.start(
             self.deno,
-            heap_mib=limits.memory_mib,
-            frame_bytes=limits.frame_bytes,
+            heap_mib=heap_mib,
+            frame_bytes=self.settings.limits.frame_bytes,
             fetch=self.settings.outbound is not None,
         )
-        try:
-            return await SandboxRun(process, request).execute()
-        finally:
-            await process.aclose()
 
 
 def _check_names(tools: Mapping[str, Sequence[str]], globals: Sequence[str]) -> None:

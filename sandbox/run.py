@@ -84,6 +84,7 @@ class SandboxRun:
 
     async def execute(self) -> RunResult:
         proc, limits = self.proc, self.limits
+        proc.reader.frame_bytes = limits.frame_bytes
         proc.apply_limits(limits)
         cpu0 = proc.cpu_seconds()
         proc.runs += 1

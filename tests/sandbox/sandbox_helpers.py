@@ -67,7 +67,8 @@ def sandbox_pids(*, children_only: bool = False) -> list[int]:
         for var in environ:
             prefix = b"DENO_DIR=" + SCRATCH_PREFIX.encode()
             if var.startswith(prefix) and Path(var.split(b"=", 1)[1].decode()).parent.exists():
-                pids.append(int(entry.name))
+                if process_alive(int(entry.name)):
+                    pids.append(int(entry.name))
     return pids
 
 
