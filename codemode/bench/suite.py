@@ -26,14 +26,14 @@ from typing import Any
 
 import anyio
 
-from codemode.bench.accounting import count_transcript
+from codemode.bench.accounting import count_definitions, count_transcript
 from codemode.bench.definitions import Provider, classic_definitions, code_definition
 from codemode.bench.environment import BenchTools, Upstreams, find_node_modules, open_upstreams
 from codemode.bench.results import Definitions, TaskResult
 from codemode.bench.tasks import Env, OracleFailure, Task
 from codemode.bench.tokenizer import Tokenizer, default_tokenizer
 from codemode.bench.trace import Recorder, ToolCall, group_waves
-from codemode.bench.transcript import classic_transcript, code_transcript, compact_json
+from codemode.bench.transcript import classic_transcript, code_transcript
 from codemode.engine import CODE_TOOL_INPUT_SCHEMA, CodeMode, EngineSettings
 from codemode.errors import ToolError
 from codemode.formatting import format_value
@@ -130,8 +130,8 @@ class _Bench:
 def _definitions(bench: _Bench) -> Definitions:
     infos = bench.tools.tools()
 
-    def count(value: Any) -> int:
-        return bench.tokenizer.count(compact_json(value))
+    def count(tools: list[dict[str, Any]]) -> int:
+        return count_definitions(tools, bench.tokenizer)
 
     def code(engine: CodeMode, provider: Provider = "anthropic") -> int:
         return count([code_definition(engine.description(), CODE_TOOL_INPUT_SCHEMA, provider)])

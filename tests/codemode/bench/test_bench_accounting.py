@@ -34,8 +34,8 @@ def test_classic_turn_k_resends_everything_before_it() -> None:
     )
     tokens = count_transcript(transcript, words())
 
-    # {"name":"crm__get","description":"one two three","input_schema":{}} splits into 3 words.
-    definitions = 3
+    # {"name":"crm__get","input_schema":{}} is 1 word, its description "one two three" 3 more.
+    definitions = 4
     base = len(transcript.system.split()) + definitions + 3  # "do it now"
     # Each tool_use is its name (1 word) plus {"q":"x"} (1 word) = 2.
     out0, res0 = 2 + 2, 2 + 3

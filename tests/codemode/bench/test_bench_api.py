@@ -23,7 +23,7 @@ from codemode.bench.results import TaskResult
         pytest.param("codemode.bench.trace", ["Recorder", "ToolCall", "group_waves"], id="trace"),
         pytest.param(
             "codemode.bench.accounting",
-            ["ModeTokens", "TurnTokens", "count_blocks", "count_transcript"],
+            ["ModeTokens", "TurnTokens", "count_blocks", "count_definitions", "count_transcript"],
             id="accounting",
         ),
         pytest.param("codemode.bench.tokenizer", ["Tokenizer", "default_tokenizer"], id="tokenizer"),
