@@ -14,6 +14,7 @@ import argparse
 import logging
 import statistics
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,9 @@ from rich.table import Table
 from codemode.agent.errors import AgentError
 from codemode.agent.loop import AgentResult, run_agent
 from codemode.agent.providers import ProviderName, check_api_key
+from codemode.agent.toolset import Mode
 from codemode.bench.accounting import ModeTokens, TurnTokens
-from codemode.bench.environment import BenchTools, find_node_modules, open_upstreams
+from codemode.bench.environment import BenchTools, Upstreams, find_node_modules, open_upstreams
 from codemode.bench.report import write_json, write_plot
 from codemode.bench.results import TaskResult
 from codemode.bench.suite import oracle_verdict
@@ -40,7 +42,7 @@ __all__ = ["live_summary", "run_live", "run_live_command"]
 logger = logging.getLogger(__name__)
 
 #: Our mode names -> the agent loop's.
-_MODES = {"classic": "tools", "code": "code"}
+_MODES: dict[str, Mode] = {"classic": "tools", "code": "code"}
 
 
 async def run_live(
@@ -55,77 +57,109 @@ async def run_live(
     on_result: Callable[[TaskResult], None] | None = None,
 ) -> list[TaskResult]:
     """Every task in both modes with the model; one broken run is reported, never dropped."""
-    initial = World.generate(seed)
     modules = (node_modules or find_node_modules()) if upstream else None
     results: list[TaskResult] = []
     async with open_upstreams(modules) as upstreams, DenoExecutor(SandboxSettings()) as executor:
         tools = BenchTools(upstreams.toolbox, Recorder())
-        engine = CodeMode(tools, executor)  # as `codemode serve` describes it (index + describe if large)
+        bench = _Live(
+            provider=provider,
+            model=model,
+            max_turns=max_turns,
+            seed=seed,
+            initial=World.generate(seed),
+            tools=tools,
+            engine=CodeMode(tools, executor),  # as `codemode serve` describes it
+            upstreams=upstreams,
+        )
         for task in tasks:
             if task.servers and upstreams.toolbox is None:
                 reason = f"needs {', '.join(task.servers)}: {upstreams.unavailable}"
-                results.append(TaskResult(task.id, task.category, task.prompt, task.note, "skipped", reason))
-                continue
-            prompt = task.prompt.replace("{files}", str(upstreams.files))
-            runs: dict[str, dict[str, Any]] = {}
-            tokens: dict[str, ModeTokens] = {}
-            for mode, agent_mode in _MODES.items():
-                world = World.generate(seed)
-                upstreams.reset(task.files, task.memory)
-                error = ""
-                result: AgentResult | None = None
-                async with tools.world(world):
-                    try:
-                        result = await run_agent(
-                            prompt,
-                            provider=provider,
-                            model=model,
-                            mode=agent_mode,  # type: ignore[arg-type]
-                            toolbox=tools,
-                            engine=engine,
-                            max_turns=max_turns,
-                        )
-                    except AgentError as failure:
-                        error = str(failure)
-                        result = failure.partial if isinstance(failure.partial, AgentResult) else None
-                if result is None:
-                    runs[mode] = {"passed": False, "verdict": error}
-                    continue
-                env = Env(result.final_text, world, initial, upstreams.files, upstreams.memory, live=True)
-                verdict = error or oracle_verdict(task, env)
-                if not verdict and result.stopped != "answer":
-                    verdict = f"stopped: {result.stopped}"
-                tokens[mode] = _tokens(result)
-                runs[mode] = {
-                    "passed": not verdict,
-                    "verdict": verdict,
-                    "stopped": result.stopped,
-                    "wall_s": round(result.wall_s, 3),
-                    "cost_usd": result.cost_usd,
-                    "cache_read_tokens": result.total.cache_read_tokens,
-                    "cache_write_tokens": result.total.cache_write_tokens,
-                    "tool_calls": result.tool_calls,
-                    "final_text": result.final_text,
-                }
-            verdicts = [f"{m}: {r['verdict']}" for m, r in runs.items() if r["verdict"]]
-            task_result = TaskResult(
-                task.id,
-                task.category,
-                task.prompt,
-                task.note,
-                "ok" if tokens.keys() == _MODES.keys() else "failed",
-                "; ".join(verdicts),
-                passed_code=bool(runs["code"]["passed"]),
-                passed_classic=bool(runs["classic"]["passed"]),
-                tool_calls=int(runs["classic"].get("tool_calls", 0)),
-                code=tokens.get("code"),
-                classic=tokens.get("classic"),
-                extra={"live": runs},
-            )
-            results.append(task_result)
+                result = TaskResult(task.id, task.category, task.prompt, task.note, "skipped", reason)
+            else:
+                result = await _run_task(task, bench)
+            results.append(result)
             if on_result is not None:
-                on_result(task_result)
+                on_result(result)
     return results
+
+
+@dataclass(frozen=True)
+class _Live:
+    """What every live run shares."""
+
+    provider: ProviderName
+    model: str
+    max_turns: int
+    seed: int
+    initial: World
+    tools: BenchTools
+    engine: CodeMode
+    upstreams: Upstreams
+
+
+async def _run_task(task: Task, bench: _Live) -> TaskResult:
+    runs: dict[str, dict[str, Any]] = {}
+    tokens: dict[str, ModeTokens] = {}
+    for mode, agent_mode in _MODES.items():
+        runs[mode], counted = await _run_mode(task, agent_mode, bench)
+        if counted is not None:
+            tokens[mode] = counted
+    verdicts = [f"{m}: {r['verdict']}" for m, r in runs.items() if r["verdict"]]
+    return TaskResult(
+        task.id,
+        task.category,
+        task.prompt,
+        task.note,
+        "ok" if tokens.keys() == _MODES.keys() else "failed",
+        "; ".join(verdicts),
+        passed_code=bool(runs["code"]["passed"]),
+        passed_classic=bool(runs["classic"]["passed"]),
+        tool_calls=int(runs["classic"].get("tool_calls", 0)),
+        code=tokens.get("code"),
+        classic=tokens.get("classic"),
+        extra={"live": runs},
+    )
+
+
+async def _run_mode(task: Task, mode: Mode, bench: _Live) -> tuple[dict[str, Any], ModeTokens | None]:
+    """One agent run against a fresh world: its figures, and its tokens (None if it never answered)."""
+    upstreams = bench.upstreams
+    world = World.generate(bench.seed)
+    upstreams.reset(task.files, task.memory)
+    error = ""
+    result: AgentResult | None = None
+    async with bench.tools.world(world):
+        try:
+            result = await run_agent(
+                task.prompt.replace("{files}", str(upstreams.files)),
+                provider=bench.provider,
+                model=bench.model,
+                mode=mode,
+                toolbox=bench.tools,
+                engine=bench.engine,
+                max_turns=bench.max_turns,
+            )
+        except AgentError as failure:
+            error = str(failure)
+            result = failure.partial if isinstance(failure.partial, AgentResult) else None
+    if result is None:
+        return {"passed": False, "verdict": error}, None
+    env = Env(result.final_text, world, bench.initial, upstreams.files, upstreams.memory, live=True)
+    verdict = error or oracle_verdict(task, env)
+    if not verdict and result.stopped != "answer":
+        verdict = f"stopped: {result.stopped}"
+    figures = {
+        "passed": not verdict,
+        "verdict": verdict,
+        "stopped": result.stopped,
+        "wall_s": round(result.wall_s, 3),
+        "cost_usd": result.cost_usd,
+        "cache_read_tokens": result.total.cache_read_tokens,
+        "cache_write_tokens": result.total.cache_write_tokens,
+        "tool_calls": result.tool_calls,
+        "final_text": result.final_text,
+    }
+    return figures, _tokens(result)
 
 
 def _tokens(result: AgentResult) -> ModeTokens:
