@@ -248,6 +248,9 @@ class SchemaParser:
             index_types += [self.parse(s, depth + 1, guarded=True) for s in patterns.values()]
             index_doc = Doc("keys matching " + ", ".join(f"/{p}/" for p in patterns))
         extra = node.get("additionalProperties")
+        branches = any(isinstance(node.get(k), list) and node[k] for k in ("anyOf", "oneOf", "allOf"))
+        if branches and extra is None and not props and not index_types and not required:
+            return UNKNOWN  # `{"type": "object", "oneOf": [...]}`: the branches say which objects
         if extra is None:
             closed = bool(props) or inherited is not None or bool(index_types)
             if not closed:

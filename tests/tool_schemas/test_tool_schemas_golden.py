@@ -78,6 +78,33 @@ GOLDEN = [
         ),
         id="required_branches",
     ),
+    pytest.param(  # an object type beside oneOf: the branches alone say which objects
+        {
+            "type": "object",
+            "properties": {
+                "field": {
+                    "type": "object",
+                    "oneOf": [
+                        {
+                            "type": "object",
+                            "properties": {"id": {"type": "integer"}},
+                            "required": ["id"],
+                            "additionalProperties": False,
+                        },
+                        {
+                            "type": "object",
+                            "properties": {"name": {"type": "string"}},
+                            "required": ["name"],
+                            "additionalProperties": False,
+                        },
+                    ],
+                }
+            },
+            "required": ["field"],
+        },
+        "declare const ns: {\n  object_branches(args: { field: { id: number } | { name: string } }): Promise<unknown>;\n};\n",
+        id="object_branches",
+    ),
     pytest.param(  # a recursive $defs entry becomes a named alias
         {
             "type": "object",
