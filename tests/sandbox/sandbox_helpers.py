@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import anyio
 
 from sandbox import DenoExecutor, Limits, RunResult
 
@@ -66,9 +69,9 @@ def sandbox_pids(*, children_only: bool = False) -> list[int]:
             continue
         for var in environ:
             prefix = b"DENO_DIR=" + SCRATCH_PREFIX.encode()
-            if var.startswith(prefix) and Path(var.split(b"=", 1)[1].decode()).parent.exists():
-                if process_alive(int(entry.name)):
-                    pids.append(int(entry.name))
+            scratch_exists = var.startswith(prefix) and Path(var.split(b"=", 1)[1].decode()).parent.exists()
+            if scratch_exists and process_alive(int(entry.name)):
+                pids.append(int(entry.name))
     return pids
 
 
@@ -95,3 +98,10 @@ def process_alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+async def eventually(predicate: Callable[[], bool]) -> None:
+    """Poll state outside our control (the kernel's process table, a background eviction)."""
+    with anyio.fail_after(10):
+        while not predicate():  # noqa: ASYNC110 - nothing to wait on but the process table
+            await anyio.sleep(0.01)

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import anyio
 import pytest
-from sandbox_helpers import process_alive, sandbox_orphans, sandbox_pids
+from sandbox_helpers import eventually, process_alive, sandbox_orphans, sandbox_pids
 
 from sandbox import DenoExecutor, Limits, SandboxSettings
 
@@ -31,9 +31,7 @@ async def test_runs_use_pre_spawned_processes_and_never_reuse_them(pooled: DenoE
     assert first.ok and second.ok, (first.error, second.error)
     assert first.value in waiting and second.value in waiting, "both runs took a pre-spawned process"
     assert first.value != second.value, "a process is never used for a second one-shot run"
-    with anyio.fail_after(10):
-        while process_alive(first.value) or process_alive(second.value):
-            await anyio.sleep(0.01)
+    await eventually(lambda: not process_alive(first.value) and not process_alive(second.value))
 
 
 async def test_the_pool_refills_in_the_background(pooled: DenoExecutor) -> None:
