@@ -1,8 +1,8 @@
 """Stage 3, emit: the type IR as TypeScript text.
 
-Compact by design, since the model pays for every token: 2-space indents, an object on one line when
-none of its members has a doc, single-line JSDoc when the doc is one line, `Record<string, T>` for
-objects that are only an index signature.
+Compact by design, since the model pays for every token: 2-space indents; an object on one line when
+none of its members has a doc; single-line JSDoc whenever the description is one line, however long;
+`Record<string, T>` for objects that are only an index signature.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def emit_jsdoc(doc: Doc, indent: str) -> str:
     tags = [f"@{tag} {_comment_text(value)}".rstrip() for tag, value in doc.tags]
     description = _comment_text(doc.description)
     lines = [*(description.split("\n") if description else []), *tags]
-    if "\n" not in description and sum(len(line) for line in lines) <= 160:
+    if "\n" not in description:
         one = " ".join(lines)
         return f"{indent}/** {one} */\n"
     body = "".join(f"{indent} *{' ' + line if line else ''}\n" for line in lines)
