@@ -9,6 +9,8 @@ from typing import Any
 
 import mcp.types
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel, Field, TypeAdapter, create_model
 
 import tool_schemas
@@ -20,6 +22,7 @@ from tool_schemas import (
     render_tool,
     sanitize_identifier,
 )
+from tool_schemas.identifiers import RESERVED_WORDS
 
 ISSUE = {
     "name": "create-issue",
@@ -290,3 +293,11 @@ def test_pydantic_models_shared_by_tools_are_declared_once() -> None:
         "    limit?: number;\n"
         "  }): Promise<Customer[]>;\n" in text
     )
+
+
+@given(st.text(max_size=20))
+def test_sanitized_names_are_identifiers_and_stable(name: str) -> None:
+    identifier = sanitize_identifier(name)
+    assert identifier.replace("$", "_").isidentifier()
+    assert identifier not in RESERVED_WORDS
+    assert sanitize_identifier(identifier) == identifier
