@@ -11,10 +11,11 @@ _RESERVED_WORDS_TEXT = """
 break case catch class const continue debugger default delete do else enum export extends false finally
 for function if import in instanceof new null return super switch this throw true try typeof var void
 while with implements interface let package private protected public static yield await
-arguments eval undefined NaN Infinity
+arguments eval undefined NaN Infinity __proto__
 """
 RESERVED_WORDS = frozenset(_RESERVED_WORDS_TEXT.split())
-"""JavaScript reserved words (including strict-mode and module ones) and the names a binding cannot take."""
+"""JavaScript reserved words (including strict-mode and module ones), the names a binding cannot take,
+and `__proto__`, which as a member of a namespace object would set its prototype instead."""
 
 _RESERVED_TYPE_NAMES_TEXT = """
 Array ArrayBuffer Awaited Boolean Date Error Function JSON Map Math NonNullable Number Object Omit

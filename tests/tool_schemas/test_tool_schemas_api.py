@@ -69,6 +69,7 @@ def test_public_names_are_pinned() -> None:
         pytest.param("3d_print", "_3d_print", id="leading-digit"),
         pytest.param("delete", "delete_", id="reserved-word"),
         pytest.param("await", "await_", id="module-reserved"),
+        pytest.param("__proto__", "__proto___", id="proto"),
         pytest.param("$ref", "$ref", id="dollar-kept"),
         pytest.param("café", "café", id="unicode-letter-kept"),
         pytest.param("!!!", "_", id="nothing-left"),
