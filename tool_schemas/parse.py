@@ -16,7 +16,7 @@ TypeScript requires.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,12 +136,19 @@ def _matches(value: Any, types: list[str]) -> bool:
 class SchemaParser:
     """Parses one schema document; its aliases go to the shared table."""
 
-    def __init__(self, document: Any, table: AliasTable, root_hint: str, max_depth: int = MAX_DEPTH) -> None:
+    def __init__(
+        self,
+        document: Any,
+        table: AliasTable,
+        root_hint: str,
+        shared: Set[str] = frozenset(),
+        max_depth: int = MAX_DEPTH,
+    ) -> None:
         self.document = document
         self.table = table
         self.root_hint = root_hint
         self.max_depth = max_depth
-        self.aliased = aliased_refs(document)
+        self.aliased = aliased_refs(document, shared)
         self.names: dict[str, str] = {}
         self._inlining: set[str] = set()
         self._current: str | None = None

@@ -1,17 +1,19 @@
 """`$ref` inside one schema document: resolving pointers, and choosing which targets become aliases.
 
 A target becomes a named type alias when it is recursive (it can reach itself through `$ref`s, so
-inlining it would never end) or when the document refers to it more than once (an alias is then
-shorter than repeating it). Every other target is inlined where it is used.
+inlining it would never end) or when it is used more than once, in this document or, with the same
+name and content, in other documents of the rendering (an alias is then shorter than repeating it;
+pydantic models shared by several tools). Every other target is inlined where it is used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import json
+from collections.abc import Iterator, Mapping, Set
 from typing import Any
 from urllib.parse import unquote
 
-__all__ = ["REF_KEYS", "aliased_refs", "resolve"]
+__all__ = ["REF_KEYS", "aliased_refs", "definition_key", "resolve", "used_definitions"]
 
 REF_KEYS = ("$ref", "$recursiveRef", "$dynamicRef")
 """Keywords that point at another schema; the 2019/2020 dynamic ones are read as plain `$ref`."""
@@ -70,9 +72,8 @@ def _refs_in(node: Any, *, skip_definitions: bool) -> Iterator[Any]:
             stack.extend((child, False) for child in reversed(current))
 
 
-def aliased_refs(document: Any) -> dict[str, bool]:
-    """The pointers in `document` whose targets become named aliases, each mapped to whether it is
-    recursive (must be an alias) rather than only shared (an alias is shorter)."""
+def _graph(document: Any) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """The `$ref` graph reachable from the root: pointer -> pointers it uses, and use counts."""
     edges: dict[str, list[str]] = {}
     uses: dict[str, int] = {}
     pending = ["#"]
@@ -90,7 +91,37 @@ def aliased_refs(document: Any) -> dict[str, bool]:
                 uses[hit[0]] = uses.get(hit[0], 0) + 1
         edges[pointer] = targets
         pending.extend(reversed(targets))
-    chosen = {pointer: False for pointer, count in uses.items() if count > 1}
+    return edges, uses
+
+
+def definition_key(document: Any, pointer: str) -> str | None:
+    """What identifies a definition across documents: its name and its content."""
+    found = resolve(document, pointer)
+    if found is None or pointer == "#":
+        return None
+    try:
+        content = json.dumps(found[1], sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return None
+    return f"{pointer.rsplit('/', 1)[-1]}\n{content}"
+
+
+def used_definitions(document: Any) -> set[str]:
+    """The `definition_key`s of the definitions `document` refers to."""
+    keys = (definition_key(document, pointer) for pointer in _graph(document)[1])
+    return {key for key in keys if key is not None}
+
+
+def aliased_refs(document: Any, shared: Set[str] = frozenset()) -> dict[str, bool]:
+    """The pointers in `document` whose targets become named aliases, each mapped to whether it is
+    recursive (must be an alias) rather than only shared: used twice here, or (by `definition_key`
+    in `shared`) also used by other documents of the same rendering. An alias is then shorter."""
+    edges, uses = _graph(document)
+    chosen = {
+        pointer: False
+        for pointer, count in uses.items()
+        if count > 1 or (shared and definition_key(document, pointer) in shared)
+    }
     for pointer in edges:
         if pointer in uses and _reaches(edges, pointer, pointer):
             chosen[pointer] = True

@@ -8,6 +8,7 @@ order, alias names allocated in that order.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ from tool_schemas.ir import (
 )
 from tool_schemas.normalize import normalize
 from tool_schemas.parse import AliasTable, SchemaParser
+from tool_schemas.refs import used_definitions
 from tool_schemas.spec import ToolLike, ToolSpec, read_tool
 
 __all__ = ["render_declarations", "render_index", "render_tool"]
@@ -80,19 +82,31 @@ def _has_required(node: TSType, table: AliasTable, seen: frozenset[str] = frozen
     return False
 
 
-def _declare(identifier: str, spec: ToolSpec, table: AliasTable) -> ToolDecl:
-    params = SchemaParser(spec.input_schema, table, f"{identifier} args").parse_root()
+def _shared_definitions(namespaces: list[_Namespace]) -> set[str]:
+    """Definitions (by name and content) that more than one schema document uses."""
+    counts: Counter[str] = Counter()
+    for ns in namespaces:
+        for _, spec in ns.specs:
+            for document in (spec.input_schema, spec.output_schema):
+                if isinstance(document, Mapping):
+                    counts.update(used_definitions(document))
+    return {key for key, count in counts.items() if count > 1}
+
+
+def _declare(identifier: str, spec: ToolSpec, table: AliasTable, shared: set[str]) -> ToolDecl:
+    params = SchemaParser(spec.input_schema, table, f"{identifier} args", shared).parse_root()
     returns: TSType = UNKNOWN
     if spec.output_schema is not None:
-        returns = SchemaParser(spec.output_schema, table, f"{identifier} result").parse_root()
+        returns = SchemaParser(spec.output_schema, table, f"{identifier} result", shared).parse_root()
     doc = tool_doc(spec.description, spec.annotations, spec.output_schema)
     return ToolDecl(identifier, params, not _has_required(params, table), returns, doc)
 
 
 def _emit(namespaces: list[_Namespace]) -> str:
     table = AliasTable()
+    shared = _shared_definitions(namespaces)
     blocks = [
-        emit_namespace(ns.identifier, [_declare(ident, spec, table) for ident, spec in ns.specs])
+        emit_namespace(ns.identifier, [_declare(ident, spec, table, shared) for ident, spec in ns.specs])
         for ns in namespaces
     ]
     aliases = [emit_alias(Alias(a.name, table.resolve(a.type), a.doc)) for a in table.aliases.values()]

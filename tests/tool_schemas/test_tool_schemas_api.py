@@ -302,3 +302,24 @@ def test_sanitized_names_are_identifiers_and_stable(name: str) -> None:
     assert identifier.replace("$", "_").isidentifier()
     assert identifier not in RESERVED_WORDS
     assert sanitize_identifier(identifier) == identifier
+
+
+def test_a_definition_used_by_several_tools_becomes_one_alias() -> None:
+    point = {"type": "object", "properties": {"x": {"type": "number"}}, "required": ["x"]}
+
+    def tool(name: str, content: dict[str, Any]) -> dict[str, Any]:
+        schema = {
+            "type": "object",
+            "properties": {"at": {"$ref": "#/$defs/Point"}},
+            "$defs": {"Point": content},
+        }
+        return {"name": name, "inputSchema": schema}
+
+    text = render_declarations({"geo": [tool("a", point), tool("b", point)]})
+    assert text.startswith("type Point = { x: number };\ndeclare const geo: {\n")
+    assert text.count("at?: Point") == 2
+    alone = render_declarations({"geo": [tool("a", point)]})
+    assert "at?: { x: number }" in alone  # used once: inlined
+    other = {**point, "properties": {"x": {"type": "string"}}}
+    different = render_declarations({"geo": [tool("a", point), tool("b", other)]})
+    assert "type " not in different  # same name, different content: each inlined
