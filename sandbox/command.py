@@ -27,6 +27,7 @@ def deno_command(deno: Path, *, heap_mib: int, harness: Path = HARNESS_PATH) -> 
         "--no-lock",
         "--no-prompt",
         "--no-check",
+        "--no-code-cache",
         "--deny-read",
         "--deny-write",
         "--deny-net",
@@ -40,11 +41,17 @@ def deno_command(deno: Path, *, heap_mib: int, harness: Path = HARNESS_PATH) -> 
     ]
 
 
-def deno_environment(deno_dir: Path) -> dict[str, str]:
-    """A clean environment: nothing of the host's, no DENO_* overrides but our own scratch DENO_DIR."""
+def deno_environment(scratch: Path) -> dict[str, str]:
+    """A clean environment: nothing of the host's, no DENO_* overrides but a DENO_DIR that cannot exist.
+
+    `DENO_DIR` points below the regular file `scratch/no-deno-dir`, so not even root can create it:
+    Deno keeps its caches in memory, and `localStorage`, `caches` and code caches have nowhere to
+    persist, by construction (the harness also removes those globals). Also faster than a fresh
+    directory: no SQLite cache files to create at start-up.
+    """
     return {
-        "DENO_DIR": str(deno_dir),
-        "HOME": str(deno_dir),
+        "DENO_DIR": str(scratch / "no-deno-dir" / "deno"),
+        "HOME": str(scratch / "cwd"),
         "NO_COLOR": "1",
         "DENO_NO_UPDATE_CHECK": "1",
         "DENO_NO_PROMPT": "1",

@@ -136,14 +136,18 @@ class DenoExecutor:
         )
         if sandbox_id is not None:
             return await self.warm.run(sandbox_id, request)
-        proc = self.pool.take() if limits.memory_mib == self.settings.limits.memory_mib else None
-        if proc is None:
-            proc = await self._spawn_for(request)
+        pool = self.pool
+        proc = pool.take() if limits.memory_mib == self.settings.limits.memory_mib else None
         try:
+            if proc is None:
+                proc = await self._spawn_for(request)
             result = await SandboxRun(proc, request).execute()
         except BaseException:
-            await proc.aclose()
+            if proc is not None:
+                await proc.aclose()
             raise
+        finally:
+            pool.replenish()
         proc.kill()  # never reused; reaping and cleanup happen off the caller's path
         assert self._tg is not None
         self._tg.start_soon(proc.aclose)

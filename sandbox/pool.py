@@ -3,6 +3,10 @@
 A pooled process has started Deno, loaded the harness and answered the handshake; it waits for its
 one run. It is never reused: after its run it is killed and a fresh one takes its place. So the
 caller skips start-up, and isolation is exactly that of a cold process.
+
+The refill starts when a run that took a process *ends* (`replenish`), not when it starts: on a
+two-core machine a Deno start-up (~20 ms of CPU) next to a running guest would slow the run down,
+and the point of the pool is that runs do not wait for start-ups.
 """
 
 from __future__ import annotations
@@ -42,12 +46,14 @@ class ProcessPool:
         """A ready process, or None when the pool is empty (the caller then starts one itself)."""
         while self._ready:
             proc = self._ready.popleft()
-            self._wanted.set()
             if proc.process.returncode is None and not proc.killed:
                 return proc
             proc.kill()
-        self._wanted.set()
         return None
+
+    def replenish(self) -> None:
+        """Wake the refill (call when a run that took a process, or found none, has ended)."""
+        self._wanted.set()
 
     async def refill_forever(self) -> None:
         """Run in the executor's task group until it is cancelled."""

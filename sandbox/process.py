@@ -1,9 +1,9 @@
 """One sandbox process: spawn the harness, hand-shake, apply rlimits, measure, kill.
 
 The process starts in its own session (so the whole process group can be killed), with a clean
-environment, cwd an empty temporary directory and a fresh DENO_DIR inside it (so `localStorage`,
-`caches` and code caches never outlive the process). Limits are applied with prlimit(2) after the
-handshake and before any guest code arrives:
+environment, cwd an empty temporary directory, and a DENO_DIR that cannot be created (so Deno keeps
+every cache in memory and nothing it writes can outlive the process; see `deno_environment`).
+Limits are applied with prlimit(2) after the handshake and before any guest code arrives:
 
 - RLIMIT_DATA = the process's own start-up data size + `Limits.memory_mib`. This bounds what V8's
   `--max-old-space-size` does not: ArrayBuffers, WebAssembly memory, Worker isolates.
@@ -66,12 +66,12 @@ class SandboxProcess:
         """Spawn the harness and wait for its `ready` frame (`harness` is a seam for protocol tests)."""
         root = Path(tempfile.mkdtemp(prefix="codemode-sandbox-"))
         (root / "cwd").mkdir()
-        (root / "deno").mkdir()
+        (root / "no-deno-dir").touch()  # a file: DENO_DIR below it can never be created
         try:
             process = await anyio.open_process(
                 deno_command(deno, heap_mib=heap_mib, harness=harness),
                 cwd=root / "cwd",
-                env=deno_environment(root / "deno"),
+                env=deno_environment(root),
                 start_new_session=True,
             )
         except OSError as exc:
