@@ -31,8 +31,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError
 
 from codemode.errors import ConfigError
+from codemode.tools import namespace_identifier
 from codemode.validation import describe_problems
-from tool_schemas import sanitize_identifier
 
 __all__ = [
     "Config",
@@ -281,7 +281,7 @@ def _expand(value: Any, missing: list[str], env: Mapping[str, str]) -> Any:
 def _check_namespaces(servers: Mapping[str, ServerConfig], problems: list[str]) -> None:
     seen: dict[str, str] = {}
     for name in servers:
-        namespace = sanitize_identifier(name)
+        namespace = namespace_identifier(name)
         if namespace in seen:
             problems.append(
                 f"mcpServers: `{seen[namespace]}` and `{name}` both become the namespace `{namespace}`; "

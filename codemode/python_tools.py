@@ -30,7 +30,7 @@ from pydantic_core import PydanticUndefined, to_jsonable_python
 
 from codemode.docstrings import parse_docstring
 from codemode.errors import ToolDefinitionError, ToolError
-from codemode.tools import ChangeListeners, SourceStatus, ToolInfo
+from codemode.tools import ChangeListeners, SourceStatus, ToolInfo, namespace_identifier
 from codemode.validation import describe_validation_error
 from tool_schemas import sanitize_identifier
 
@@ -64,7 +64,7 @@ class PythonTools:
     """A namespace of typed Python functions; implements `ToolSource`."""
 
     def __init__(self, namespace: str, description: str | None = None) -> None:
-        self.namespace = sanitize_identifier(namespace)
+        self.namespace = namespace_identifier(namespace)
         """The guest identifier of this namespace."""
         self.description = description
         """What the namespace is for, if given."""

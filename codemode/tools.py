@@ -11,7 +11,100 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
-__all__ = ["ChangeListeners", "SourceState", "SourceStatus", "ToolInfo", "ToolSource"]
+from tool_schemas import sanitize_identifier
+
+__all__ = [
+    "GUEST_GLOBALS",
+    "ChangeListeners",
+    "SourceState",
+    "SourceStatus",
+    "ToolInfo",
+    "ToolSource",
+    "namespace_identifier",
+]
+
+GUEST_GLOBALS = frozenset(
+    {
+        "Array",
+        "ArrayBuffer",
+        "Atomics",
+        "BigInt",
+        "Boolean",
+        "DataView",
+        "Date",
+        "Deno",
+        "Error",
+        "EvalError",
+        "Function",
+        "Infinity",
+        "Intl",
+        "JSON",
+        "Map",
+        "Math",
+        "NaN",
+        "Number",
+        "Object",
+        "Promise",
+        "Proxy",
+        "RangeError",
+        "ReferenceError",
+        "Reflect",
+        "RegExp",
+        "Set",
+        "SharedArrayBuffer",
+        "String",
+        "Symbol",
+        "SyntaxError",
+        "TypeError",
+        "URIError",
+        "URL",
+        "URLSearchParams",
+        "WeakMap",
+        "WeakRef",
+        "WeakSet",
+        "WebAssembly",
+        "AbortController",
+        "Blob",
+        "Headers",
+        "Request",
+        "Response",
+        "TextDecoder",
+        "TextEncoder",
+        "atob",
+        "btoa",
+        "caches",
+        "clearInterval",
+        "clearTimeout",
+        "console",
+        "crypto",
+        "fetch",
+        "globalThis",
+        "localStorage",
+        "navigator",
+        "performance",
+        "process",
+        "queueMicrotask",
+        "self",
+        "setInterval",
+        "setTimeout",
+        "structuredClone",
+        "window",
+        "search",
+        "describe",
+    }
+)
+"""Names the program relies on: a namespace named like one would hide it, so it gets a `_`.
+(`search` and `describe` are the discovery functions.)"""
+
+
+def namespace_identifier(name: str) -> str:
+    """A source's name as the guest's namespace: sanitized like tool names, never a global.
+
+    `my-server` -> `my_server`; `console` -> `console_`; `crypto` -> `crypto_`.
+    """
+    identifier = sanitize_identifier(name)
+    return identifier + "_" if identifier in GUEST_GLOBALS else identifier
+
 
 logger = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 from codemode.config import ServerConfig, StdioServerConfig
 from codemode.errors import ToolError
-from codemode.tools import ChangeListeners, SourceState, SourceStatus, ToolInfo
+from codemode.tools import ChangeListeners, SourceState, SourceStatus, ToolInfo, namespace_identifier
 from codemode.unwrap import unwrap_result
 from codemode.upstream_transport import StderrCapture, WatchedTransport, open_transport
 from tool_schemas import sanitize_identifier
@@ -58,7 +58,7 @@ class UpstreamServer:
     ) -> None:
         self.name = name
         """The key of the `mcpServers` entry, as written."""
-        self.namespace = sanitize_identifier(name)
+        self.namespace = namespace_identifier(name)
         """The guest identifier of the namespace."""
         self.config = config
         """The entry's settings."""

@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 
-from codemode.tools import ChangeListeners, ToolInfo
+from codemode.tools import ChangeListeners, ToolInfo, namespace_identifier
 
 
 def test_to_mcp_dict_uses_the_original_name_and_omits_what_is_absent() -> None:
@@ -41,7 +41,15 @@ def test_a_raising_listener_does_not_stop_the_others(caplog: pytest.LogCaptureFi
     [
         pytest.param(
             "codemode.tools",
-            ["ChangeListeners", "SourceState", "SourceStatus", "ToolInfo", "ToolSource"],
+            [
+                "GUEST_GLOBALS",
+                "ChangeListeners",
+                "SourceState",
+                "SourceStatus",
+                "ToolInfo",
+                "ToolSource",
+                "namespace_identifier",
+            ],
             id="tools",
         ),
         pytest.param(
@@ -80,3 +88,25 @@ def test_a_raising_listener_does_not_stop_the_others(caplog: pytest.LogCaptureFi
 )
 def test_public_surface_is_pinned(module: str, names: list[str]) -> None:
     assert sorted(importlib.import_module(module).__all__) == sorted(names)
+
+
+@pytest.mark.parametrize(
+    ("name", "identifier"),
+    [
+        pytest.param("my-server", "my_server", id="sanitized"),
+        pytest.param("console", "console_", id="would-hide-console"),
+        pytest.param("Math", "Math_", id="would-hide-Math"),
+        pytest.param("search", "search_", id="would-hide-discovery"),
+        pytest.param("github", "github", id="plain"),
+    ],
+)
+def test_namespaces_never_hide_a_global_the_program_needs(name: str, identifier: str) -> None:
+    assert namespace_identifier(name) == identifier
+
+
+def test_a_server_named_like_a_global_still_works() -> None:
+    from codemode.config import parse_config
+    from codemode.python_tools import PythonTools
+
+    assert PythonTools("crypto").namespace == "crypto_"
+    assert "console" in parse_config({"mcpServers": {"console": {"command": "x"}}}).servers
