@@ -6,7 +6,7 @@
     "memory": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"]},
     "github": {"url": "https://example.com/mcp", "headers": {"Authorization": "Bearer ${GITHUB_TOKEN}"}}
   },
-  "codemode": {"token_budget": 6000, "python": ["my_tools:crm"]}
+  "codemode": {"token_budget": 8000, "python": ["my_tools:crm"]}
 }
 ```
 
@@ -112,7 +112,7 @@ class Settings(_Strict):
 
     limits: Limits = Field(default_factory=Limits)
     """Per-run sandbox limits."""
-    token_budget: PositiveInt = 6000
+    token_budget: PositiveInt = 8000
     """Tokens the declarations may take in the `code` tool's description before search/describe is used."""
     max_result_chars: PositiveInt = 20000
     """Characters of a run's result returned to the model; longer results are truncated with a note."""

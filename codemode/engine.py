@@ -89,7 +89,7 @@ class ToolProvider(Protocol):
 class EngineSettings:
     """How the `code` tool is described and how its results are shaped."""
 
-    token_budget: int = 6000
+    token_budget: int = 8000
     """Above this many tokens of declarations, describe the catalog by its index plus search."""
 
     max_result_chars: int = 20_000
