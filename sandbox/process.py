@@ -30,6 +30,7 @@ from .bridge import Frame, FrameReader, encode_line
 from .command import HARNESS_PATH, deno_command, deno_environment
 from .errors import SandboxCrashError
 from .limits import Limits
+from .pipes import PipeReader, PipeWriter, make_pipe
 
 __all__ = ["SandboxProcess"]
 
@@ -42,8 +43,20 @@ HANDSHAKE_TIMEOUT_S = 20.0
 class SandboxProcess:
     """A started harness process, idle until `SandboxRun` sends it code."""
 
-    def __init__(self, process: Process, root: Path, reader: FrameReader, heap_mib: int) -> None:
+    def __init__(
+        self,
+        process: Process,
+        root: Path,
+        reader: FrameReader,
+        heap_mib: int,
+        stdin: PipeWriter,
+        stdout: PipeReader,
+    ) -> None:
         self.process = process
+        self.stdin = stdin
+        """Frames to the harness."""
+        self.stdout = stdout
+        """Frames (and guest noise) from the harness."""
         self.root = root
         self.reader = reader
         self.heap_mib = heap_mib
@@ -67,18 +80,33 @@ class SandboxProcess:
         root = Path(tempfile.mkdtemp(prefix="codemode-sandbox-"))
         (root / "cwd").mkdir()
         (root / "no-deno-dir").touch()  # a file: DENO_DIR below it can never be created
+        child_stdin, host_stdin = make_pipe()
+        host_stdout, child_stdout = make_pipe()
         try:
             process = await anyio.open_process(
                 deno_command(deno, heap_mib=heap_mib, harness=harness),
+                stdin=child_stdin,
+                stdout=child_stdout,
                 cwd=root / "cwd",
                 env=deno_environment(root),
                 start_new_session=True,
             )
         except OSError as exc:
+            for fd in (child_stdin, host_stdin, host_stdout, child_stdout):
+                os.close(fd)
             shutil.rmtree(root, ignore_errors=True)
             raise SandboxCrashError(f"cannot start Deno at {deno}: {exc}") from exc
+        os.close(child_stdin)
+        os.close(child_stdout)
         nonce = secrets.token_hex(16)
-        self = cls(process, root, FrameReader(nonce, frame_bytes=frame_bytes), heap_mib)
+        self = cls(
+            process,
+            root,
+            FrameReader(nonce, frame_bytes=frame_bytes),
+            heap_mib,
+            PipeWriter(host_stdin),
+            PipeReader(host_stdout),
+        )
         try:
             await self.send({"t": "init", "nonce": nonce, "fetch": fetch})
             frames: list[Frame] | None = []
@@ -94,15 +122,20 @@ class SandboxProcess:
         return self
 
     async def send(self, obj: object) -> None:
-        assert self.process.stdin is not None
-        await self.process.stdin.send(encode_line(obj))
+        await self.send_line(encode_line(obj))
+
+    async def send_line(self, line: bytes) -> None:
+        """One frame to the harness; silently dropped when the process is gone (its run ends anyway)."""
+        with contextlib.suppress(OSError):
+            await self.stdin.send(line)
 
     async def next_frames(self) -> list[Frame] | None:
         """Frames completed by the next chunk of stdout (maybe none, see `reader.noise`); None at EOF."""
-        assert self.process.stdout is not None
         try:
-            data = await self.process.stdout.receive()
-        except (anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError):
+            data = await self.stdout.receive()
+        except (OSError, anyio.ClosedResourceError):
+            return None
+        if not data:
             return None
         return self.reader.feed(data)
 
@@ -166,8 +199,10 @@ class SandboxProcess:
             return
         self._closed = True
         self.kill()
+        self.stdin.close()
         with anyio.CancelScope(shield=True):
             with anyio.move_on_after(5):
                 await self.process.wait()
             await self.process.aclose()
+        self.stdout.close()
         shutil.rmtree(self.root, ignore_errors=True)

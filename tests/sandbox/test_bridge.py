@@ -130,9 +130,8 @@ async def test_calls_still_running_when_the_run_ends_are_cancelled(executor: Den
             raise
         return None
 
-    result = await run(
-        executor, "github.create_issue({}); return 'left it running'", tools=TOOLS, callback=callback
-    )
+    code = "github.create_issue({}); await new Promise((r) => setTimeout(r, 200)); return 'left it running'"
+    result = await run(executor, code, tools=TOOLS, callback=callback)
     assert result.ok
     assert cancelled.is_set()
 
