@@ -42,6 +42,10 @@ class ProcessPool:
     def __len__(self) -> int:
         return len(self._ready)
 
+    def pids(self) -> list[int]:
+        """Process ids of the processes waiting in the pool."""
+        return [proc.pid for proc in self._ready]
+
     def take(self) -> SandboxProcess | None:
         """A ready process, or None when the pool is empty (the caller then starts one itself)."""
         while self._ready:

@@ -1,17 +1,79 @@
-"""`codemode bench` (not built yet)."""
+"""`codemode bench`: the token-savings benchmark; `codemode bench sandbox`: the sandbox's speed.
+
+    codemode bench [token-benchmark flags]          see codemode/bench/tokens.py
+    codemode bench sandbox [--json PATH] [--quick]  see codemode/bench/sandbox.py
+
+Only the handler imports a benchmark, so `codemode --help` stays fast.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import json
 import sys
+from pathlib import Path
 from typing import Any
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("bench", help="(not built yet)")
-    parser.set_defaults(handler=run)
+    parser = subparsers.add_parser(
+        "bench",
+        help="benchmarks: token savings (default) or `bench sandbox` for the sandbox's speed",
+        description="Token-savings benchmark; `codemode bench sandbox` measures the sandbox instead.",
+    )
+    tokens = _token_module()
+    if tokens is not None:
+        tokens.add_arguments(parser)
+    parser.set_defaults(handler=run_tokens)
+    targets = parser.add_subparsers(dest="bench_target", metavar="TARGET")
+    sandbox = targets.add_parser(
+        "sandbox",
+        help="start-up, pooled, warm, tool-call round trip, throughput and memory of the sandbox",
+        description="Measure the sandbox against a bare `deno run` in the same run (about a minute).",
+    )
+    sandbox.add_argument(
+        "--json",
+        dest="sandbox_json",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="write the figures as JSON",
+    )
+    sandbox.add_argument(
+        "--quick", action="store_true", help="few repetitions (a smoke test, not a measurement)"
+    )
+    sandbox.set_defaults(handler=run_sandbox)
 
 
-def run(args: argparse.Namespace) -> int:
-    print("codemode bench: not built yet", file=sys.stderr)
-    return 2
+def _token_module() -> Any:
+    try:
+        return importlib.import_module("codemode.bench.tokens")
+    except ImportError:
+        return None
+
+
+def run_tokens(args: argparse.Namespace) -> int:
+    tokens = _token_module()
+    if tokens is None:
+        print(
+            "codemode bench: the token benchmark is not built yet (try `codemode bench sandbox`)",
+            file=sys.stderr,
+        )
+        return 2
+    status: int = tokens.main(args)
+    return status
+
+
+def run_sandbox(args: argparse.Namespace) -> int:
+    import anyio
+
+    from codemode.bench.sandbox import QUICK, BenchSettings, format_report, run_sandbox_bench
+
+    settings = QUICK if args.quick else BenchSettings()
+    report = anyio.run(run_sandbox_bench, settings)
+    print(format_report(report))
+    if args.sandbox_json is not None:
+        args.sandbox_json.write_text(json.dumps(report, indent=2) + "\n")
+        print(f"wrote {args.sandbox_json}", file=sys.stderr)
+    return 0

@@ -1,0 +1,38 @@
+"""`codemode bench sandbox` runs end to end (tiny repetition counts: a smoke test, not a measurement)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from codemode.cli import main
+
+LATENCIES = ("baseline_deno_run_ms", "cold_ms", "pooled_ms", "warm_by_id_ms", "tool_call_roundtrip_us")
+NUMBERS = ("calls_per_s", "executions_per_s", "idle_rss_mib")
+
+
+def test_bench_sandbox_quick_writes_every_figure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "bench.json"
+    status = main(["bench", "sandbox", "--quick", "--json", str(out)])
+    assert status == 0
+    report = json.loads(out.read_text())
+    for key in LATENCIES:
+        assert set(report[key]) >= {"p50", "p95"}, key
+        assert 0 < report[key]["p50"] <= report[key]["p95"], key
+    for key in NUMBERS:
+        assert isinstance(report[key], int | float) and report[key] > 0, key
+    assert set(report["ratios"]) == {"cold_ms", "pooled_ms", "warm_by_id_ms"}
+    table = capsys.readouterr().out
+    for key in LATENCIES + NUMBERS:
+        assert key in table
+
+
+def test_bench_without_a_target_is_the_token_benchmark() -> None:
+    from codemode.cli import build_parser
+
+    args = build_parser().parse_args(["bench"])
+    assert args.handler.__name__ == "run_tokens"
+    args = build_parser().parse_args(["bench", "sandbox"])
+    assert args.handler.__name__ == "run_sandbox"
