@@ -107,3 +107,26 @@ async def test_stdio_subprocess_round_trip(tmp_path: Path) -> None:
         )
     assert [tool.name for tool in tools] == ["code"]
     assert result.content[0].text == "2"
+
+
+async def test_stateless_http_serves_each_request_alone() -> None:
+    with serving("--stateless", "--json-response") as (url, _):
+        async with Client(url) as client:
+            first = await client.call_tool(
+                "code", {"code": "globalThis.n = (globalThis.n ?? 0) + 1; return n"}
+            )
+            second = await client.call_tool("code", {"code": "return typeof globalThis.n"})
+        async with httpx.AsyncClient() as http:
+            response = await http.post(
+                url,
+                json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+                headers={
+                    "Accept": "application/json, text/event-stream",
+                    "MCP-Protocol-Version": "2025-06-18",
+                },
+            )
+    assert first.content[0].text == "1"
+    assert second.content[0].text == "undefined"  # one-shot runs share nothing
+    assert response.status_code == 200, response.text
+    assert "mcp-session-id" not in response.headers
+    assert response.json()["result"]["tools"][0]["name"] == "code"
