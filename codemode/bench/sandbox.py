@@ -51,17 +51,17 @@ TARGETS: dict[str, tuple[str, float]] = {
 class BenchSettings:
     """How many repetitions of each measurement (the defaults finish well within two minutes)."""
 
-    baseline_runs: int = 30
+    baseline_runs: int = 50
     """Bare `deno run` invocations."""
-    cold_runs: int = 30
+    cold_runs: int = 50
     """One-shot runs without a pool."""
-    pooled_runs: int = 50
+    pooled_runs: int = 100
     """One-shot runs on pre-spawned processes."""
-    warm_runs: int = 300
+    warm_runs: int = 1000
     """Runs on one warm id."""
-    tool_calls: int = 5000
+    tool_calls: int = 20000
     """Sequential tool calls in the round-trip run."""
-    executions: int = 200
+    executions: int = 300
     """One-shot runs for the throughput figure."""
     concurrency: int = 4
     """Concurrent callers for the throughput figure."""

@@ -486,6 +486,11 @@ async function main() {
         err.tool = w.what;
         w.reject(err);
       }
+      // Let the guest's continuation run (and send its next call) before the next stdin read is
+      // issued: the read's thread hand-off then overlaps with the host's work, not the guest's.
+      await null;
+      await null;
+      await null;
     } else if (msg.t === "run") {
       runGuest(msg);
     }
