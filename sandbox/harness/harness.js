@@ -173,13 +173,43 @@ let logCount = 0;
 let logBytes = 0;
 let logsCut = false;
 
+const FORMAT_SPEC = /%[sdifoOjc%]/g;
+
+function formatValue(a) {
+  return typeof a === "string" ? a : inspect(a, { colors: false, depth: 6 });
+}
+
+// console's printf-style substitutions (%s %d %i %f %o %O %j %c %%) as Deno's console does them,
+// then the remaining arguments, each as Deno.inspect formats it.
 function formatArgs(args) {
   let out = "";
-  for (let i = 0; i < args.length; i++) {
-    if (i) out += " ";
-    const a = args[i];
-    out += typeof a === "string" ? a : inspect(a, { colors: false, depth: 6 });
+  let next = 0;
+  if (typeof args[0] === "string" && args.length > 1) {
+    next = 1;
+    out = args[0].replace(FORMAT_SPEC, (spec) => {
+      if (spec === "%%") return "%";
+      if (next >= args.length) return spec;
+      const a = args[next++];
+      switch (spec) {
+        case "%s":
+          return typeof a === "string" ? a : typeof a === "bigint" ? `${a}n` : inspect(a, { colors: false, depth: 2 });
+        case "%d":
+          return typeof a === "bigint" ? `${a}n` : typeof a === "symbol" ? "NaN" : StringFn(Number(a));
+        case "%i":
+          return typeof a === "bigint" ? `${a}n` : typeof a === "symbol" ? "NaN" : StringFn(parseInt(a));
+        case "%f":
+          return typeof a === "symbol" ? "NaN" : StringFn(parseFloat(a));
+        case "%c":
+          return "";
+        default:
+          return inspect(a, { colors: false, depth: 6 });
+      }
+    });
+  } else if (args.length) {
+    out = formatValue(args[0]);
+    next = 1;
   }
+  for (let i = next; i < args.length; i++) out += " " + formatValue(args[i]);
   return out;
 }
 

@@ -65,3 +65,21 @@ async def test_raw_stdout_becomes_stdout_entries(executor: DenoExecutor) -> None
     result = await run(executor, "Deno.stdout.writeSync(new TextEncoder().encode('raw line\\n')); return 1")
     assert result.ok, result.error
     assert LogEntry("stdout", "raw line") in result.logs
+
+
+async def test_format_specifiers(executor: DenoExecutor) -> None:
+    code = """
+    console.log("%s has %d items (%i%%) %o", "cart", 3.5, 42.9, {a: 1});
+    console.log("%c styled", "color: red");
+    console.log("no args %s");
+    console.log("%s", "a", "extra", 1);
+    return 0;
+    """
+    result = await run(executor, code)
+    assert result.ok, result.error
+    assert [entry.message for entry in result.logs] == [
+        "cart has 3.5 items (42%) { a: 1 }",
+        " styled",
+        "no args %s",
+        "a extra 1",
+    ]
