@@ -15,7 +15,7 @@ Three ways to get a process, one hardening:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from pathlib import Path
 from types import TracebackType
@@ -71,6 +71,7 @@ class DenoExecutor:
         """The warm sandboxes by id (None outside `async with`)."""
         self._stack: AsyncExitStack | None = None
         self._tg: TaskGroup | None = None
+        self._loops: list[anyio.CancelScope] = []
 
     async def __aenter__(self) -> Self:
         deno = find_deno(self.settings.deno_path)
@@ -85,8 +86,8 @@ class DenoExecutor:
                 self._spawn_for, max_count=self.settings.warm_max, idle_s=self.settings.warm_idle_s
             )
             if self.settings.pool_size:
-                self._tg.start_soon(self.pool.refill_forever)
-            self._tg.start_soon(self.warm.reap_forever)
+                self._tg.start_soon(self._background_loop, self.pool.refill_forever)
+            self._tg.start_soon(self._background_loop, self.warm.reap_forever)
             self._stack = stack.pop_all()
         return self
 
@@ -98,15 +99,21 @@ class DenoExecutor:
             await stack.__aexit__(exc_type, exc, tb)
         self.deno = None
 
+    async def _background_loop(self, loop: Callable[[], Awaitable[None]]) -> None:
+        with anyio.CancelScope() as scope:
+            self._loops.append(scope)
+            await loop()
+
     async def _shutdown(self) -> None:
-        """Drain the pool, stop warm sandboxes, stop the background tasks (no process survives)."""
+        """Stop the refill and the idle reaper, drain the pool, stop warm sandboxes. The task group then
+        waits for the background clean-ups of finished one-shot runs: no process or directory survives."""
+        for scope in self._loops:
+            scope.cancel()
         with anyio.CancelScope(shield=True):
             if self.pool is not None:
                 await self.pool.aclose()
             if self.warm is not None:
                 await self.warm.aclose()
-        if self._tg is not None:
-            self._tg.cancel_scope.cancel()
 
     async def run(
         self,

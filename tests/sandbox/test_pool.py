@@ -74,3 +74,11 @@ async def test_shutdown_drains_the_pool() -> None:
     assert [pid for pid in pids if process_alive(pid)] == []
     assert sandbox_pids(children_only=True) == []
     assert sandbox_orphans() == []
+
+
+async def test_leaving_right_after_runs_cleans_up_everything() -> None:
+    async with DenoExecutor(SandboxSettings(pool_size=2)) as ex:
+        results = [await ex.run("return Deno.cwd()") for _ in range(4)]
+    scratch = [anyio.Path(r.value).parent for r in results]
+    assert [await path.exists() for path in scratch] == [False] * 4
+    assert sandbox_pids(children_only=True) == []
