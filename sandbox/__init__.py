@@ -14,8 +14,8 @@ from .errors import (
 from .executor import DenoExecutor, Executor
 from .limits import Limits
 from .outbound import OutboundPolicy
+from .request import LogCallback, ToolCallback
 from .result import GuestError, LogEntry, RunResult, RunStats
-from .run import LogCallback, ToolCallback
 from .settings import SandboxSettings
 
 __all__ = [

@@ -29,8 +29,9 @@ from .errors import SettingsError
 from .limits import Limits
 from .pool import ProcessPool
 from .process import SandboxProcess
+from .request import LogCallback, RunRequest, ToolCallback
 from .result import RunResult
-from .run import LogCallback, RunRequest, SandboxRun, ToolCallback
+from .run import SandboxRun
 from .settings import SandboxSettings
 from .source import candidates
 from .warm import WarmSandboxes

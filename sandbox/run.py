@@ -11,8 +11,6 @@ import math
 import re
 import signal
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import anyio
@@ -20,45 +18,21 @@ from anyio.abc import TaskGroup
 
 from .bridge import BridgeProtocolError, Frame, encode_line
 from .errors import ToolCallError
-from .limits import Limits
 from .outbound import OutboundPolicy
 from .process import SandboxProcess
+from .request import RunRequest
 from .result import GuestError, LimitName, LogEntry, RunResult, RunStats
-from .source import Candidate
 
-__all__ = ["LogCallback", "RunRequest", "SandboxRun", "ToolCallback"]
+__all__ = ["SandboxRun"]
 
 logger = logging.getLogger(__name__)
 
-ToolCallback = Callable[[str, str, Any], Awaitable[Any]]
-"""(namespace, tool, arguments) -> JSON-able result; namespace "" is a global function."""
-LogCallback = Callable[[LogEntry], None]
 _Work = tuple[int, str, str, Any, str]
 
 _MEMORY_RANGE_ERRORS = re.compile(
     r"Array buffer allocation failed|Unable to grow instance memory|Out of memory"
 )
 _LEVELS = frozenset({"log", "info", "warn", "error", "debug"})
-
-
-@dataclass(frozen=True)
-class RunRequest:
-    """Everything one run needs besides the process."""
-
-    candidates: Sequence[Candidate]
-    """The wrapped code forms (sandbox/source.py)."""
-    tools: Mapping[str, Sequence[str]]
-    """Guest-visible tool identifiers per namespace."""
-    globals: Sequence[str]
-    """Global functions, routed to the callback with namespace ""."""
-    limits: Limits
-    """Limits of this run."""
-    callback: ToolCallback | None
-    """Serves the guest's tool calls."""
-    on_log: LogCallback | None = None
-    """Called with each log entry as it arrives."""
-    outbound: OutboundPolicy | None = None
-    """Serves the guest's `fetch` when network is opted in."""
 
 
 class SandboxRun:

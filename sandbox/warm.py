@@ -16,8 +16,9 @@ from collections.abc import Awaitable, Callable
 import anyio
 
 from .process import SandboxProcess
+from .request import RunRequest
 from .result import RunResult
-from .run import RunRequest, SandboxRun
+from .run import SandboxRun
 
 __all__ = ["WarmSandboxes"]
 

@@ -15,7 +15,8 @@ from sandbox_helpers import echo, run, sandbox_orphans
 from sandbox import DenoExecutor, Limits
 from sandbox.bridge import BridgeProtocolError, FrameReader
 from sandbox.process import SandboxProcess
-from sandbox.run import RunRequest, SandboxRun
+from sandbox.request import RunRequest
+from sandbox.run import SandboxRun
 from sandbox.source import candidates
 
 pytestmark = pytest.mark.anyio

@@ -1,0 +1,38 @@
+"""What one run needs besides the process: the code forms, the tools, the limits, the callbacks."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .limits import Limits
+from .outbound import OutboundPolicy
+from .result import LogEntry
+from .source import Candidate
+
+__all__ = ["LogCallback", "RunRequest", "ToolCallback"]
+
+ToolCallback = Callable[[str, str, Any], Awaitable[Any]]
+"""(namespace, tool, arguments) -> JSON-able result; namespace "" is a global function."""
+LogCallback = Callable[[LogEntry], None]
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """Everything one run needs besides the process."""
+
+    candidates: Sequence[Candidate]
+    """The wrapped code forms (sandbox/source.py)."""
+    tools: Mapping[str, Sequence[str]]
+    """Guest-visible tool identifiers per namespace."""
+    globals: Sequence[str]
+    """Global functions, routed to the callback with namespace ""."""
+    limits: Limits
+    """Limits of this run."""
+    callback: ToolCallback | None
+    """Serves the guest's tool calls."""
+    on_log: LogCallback | None = None
+    """Called with each log entry as it arrives."""
+    outbound: OutboundPolicy | None = None
+    """Serves the guest's `fetch` when network is opted in."""
