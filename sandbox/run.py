@@ -87,6 +87,7 @@ class SandboxRun:
                 await self._pump()
                 tg.cancel_scope.cancel()
         wall_ms = (time.perf_counter() - started) * 1000
+        self._log_stderr()  # what the guest wrote to stderr (raw writes, Deno's own warnings)
         if wall.cancelled_caught and self.outcome is None:
             proc.kill()
             self._fail(
@@ -349,9 +350,7 @@ class SandboxRun:
             return
         code = self.proc.process.returncode
         err = self.stderr.decode(errors="replace")
-        for line in err.splitlines()[:50]:
-            if line.strip():
-                self._log("stderr", line)
+        self._log_stderr()
         if "out of memory" in err.lower() or "memory allocation of" in err:
             self._fail(
                 "MemoryError",
@@ -372,6 +371,13 @@ class SandboxRun:
                 + (f": {tail}" if tail else ""),
                 None,
             )
+
+    def _log_stderr(self) -> None:
+        """Stderr lines as `stderr` log entries (first 50 lines; once per run)."""
+        text, self.stderr = self.stderr.decode(errors="replace"), bytearray()
+        for line in text.splitlines()[:50]:
+            if line.strip():
+                self._log("stderr", line)
 
     def _protocol_error(self, why: str) -> None:
         self.proc.kill()

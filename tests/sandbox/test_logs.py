@@ -61,10 +61,18 @@ async def test_logs_survive_a_failed_run(executor: DenoExecutor) -> None:
     assert result.logs == [LogEntry("log", "before")]
 
 
-async def test_raw_stdout_becomes_stdout_entries(executor: DenoExecutor) -> None:
-    result = await run(executor, "Deno.stdout.writeSync(new TextEncoder().encode('raw line\\n')); return 1")
+async def test_raw_stdout_and_stderr_become_entries(executor: DenoExecutor) -> None:
+    code = """
+    const enc = new TextEncoder();
+    Deno.stdout.writeSync(enc.encode("raw line\\n"));
+    Deno.stderr.writeSync(enc.encode("raw error\\n"));
+    await new Promise((r) => setTimeout(r, 50));
+    return 1;
+    """
+    result = await run(executor, code)
     assert result.ok, result.error
     assert LogEntry("stdout", "raw line") in result.logs
+    assert LogEntry("stderr", "raw error") in result.logs
 
 
 async def test_format_specifiers(executor: DenoExecutor) -> None:
