@@ -64,14 +64,23 @@ function send(obj) {
 
 // ---------------------------------------------------------------- frames in
 const readBuf = new Uint8Array(1 << 16);
-let pending = null;
+// The unfinished line: its chunks are kept apart and joined once, when its newline arrives, so a large
+// frame costs one copy, not one per chunk.
+let pendingParts = [];
+let pendingLength = 0;
 const lines = [];
 let linesHead = 0;
 
-function concat(a, b) {
-  const out = new U8(a.length + b.length);
-  u8Set(out, a, 0);
-  u8Set(out, b, a.length);
+function takePending(last) {
+  const out = new U8(pendingLength + last.length);
+  let off = 0;
+  for (let i = 0; i < pendingParts.length; i++) {
+    u8Set(out, pendingParts[i], off);
+    off += pendingParts[i].length;
+  }
+  u8Set(out, last, off);
+  pendingParts = [];
+  pendingLength = 0;
   return out;
 }
 
@@ -86,16 +95,14 @@ async function readLine() {
     let idx;
     while ((idx = u8IndexOf(view, 10, start)) !== -1) {
       let part = u8Subarray(view, start, idx);
-      if (pending !== null) {
-        part = concat(pending, part);
-        pending = null;
-      }
+      if (pendingLength !== 0) part = takePending(part);
       lines[lines.length] = decode(part);
       start = idx + 1;
     }
     if (start < n) {
-      pending = pending === null ? u8Slice(view, start) : concat(pending, u8Subarray(view, start));
-      if (pending.length > limits.frame_bytes) throw new ErrorCtor("host frame exceeds frame_bytes");
+      pendingParts[pendingParts.length] = u8Slice(view, start);
+      pendingLength += n - start;
+      if (pendingLength > limits.frame_bytes) throw new ErrorCtor("host frame exceeds frame_bytes");
     }
   }
   return lines[linesHead++];

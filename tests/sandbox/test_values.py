@@ -89,3 +89,15 @@ async def test_a_megabyte_result_round_trips(executor: DenoExecutor) -> None:
     assert result.ok, result.error
     assert len(result.value) == 17000
     assert result.value[-1] == {"i": 16999, "s": "x" * 40}
+
+
+async def test_a_large_tool_result_reaches_the_guest(executor: DenoExecutor) -> None:
+    big = "y" * 3_000_000
+
+    async def callback(ns: str, tool: str, args: object) -> str:
+        return big
+
+    code = "const s = await t.f({}); return [s.length, s.slice(0, 3), s.slice(-3)]"
+    result = await run(executor, code, tools={"t": ["f"]}, callback=callback)
+    assert result.ok, result.error
+    assert result.value == [3_000_000, "yyy", "yyy"]
