@@ -161,3 +161,19 @@ async def test_stats_are_measured(executor: DenoExecutor) -> None:
     assert result.stats.wall_ms > 0
     assert result.stats.cpu_ms > 0
     assert result.stats.peak_memory_mib > 10
+
+
+async def test_a_result_over_the_frame_limit_becomes_an_error(executor: DenoExecutor) -> None:
+    async def callback(ns: str, tool: str, args: Any) -> Any:
+        return "z" * (2 << 20)
+
+    result = await run(
+        executor,
+        "try { await github.create_issue({}) } catch (e) { return e.message }",
+        tools=TOOLS,
+        callback=callback,
+        limits=Limits(frame_bytes=1 << 20),
+    )
+    assert result.ok, result.error
+    assert "raise Limits.frame_bytes" in result.value
+    assert "github.create_issue returned" in result.value
