@@ -51,6 +51,10 @@ const u8Subarray = uncurry(TypedArrayProto.subarray);
 const u8Slice = uncurry(TypedArrayProto.slice);
 const u8Set = uncurry(TypedArrayProto.set);
 const U8 = Uint8Array;
+const SetCtor = Set;
+const setHas = uncurry(Set.prototype.has);
+const setAdd = uncurry(Set.prototype.add);
+const setDelete = uncurry(Set.prototype.delete);
 
 let nonce = null;
 let limits = { log_entries: 1000, log_bytes: 1 << 20, result_bytes: 1 << 20, tool_calls: 1000, frame_bytes: 16 << 20 };
@@ -127,8 +131,8 @@ function toJson(value, seen, depth) {
   }
   if (value === null) return null;
   if (depth > MAX_DEPTH) return "[MaxDepth]";
-  if (seen.has(value)) return "[Circular]";
-  seen.add(value);
+  if (setHas(seen, value)) return "[Circular]";
+  setAdd(seen, value);
   try {
     if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
     if (value instanceof ErrorCtor) {
@@ -169,7 +173,7 @@ function toJson(value, seen, depth) {
     }
     return out;
   } finally {
-    seen.delete(value);
+    setDelete(seen, value);
   }
 }
 // Note: `seen` holds the current path only, so a value shared by two branches is repeated, and only
@@ -281,7 +285,7 @@ function callTool(ns, tool, args) {
   callsThisRun++;
   let converted;
   try {
-    converted = args === undefined ? {} : toJson(args, new Set(), 0);
+    converted = args === undefined ? {} : toJson(args, new SetCtor(), 0);
   } catch (e) {
     return PromiseCtor.reject(new TypeErrorCtor(`${what}: arguments could not be converted to JSON: ${e && e.message}`));
   }
@@ -325,7 +329,7 @@ function makeNamespace(ns, names) {
   ObjectFreeze(target);
   return new Proxy(target, {
     get(t, prop) {
-      if (typeof prop !== "string" || prop in t || PLAIN.has(prop)) return t[prop];
+      if (typeof prop !== "string" || prop in t || setHas(PLAIN, prop)) return t[prop];
       return () => {
         const close = closeNames(prop, names);
         const hint = close.length ? ` Did you mean ${close.map((n) => ns + "." + n).join(", ")}?` : "";
@@ -447,11 +451,11 @@ async function runGuest(msg) {
   logsCut = false;
   callsThisRun = 0;
   for (const ns of ObjectKeys(msg.tools)) {
-    if (RESERVED.has(ns)) continue;
+    if (setHas(RESERVED, ns)) continue;
     globalThis[ns] = makeNamespace(ns, msg.tools[ns]);
   }
   for (const g of msg.globals) {
-    if (RESERVED.has(g)) continue;
+    if (setHas(RESERVED, g)) continue;
     globalThis[g] = (args) => callTool("", g, args);
   }
   let frame;
@@ -460,7 +464,7 @@ async function runGuest(msg) {
     let value = await guest();
     if (typeof value === "function") value = await value();
     if (typeof value === "function") value = await value();
-    const converted = toJson(value, new Set(), 0);
+    const converted = toJson(value, new SetCtor(), 0);
     const json = converted === undefined ? "null" : stringify(converted);
     if (json.length > limits.result_bytes / 4) {
       const total = encode(json).length;
@@ -503,7 +507,7 @@ ObjectDefine(Deno, "stdin", {
 async function warmUp() {
   const f = new AsyncFunction('"use strict";\nreturn ({ a: [1, "x", null], m: new Map([[1, 2]]) });');
   const v = await f();
-  stringify(toJson(v, new Set(), 0));
+  stringify(toJson(v, new SetCtor(), 0));
   formatArgs(["x", v]);
   encode("\n" + stringify({ t: "log", msg: "x" }) + "\n");
   makeNamespace("w", ["f"]).f;

@@ -100,17 +100,23 @@ async def test_exit_in_the_middle_of_a_call(executor: DenoExecutor) -> None:
             "Object.prototype.then = undefined; String.prototype.split = () => [];",
             id="prototypes",
         ),
+        pytest.param(
+            "Set.prototype.has = () => false; Set.prototype.add = function () { return this };"
+            "Map.prototype.get = () => undefined;",
+            id="collections",
+        ),
     ],
 )
 async def test_overwriting_builtins_does_not_break_the_bridge(executor: DenoExecutor, prelude: str) -> None:
     result = await run(
         executor,
-        prelude + "const r = await t.f({a: 1}); console.log('ok'); return r.args.a",
+        prelude + "const o = {a: 1}; o.self = o; o.again = o; const r = await t.f(o); console.log('ok');"
+        "return [r.args.a, await t]",
         tools=TOOLS,
         limits=Limits(wall_s=5),
     )
     assert result.ok, result.error
-    assert result.value == 1
+    assert result.value == [1, {}]
 
 
 async def test_spying_on_builtins_does_not_reveal_frames(executor: DenoExecutor) -> None:
