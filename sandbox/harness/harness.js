@@ -39,6 +39,10 @@ const ObjectKeys = Object.keys;
 const ObjectFreeze = Object.freeze;
 const ObjectCreate = Object.create;
 const ObjectDefine = Object.defineProperty;
+const ObjectSetPrototypeOf = Object.setPrototypeOf;
+// Arrays the bridge fills by index get no prototype: a guest that defines setters on
+// Array.prototype ("0", "1", ...) must not see or redirect what the harness stores.
+const bareArray = () => ObjectSetPrototypeOf([], null);
 const ArrayIsArray = Array.isArray;
 const StringFn = String;
 const MathMin = Math.min;
@@ -70,9 +74,9 @@ function send(obj) {
 const readBuf = new Uint8Array(1 << 16);
 // The unfinished line: its chunks are kept apart and joined once, when its newline arrives, so a large
 // frame costs one copy, not one per chunk.
-let pendingParts = [];
+let pendingParts = bareArray();
 let pendingLength = 0;
-const lines = [];
+const lines = bareArray();
 let linesHead = 0;
 
 function takePending(last) {
@@ -83,7 +87,7 @@ function takePending(last) {
     off += pendingParts[i].length;
   }
   u8Set(out, last, off);
-  pendingParts = [];
+  pendingParts = bareArray();
   pendingLength = 0;
   return out;
 }
@@ -264,9 +268,9 @@ let nextCallId = 1;
 let callsThisRun = 0;
 const waiting = ObjectCreate(null);
 
-function request(frame) {
+function request(fields) {
   const id = nextCallId++;
-  frame.id = id;
+  const frame = { ...fields, id }; // defined, not assigned: no Object.prototype setter can intercept
   return new PromiseCtor((resolve, reject) => {
     waiting[id] = { resolve, reject, what: frame.t === "call" ? (frame.ns ? frame.ns + "." : "") + frame.tool : "fetch" };
     send(frame);
@@ -476,7 +480,13 @@ async function runGuest(msg) {
     }
     if (frame === undefined) frame = { t: "result", run: runId, ok: true, value: converted === undefined ? null : converted };
   } catch (e) {
-    frame = { t: "result", run: runId, ok: false, error: describeError(e) };
+    let error;
+    try {
+      error = describeError(e);
+    } catch {
+      error = { name: "Error", message: "the guest's error could not be described (were built-ins patched?)", stack: "" };
+    }
+    frame = { t: "result", run: runId, ok: false, error };
   }
   activeRun = null;
   send(frame);

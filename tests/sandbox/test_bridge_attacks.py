@@ -119,6 +119,26 @@ async def test_overwriting_builtins_does_not_break_the_bridge(executor: DenoExec
     assert result.value == [1, {}]
 
 
+async def test_prototype_setters_see_nothing_of_the_bridge(executor: DenoExecutor) -> None:
+    code = """
+    let spied = "";
+    for (const k of ["0", "1", "2", "id"]) {
+      Object.defineProperty(Array.prototype, k, {set(v) { spied += "|" + String(v); }, configurable: true});
+    }
+    Object.defineProperty(Object.prototype, "id", {set(v) { spied += "|id=" + v; }, configurable: true});
+    const r = await t.f({a: 1});
+    console.log("logged");
+    const out = "a=" + r.args.a + " spied=" + spied;
+    for (const k of ["0", "1", "2", "id"]) delete Array.prototype[k];
+    delete Object.prototype.id;
+    return out;
+    """
+    result = await run(executor, code, tools=TOOLS)
+    assert result.ok, result.error
+    assert result.value == "a=1 spied="
+    assert [entry.message for entry in result.logs] == ["logged"]
+
+
 async def test_spying_on_builtins_does_not_reveal_frames(executor: DenoExecutor) -> None:
     code = """
     const seen = [];
