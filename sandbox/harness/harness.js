@@ -51,9 +51,12 @@ const harnessUrl = import.meta.url;
 const uncurry = (fn) => Function.prototype.call.bind(fn);
 const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
 const u8IndexOf = uncurry(TypedArrayProto.indexOf);
-const u8Subarray = uncurry(TypedArrayProto.subarray);
-const u8Slice = uncurry(TypedArrayProto.slice);
 const u8Set = uncurry(TypedArrayProto.set);
+// Getters, not methods: `bytes.length` would call a getter the guest can redefine with `this` = the
+// frame's bytes. And no `subarray`/`slice`: they construct through Symbol.species, which the guest
+// controls. Views are made with the captured constructor over a captured buffer instead.
+const u8Length = uncurry(Object.getOwnPropertyDescriptor(TypedArrayProto, "length").get);
+const u8Buffer = uncurry(Object.getOwnPropertyDescriptor(TypedArrayProto, "buffer").get);
 const U8 = Uint8Array;
 const SetCtor = Set;
 const setHas = uncurry(Set.prototype.has);
@@ -66,12 +69,14 @@ let limits = { log_entries: 1000, log_bytes: 1 << 20, result_bytes: 1 << 20, too
 // ---------------------------------------------------------------- frames out
 function send(obj) {
   const bytes = encode("\n" + nonce + " " + stringify(obj) + "\n");
-  let off = 0;
-  while (off < bytes.length) off += stdoutWrite(u8Subarray(bytes, off));
+  const total = u8Length(bytes);
+  let off = stdoutWrite(bytes);
+  while (off < total) off += stdoutWrite(new U8(u8Buffer(bytes), off, total - off));
 }
 
 // ---------------------------------------------------------------- frames in
-const readBuf = new Uint8Array(1 << 16);
+const readBuf = new U8(1 << 16);
+const readBuffer = u8Buffer(readBuf);
 // The unfinished line: its chunks are kept apart and joined once, when its newline arrives, so a large
 // frame costs one copy, not one per chunk.
 let pendingParts = bareArray();
@@ -80,11 +85,11 @@ const lines = bareArray();
 let linesHead = 0;
 
 function takePending(last) {
-  const out = new U8(pendingLength + last.length);
+  const out = new U8(pendingLength + u8Length(last));
   let off = 0;
   for (let i = 0; i < pendingParts.length; i++) {
     u8Set(out, pendingParts[i], off);
-    off += pendingParts[i].length;
+    off += u8Length(pendingParts[i]);
   }
   u8Set(out, last, off);
   pendingParts = bareArray();
@@ -98,17 +103,19 @@ async function readLine() {
     linesHead = 0;
     const n = await stdinRead(readBuf);
     if (n === null) return null;
-    const view = u8Subarray(readBuf, 0, n);
+    const view = new U8(readBuffer, 0, n);
     let start = 0;
     let idx;
     while ((idx = u8IndexOf(view, 10, start)) !== -1) {
-      let part = u8Subarray(view, start, idx);
+      let part = new U8(readBuffer, start, idx - start);
       if (pendingLength !== 0) part = takePending(part);
       lines[lines.length] = decode(part);
       start = idx + 1;
     }
     if (start < n) {
-      pendingParts[pendingParts.length] = u8Slice(view, start);
+      const rest = new U8(n - start);
+      u8Set(rest, new U8(readBuffer, start, n - start));
+      pendingParts[pendingParts.length] = rest;
       pendingLength += n - start;
       if (pendingLength > limits.frame_bytes) throw new ErrorCtor("host frame exceeds frame_bytes");
     }

@@ -139,6 +139,26 @@ async def test_prototype_setters_see_nothing_of_the_bridge(executor: DenoExecuto
     assert [entry.message for entry in result.logs] == ["logged"]
 
 
+async def test_typed_array_species_and_getters_see_nothing_of_the_bridge(executor: DenoExecutor) -> None:
+    code = """
+    let seen = "";
+    const dec = new TextDecoder();
+    const proto = Object.getPrototypeOf(Uint8Array.prototype);
+    const length = Object.getOwnPropertyDescriptor(proto, "length").get;
+    Object.defineProperty(proto, "length", {get() { seen += dec.decode(this); return length.call(this); },
+                                            configurable: true});
+    class Spy extends Uint8Array { constructor(...a) { super(...a); seen += "|species"; } }
+    Object.defineProperty(Uint8Array, Symbol.species, {get() { return Spy; }, configurable: true});
+    const r = await t.f({a: 1});
+    console.log("logged");
+    Object.defineProperty(proto, "length", {get: length, configurable: true});
+    return "a=" + r.args.a + " seen=" + seen;
+    """
+    result = await run(executor, code, tools=TOOLS)
+    assert result.ok, result.error
+    assert result.value == "a=1 seen="
+
+
 async def test_spying_on_builtins_does_not_reveal_frames(executor: DenoExecutor) -> None:
     code = """
     const seen = [];
