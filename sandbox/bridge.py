@@ -15,6 +15,14 @@ and can read fd 0 unless stopped. So the host never trusts stdout as such:
 - every frame is then validated like input from the network: size (`Limits.frame_bytes`), JSON,
   type, fields, ids (unknown, duplicate and late ids are protocol errors that end the run cleanly).
 
+The nonce is defense in depth, not the security boundary: a guest that walks its own heap (for
+instance with `node:v8`'s `getHeapSnapshot()`, which Deno allows without a permission) can find it.
+Forging a frame then buys nothing the guest cannot already do: every call is checked against the
+offered tools and counted against the limits by the host, logs and results are the guest's own, and
+nothing in the process belongs to anyone else (one process per one-shot run or per warm id; tool
+credentials stay on the host). Runtime V8 flag changes (`v8.setFlagsFromString`) are inert: V8 freezes
+its flags after start-up.
+
 What the guest can still do is hurt only itself: read fd 0 through `node:fs` (which Deno does not
 permission-check) and so swallow its own replies or block, garble its own frames, or exit. Each ends
 the run with an error, never a host hang: the wall clock is always enforced by the host, and the nonce

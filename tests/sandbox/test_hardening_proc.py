@@ -102,3 +102,15 @@ async def test_nothing_persists_between_runs(executor: DenoExecutor) -> None:
     second = await run(executor, PERSIST_READ)
     assert second.ok, second.error
     assert second.value == {"localStorage": "absent", "caches": "absent", "global": "absent"}
+
+
+async def test_runtime_v8_flags_are_frozen(executor: DenoExecutor) -> None:
+    """node:v8's setFlagsFromString is reachable, but V8 freezes its flags after start-up."""
+    code = """
+    const v8 = await import("node:v8");
+    v8.setFlagsFromString("--allow-natives-syntax");
+    try { new Function("return %IsBeingInterpreted()"); return "natives enabled"; }
+    catch (e) { return e.name; }
+    """
+    result = await run(executor, code)
+    assert result.value == "SyntaxError"
