@@ -123,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="PATH")
     args = parser.parse_args(argv)
     plans = [("legacy", 0.0), ("legacy", 0.05), ("auto", 0.05)]
-    results = [anyio.run(measure, args.calls, 20, mode, gap) for mode, gap in plans]
+    warmup = min(20, args.calls)
+    results = [anyio.run(measure, args.calls, warmup, mode, gap) for mode, gap in plans]
     for figures in results:
         code, noop = figures["code_ms"], figures["noop_tool_ms"]
         print(

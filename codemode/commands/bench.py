@@ -2,6 +2,7 @@
 
     codemode bench [token-benchmark flags]          see codemode/bench/tokens.py
     codemode bench sandbox [--json PATH] [--quick]  see codemode/bench/sandbox.py
+    codemode bench http [--calls N] [--json PATH]   see codemode/bench/http_latency.py
 
 Only the handler imports a benchmark, so `codemode --help` stays fast.
 """
@@ -44,6 +45,14 @@ def register(subparsers: Any) -> None:
         "--quick", action="store_true", help="few repetitions (a smoke test, not a measurement)"
     )
     sandbox.set_defaults(handler=run_sandbox)
+    http = targets.add_parser(
+        "http",
+        help="end-to-end latency of `code` over HTTP beside a no-op tool on the same SDK",
+        description="Latency of a trivial `code` call over streamable HTTP next to a no-op tool.",
+    )
+    http.add_argument("--calls", type=int, default=200, help="calls per measurement (default 200)")
+    http.add_argument("--json", dest="http_json", metavar="PATH", help="write the figures as JSON")
+    http.set_defaults(handler=run_http)
 
 
 def _token_module() -> Any:
@@ -77,3 +86,10 @@ def run_sandbox(args: argparse.Namespace) -> int:
         args.sandbox_json.write_text(json.dumps(report, indent=2) + "\n")
         print(f"wrote {args.sandbox_json}", file=sys.stderr)
     return 0
+
+
+def run_http(args: argparse.Namespace) -> int:
+    from codemode.bench.http_latency import main
+
+    argv = ["--calls", str(args.calls)] + (["--json", args.http_json] if args.http_json else [])
+    return main(argv)
