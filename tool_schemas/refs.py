@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Set
 from typing import Any
 from urllib.parse import unquote
 
-__all__ = ["REF_KEYS", "aliased_refs", "definition_key", "resolve", "used_definitions"]
+__all__ = ["REF_KEYS", "aliased_refs", "definition_key", "lift_titled_root", "resolve", "used_definitions"]
 
 REF_KEYS = ("$ref", "$recursiveRef", "$dynamicRef")
 """Keywords that point at another schema; the 2019/2020 dynamic ones are read as plain `$ref`."""
@@ -126,6 +126,42 @@ def aliased_refs(document: Any, shared: Set[str] = frozenset()) -> dict[str, boo
         if pointer in uses and _reaches(edges, pointer, pointer):
             chosen[pointer] = True
     return chosen
+
+
+_ROOT_ONLY_KEYS = frozenset({"$defs", "definitions", "$schema", "$id", "$anchor"})
+_IDENTIFIER_LIKE = __import__("re").compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def lift_titled_root(document: Any) -> Any:
+    """Rule `lift-titled-root`: a titled object root becomes a definition of that name.
+
+    `get_order` returning `Order` has `Order` as its root, while `query_orders` returning a page
+    has it under `$defs/Order`: the same model, which only looks shared once both are definitions.
+    `{"title": "Order", ...}` becomes `{"$ref": "#/$defs/Order", "$defs": {"Order": {...}}}`, so
+    `aliased_refs` declares it once when several documents use it (and inlines it otherwise).
+    Left as is: untitled or non-object roots, a root that refers to itself (`$ref: "#"`), and a
+    title that already names a different definition. Returns a new document; never mutates.
+    """
+    if not isinstance(document, Mapping):
+        return document
+    title = document.get("title")
+    if not isinstance(title, str) or not _IDENTIFIER_LIKE.match(title):
+        return document
+    if document.get("type") != "object" or not isinstance(document.get("properties"), Mapping):
+        return document
+    if any(resolve(document, ref) == ("#", document) for ref in _refs_in(document, skip_definitions=False)):
+        return document
+    key = "$defs" if "$defs" in document or "definitions" not in document else "definitions"
+    definitions = document.get(key)
+    definitions = dict(definitions) if isinstance(definitions, Mapping) else {}
+    body = {k: v for k, v in document.items() if k not in _ROOT_ONLY_KEYS}
+    if title in definitions and definitions[title] != body:
+        return document
+    definitions[title] = body
+    lifted: dict[str, Any] = {k: v for k, v in document.items() if k in _ROOT_ONLY_KEYS and k != key}
+    lifted[key] = definitions
+    lifted["$ref"] = f"#/{key}/{title}"
+    return lifted
 
 
 def _reaches(edges: Mapping[str, list[str]], start: str, goal: str) -> bool:

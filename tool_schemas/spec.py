@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tool_schemas.errors import DeclarationError
+from tool_schemas.refs import lift_titled_root
 
 __all__ = ["ToolLike", "ToolSpec", "read_tool"]
 
@@ -67,5 +68,5 @@ def read_tool(tool: ToolLike) -> ToolSpec:
     input_schema = data.get("inputSchema", data.get("input_schema"))
     if input_schema is None:
         input_schema = {"type": "object"}
-    output_schema = data.get("outputSchema", data.get("output_schema"))
+    output_schema = lift_titled_root(data.get("outputSchema", data.get("output_schema")))
     return ToolSpec(name, description, input_schema, output_schema, annotations)

@@ -323,3 +323,47 @@ def test_a_definition_used_by_several_tools_becomes_one_alias() -> None:
     other = {**point, "properties": {"x": {"type": "string"}}}
     different = render_declarations({"geo": [tool("a", point), tool("b", other)]})
     assert "type " not in different  # same name, different content: each inlined
+
+
+def test_a_model_returned_whole_by_one_tool_and_nested_by_another_is_one_alias(deno_check) -> None:
+    """Rule lift-titled-root: `get` returns `Order` as its root, `page` returns it under `$defs`."""
+
+    class Order(BaseModel):
+        """One order."""
+
+        id: str
+        total: float
+
+    class OrderPage(BaseModel):
+        rows: list[Order]
+        next_offset: int | None
+
+    tools = [
+        {"name": "get", "inputSchema": {"type": "object"}, "outputSchema": Order.model_json_schema()},
+        {"name": "page", "inputSchema": {"type": "object"}, "outputSchema": OrderPage.model_json_schema()},
+    ]
+    text = render_declarations({"shop": tools})
+    assert text.startswith("/** One order. */\ntype Order = { id: string; total: number };\n")
+    assert "get(args?: Record<string, unknown>): Promise<Order>;" in text
+    assert "rows: Order[];" in text
+    assert text.count("id: string") == 1
+    alone = render_declarations({"shop": tools[:1]})
+    assert "type " not in alone  # used once: inlined as before
+    assert deno_check({"lifted.ts": text + "export {};\n"}).ok
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        pytest.param({"type": "object", "properties": {"a": {"type": "string"}}}, id="untitled"),
+        pytest.param({"title": "Word", "type": "string"}, id="not-an-object"),
+        pytest.param(
+            {"title": "Node", "type": "object", "properties": {"next": {"$ref": "#"}}}, id="refers-to-root"
+        ),
+        pytest.param({"title": "not an identifier", "type": "object", "properties": {}}, id="odd-title"),
+    ],
+)
+def test_lift_titled_root_leaves_other_roots_alone(schema: dict[str, Any]) -> None:
+    from tool_schemas.refs import lift_titled_root
+
+    assert lift_titled_root(schema) is schema
