@@ -69,12 +69,14 @@ async def run_suite(
     tokenizer: Tokenizer | None = None,
     node_modules: Path | None = None,
     upstream: bool = True,
+    token_budget: int | None = None,
     on_result: Callable[[TaskResult], None] | None = None,
 ) -> SuiteRun:
     """Run `tasks` offline; a task that breaks is reported as failed, never silently dropped.
 
     The real MCP servers are started whenever they are installed (`upstream=False` leaves them out),
     so the tool catalog, and with it every figure, is the same whichever tasks are chosen.
+    `token_budget` is the default column's engine budget (None: the engine's own default).
     """
     tokenizer = tokenizer or default_tokenizer()
     initial = World.generate(seed)
@@ -90,7 +92,9 @@ async def run_suite(
             seed=seed,
             initial=initial,
             full=CodeMode(tools, executor, ENGINE_SETTINGS),
-            default=CodeMode(tools, executor),
+            default=CodeMode(
+                tools, executor, EngineSettings() if token_budget is None else EngineSettings(token_budget)
+            ),
             tools=tools,
             upstreams=upstreams,
             tokenizer=tokenizer,

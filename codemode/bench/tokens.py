@@ -45,6 +45,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plot", type=Path, default=None, metavar="PATH", help="write the chart (SVG)")
     parser.add_argument("--seed", type=int, default=0, help="the built-in world's seed (default 0)")
     parser.add_argument(
+        "--token-budget",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the engine's token budget for the default code-mode column (default: the engine's own); "
+        "a low value shows the index-plus-describe form",
+    )
+    parser.add_argument(
         "--live", action="store_true", help="run the tasks with a real model in both modes (needs an API key)"
     )
     parser.add_argument(
@@ -90,7 +98,13 @@ def main(args: argparse.Namespace) -> int:
     def progress(result: TaskResult) -> None:
         console.print(f"[dim]{result.id}: {result.status}[/]", highlight=False)
 
-    run = anyio.run(lambda: run_suite(tasks, seed=getattr(args, "seed", 0), on_result=progress))
+    budget = getattr(args, "token_budget", None)
+    if budget is not None and budget < 1:
+        console.print(f"[red]--token-budget must be a positive number of tokens, got {budget}[/]")
+        return 2
+    run = anyio.run(
+        lambda: run_suite(tasks, seed=getattr(args, "seed", 0), token_budget=budget, on_result=progress)
+    )
     summary = summarize(run.results, run.definitions, run.tokenizer)
     summary["upstream_servers"] = run.upstreams or "ran"
     print_report(run.results, summary, console)
@@ -111,11 +125,14 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _meta(args: argparse.Namespace) -> dict[str, Any]:
+    from codemode.engine import EngineSettings
+
     return {
         "command": "codemode bench " + " ".join(sys.argv[2:])
         if sys.argv[1:2] == ["bench"]
         else "codemode bench",
         "seed": getattr(args, "seed", 0),
+        "token_budget": getattr(args, "token_budget", None) or EngineSettings().token_budget,
         "codemode": importlib.metadata.version("codemode"),
         "python": platform.python_version(),
         "measured": "the context cost of the same plan in both modes (not whether a model finds the plan)",
