@@ -34,20 +34,16 @@ from mcp.types import Tool as MCPTool
 from codemode.engine import CODE_TOOL_INPUT_SCHEMA, CODE_TOOL_NAME, CodeMode, CodeOutcome, ToolProvider
 from codemode.errors import ToolError
 from codemode.formatting import format_value
+from codemode.tools import classic_tool_name
 from sandbox import LogEntry
 
-__all__ = ["CodeModeServer", "build_server", "published_name"]
+__all__ = ["CodeModeServer", "build_server"]
 
 logger = logging.getLogger(__name__)
 
 _LOG_LEVELS = {"debug": "debug", "log": "info", "info": "info", "warn": "warning", "error": "error"}
 #: How often a running program reports progress.
 PROGRESS_INTERVAL_S = 1.0
-
-
-def published_name(namespace: str, name: str) -> str:
-    """A tool's name when published directly beside `code` (and in classic tool calling)."""
-    return f"{namespace}__{name}"
 
 
 class CodeModeServer(MCPServer[Any]):
@@ -94,7 +90,7 @@ class CodeModeServer(MCPServer[Any]):
                 annotations = info.annotations or {}
                 tools.append(
                     MCPTool(
-                        name=published_name(info.namespace, info.name),
+                        name=classic_tool_name(info.namespace, info.name),
                         description=info.description or "",
                         input_schema=info.input_schema or {"type": "object"},
                         output_schema=_object_schema(info.output_schema),
@@ -146,7 +142,7 @@ class CodeModeServer(MCPServer[Any]):
     async def _call_published(self, name: str, arguments: dict[str, Any]) -> CallToolResult:
         if self._published is not None:
             for info in self._published.tools():
-                if published_name(info.namespace, info.name) == name:
+                if classic_tool_name(info.namespace, info.name) == name:
                     try:
                         value = await self._published.call(info.namespace, info.name, arguments)
                     except ToolError as exc:

@@ -20,6 +20,7 @@ __all__ = [
     "SourceStatus",
     "ToolInfo",
     "ToolSource",
+    "classic_tool_name",
     "namespace_identifier",
 ]
 
@@ -95,6 +96,15 @@ GUEST_GLOBALS = frozenset(
 )
 """Names the program relies on: a namespace named like one would hide it, so it gets a `_`.
 (`search` and `describe` are the discovery functions.)"""
+
+
+def classic_tool_name(namespace: str, name: str) -> str:
+    """A tool's name where each tool is its own MCP or model-API tool: `namespace__name`.
+
+    Used when tools are published beside `code`, by the agent's classic mode and by the benchmark's
+    classic transcripts; both model APIs accept `^[a-zA-Z0-9_-]{1,64}$`.
+    """
+    return f"{namespace}__{name}" if namespace else name
 
 
 def namespace_identifier(name: str) -> str:

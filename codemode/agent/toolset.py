@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from codemode.errors import ToolError
+from codemode.tools import classic_tool_name
 
 __all__ = [
     "CODE_TOOL_NAME",
@@ -144,11 +145,6 @@ class CodeToolset:
             return ToolOutcome(message, True)
         outcome = await self._engine.run(code)
         return ToolOutcome(outcome.text, outcome.is_error)
-
-
-def classic_tool_name(namespace: str, name: str) -> str:
-    """`namespace__name`, the classic-mode name of a tool (see the module docstring)."""
-    return f"{namespace}__{name}" if namespace else name
 
 
 class ClassicToolset:

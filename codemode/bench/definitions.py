@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal, Protocol
 
-from codemode.bench.transcript import classic_tool_name
+from codemode.tools import classic_tool_name
 
 __all__ = ["Provider", "ToolLike", "classic_definitions", "code_definition"]
 

@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from codemode.bench.trace import ToolCall, group_waves
+from codemode.tools import classic_tool_name
 
 __all__ = [
     "SYSTEM_PROMPT",
     "Block",
     "Transcript",
     "Turn",
-    "classic_tool_name",
     "classic_transcript",
     "code_transcript",
     "compact_json",
@@ -129,11 +129,6 @@ def compact_json(value: Any) -> str:
 def render_result(value: Any) -> str:
     """A tool result as the classic tool_result content: strings as they are, the rest as JSON."""
     return value if isinstance(value, str) else compact_json(value)
-
-
-def classic_tool_name(namespace: str, name: str) -> str:
-    """The classic tool name, as the agent loop uses it (`^[a-zA-Z0-9_-]{1,64}$` in both APIs)."""
-    return f"{namespace}__{name}"
 
 
 def code_transcript(

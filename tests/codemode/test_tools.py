@@ -48,6 +48,7 @@ def test_a_raising_listener_does_not_stop_the_others(caplog: pytest.LogCaptureFi
                 "SourceStatus",
                 "ToolInfo",
                 "ToolSource",
+                "classic_tool_name",
                 "namespace_identifier",
             ],
             id="tools",
