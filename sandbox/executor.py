@@ -27,7 +27,7 @@ from anyio.abc import TaskGroup
 from .deno import deno_version, find_deno
 from .errors import SettingsError
 from .limits import Limits
-from .pool import ProcessPool
+from .pool import SETTLE_S, ProcessPool
 from .process import SandboxProcess
 from .request import LogCallback, RunRequest, ToolCallback
 from .result import RunResult
@@ -158,7 +158,7 @@ class DenoExecutor:
             pool.replenish()
         proc.kill()  # never reused; reaping and cleanup happen off the caller's path
         assert self._tg is not None
-        self._tg.start_soon(proc.aclose)
+        self._tg.start_soon(_settled, proc.aclose)
         return result
 
     async def _spawn_default(self) -> SandboxProcess:
@@ -190,3 +190,9 @@ def _check_names(tools: Mapping[str, Sequence[str]], globals: Sequence[str]) -> 
     for name in globals:
         if not _IDENTIFIER.match(name):
             raise SettingsError(f"global function {name!r} is not a JavaScript identifier")
+
+
+async def _settled(cleanup: Callable[[], Awaitable[None]]) -> None:
+    """Run `cleanup` once the caller of the run that just ended has had `SETTLE_S` to answer."""
+    await anyio.sleep(SETTLE_S)
+    await cleanup()
