@@ -12,7 +12,6 @@ anyio.run(serve, [tools])           # stdio; or serve([tools], transport="http")
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
@@ -27,8 +26,6 @@ if TYPE_CHECKING:
     from codemode.config import Config
 
 __all__ = ["serve"]
-
-logger = logging.getLogger(__name__)
 
 
 async def serve(
@@ -49,7 +46,14 @@ async def serve(
         server = build_server(engine, publish_tools=toolbox if publish_tools else None)
         count = len(toolbox.tools())
         if transport == "stdio":
-            logger.info("serving `code` over stdio, %d tools behind it", count)
+            # stderr: stdout belongs to the protocol. A person who ran this in a terminal learns
+            # why nothing happens; an MCP client shows it in its server log.
+            print(
+                f"codemode: serving `code` ({count} tools behind it) over stdio; "
+                "an MCP client talks to it on stdin/stdout (--transport http to serve HTTP)",
+                file=sys.stderr,
+                flush=True,
+            )
             await server.run_stdio_async()
         else:
             await _serve_http(server, http or HttpOptions(), count)
