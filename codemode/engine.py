@@ -12,6 +12,7 @@ description and gets back the same text whichever way it arrives.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ __all__ = [
     "ToolProvider",
     "describe",
     "open_engine",
+    "unavailable",
 ]
 
 logger = logging.getLogger(__name__)
@@ -70,6 +72,9 @@ The catalog is too large to declare here, so it is {shown}. Two more functions e
 `await search("what you need")` returns the best-matching tools as `{{name, summary}}[]`, and \
 `await describe("namespace.tool")` returns one tool's full TypeScript declaration. Search, then \
 describe a tool before calling it, all in one program when you can."""
+
+_RETRY = re.compile(r";? *retrying in [\d.]+ s\.?$")
+"""The retry countdown in a down source's status: stale by the time the model reads it."""
 
 #: Guest functions that exist only in discovery mode.
 DISCOVERY_GLOBALS: tuple[str, ...] = ("search", "describe")
@@ -157,7 +162,7 @@ class CodeMode:
 
     def _described(self) -> Described:
         if self._cache is None:
-            self._cache = describe(self.tools.tools(), self.settings.token_budget)
+            self._cache = describe(self.tools.tools(), self.settings.token_budget, unavailable(self.tools))
         return self._cache
 
     # -- running -----------------------------------------------------------------------------
@@ -231,8 +236,23 @@ class Described:
     """The search index behind `search` and `describe`."""
 
 
-def describe(tools: list[ToolInfo], token_budget: int) -> Described:
+def unavailable(tools: object) -> dict[str, str]:
+    """Namespaces whose source is down and offers no tools, with why (from `Toolbox.status()`)."""
+    status = getattr(tools, "status", None)
+    if not callable(status):
+        return {}
+    return {
+        namespace: _RETRY.sub("", report.detail) or report.state
+        for namespace, report in status().items()
+        if report.state in ("failed", "starting") and report.tool_count == 0
+    }
+
+
+def describe(tools: list[ToolInfo], token_budget: int, down: Mapping[str, str] | None = None) -> Described:
     """Present `tools` to the model, in the richest form that fits `token_budget` tokens.
+
+    `down` names sources that are down with no tools (namespace -> why), so the model is told
+    rather than left to guess why a configured server is missing.
 
     Full declarations when they fit; else the one-line index plus `search`/`describe`; else (very
     large catalogs) a per-namespace overview plus `search`/`describe`.
@@ -256,6 +276,9 @@ def describe(tools: list[ToolInfo], token_budget: int) -> Described:
             shown = "summarized by namespace"
             listing = catalog.overview()
         body = f"{_GUIDE}\n\n{_DISCOVERY_GUIDE.format(shown=shown)}\n\n{listing}"
+    if down:
+        lines = "\n".join(f"- {namespace}: {why}" for namespace, why in sorted(down.items()))
+        body += f"\n\nNot available right now (their tools are missing above; do not call them):\n{lines}"
     return Described(
         declarations=declarations,
         description=body,

@@ -37,12 +37,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _render(config: Config | None, whole_description: bool) -> str:
-    from codemode.engine import describe
+    from codemode.engine import describe, unavailable
     from codemode.settings import engine_settings
     from codemode.toolbox import Toolbox
     from codemode.world import default_sources
 
     toolbox = Toolbox(default_sources()) if config is None else Toolbox.from_config(config)
     async with toolbox:
-        described = describe(toolbox.tools(), engine_settings(config).token_budget)
+        described = describe(toolbox.tools(), engine_settings(config).token_budget, unavailable(toolbox))
     return described.description if whole_description else described.declarations

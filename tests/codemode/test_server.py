@@ -252,3 +252,20 @@ async def test_upstream_tool_changes_reach_the_client(executor, mode: str) -> No
             tg.cancel_scope.cancel()
     assert "extra_1(" not in before
     assert "extra_1(" in after
+
+
+async def test_a_server_that_is_down_is_named_in_the_description(executor) -> None:
+    from codemode.config import parse_config
+
+    crash = ["-c", "import sys; print('boom: no token', file=sys.stderr); sys.exit(3)"]
+    config = parse_config({"mcpServers": {"broken": {"command": sys.executable, "args": crash}}})
+    world = World.generate(seed=0)
+    async with Toolbox.from_config(config, extra_sources=build_sources(world)) as toolbox:
+        server = build_server(_engine(toolbox, executor, token_budget=100_000))
+        async with Client(server) as client:
+            description = (await client.list_tools()).tools[0].description or ""
+            result = await client.call_tool("code", {"code": "return (await tracker.list_projects()).length"})
+    assert "Not available right now" in description
+    assert "- broken:" in description and "boom: no token" in description
+    assert "retrying in" not in description
+    assert result.is_error is False  # the other sources still work
