@@ -46,12 +46,17 @@ def _percent_change(saving: float) -> str:
     return f"{'−' if change < 0 else '+'}{abs(change)}%"
 
 
-def render_svg(results: Sequence[TaskResult], *, title: str, subtitle: str) -> str:
+def render_svg(results: Sequence[TaskResult], *, title: str, subtitle: str, tokenizer: str = "") -> str:
     """The chart of every measured task; an empty suite gives a chart that says so."""
     rows = [r for r in results if r.code is not None and r.classic is not None]
     values = [
         t.total for r in rows for t in (r.code, r.classic, r.code_full) if t is not None and t.total > 0
     ]
+    # The third series only says something when it differs: when the catalog fits the token
+    # budget, code mode already shows every declaration.
+    show_full = any(
+        r.code_full is not None and r.code is not None and r.code_full.total != r.code.total for r in rows
+    )
     ticks = _ticks(min(values, default=100), max(values, default=1000))
     low, high = math.log10(ticks[0]), math.log10(ticks[-1])
     plot_w = _WIDTH - _LEFT - _RIGHT
@@ -73,7 +78,7 @@ def render_svg(results: Sequence[TaskResult], *, title: str, subtitle: str) -> s
             mid = y + _ROW / 2
             body.append(f'<text x="{_LEFT - 8}" y="{mid + 4}" class="task">{escape(r.id)}</text>')
             bars = [(r.classic.total, _CLASSIC), (r.code.total, _CODE)]
-            if r.code_full is not None:
+            if show_full and r.code_full is not None:
                 bars.append((r.code_full.total, _FULL))
             top = mid - len(bars) * (_BAR + 1) / 2
             for index, (tokens, color) in enumerate(bars):
@@ -118,14 +123,22 @@ def render_svg(results: Sequence[TaskResult], *, title: str, subtitle: str) -> s
             f'<text x="{_LEFT + 20}" y="{legend_y + 9}" class="legend">classic tool calling</text>',
             f'<rect x="{_LEFT + 170}" y="{legend_y}" width="14" height="10" fill="{_CODE}"/>',
             f'<text x="{_LEFT + 190}" y="{legend_y + 9}" class="legend">code mode</text>',
-            f'<rect x="{_LEFT + 290}" y="{legend_y}" width="14" height="10" fill="{_FULL}"/>',
-            f'<text x="{_LEFT + 310}" y="{legend_y + 9}" class="legend">code mode, every declaration</text>',
+            *(
+                [
+                    f'<rect x="{_LEFT + 290}" y="{legend_y}" width="14" height="10" fill="{_FULL}"/>',
+                    f'<text x="{_LEFT + 310}" y="{legend_y + 9}" class="legend">'
+                    "code mode, every declaration</text>",
+                ]
+                if show_full
+                else []
+            ),
             f'<text x="{_WIDTH - 8}" y="{legend_y + 9}" class="legend" text-anchor="end">'
             "code vs classic</text>",
             *grid,
             *body,
             f'<text x="{_LEFT + plot_w / 2:.0f}" y="{height - 10}" class="axis">'
-            "total tokens per task (input + output, all turns; log scale)</text>",
+            "total tokens per task (input + output, all turns; log scale)"
+            f"{escape(', ' + tokenizer) if tokenizer else ''}</text>",
             "</svg>",
         ]
     )

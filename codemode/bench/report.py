@@ -144,12 +144,15 @@ def write_plot(path: Path, results: Sequence[TaskResult], summary: dict[str, Any
             f"--plot {path}: only SVG is written; name the file `{path.with_suffix('.svg').name}`"
         )
     subtitle = (
-        f"{summary['measured']} tasks, the same plan in both modes. Code mode, median: "
+        f"{summary['measured']} tasks, the same plan in both modes. Code mode, median "
         f"{_fewer(summary['median_saving_multistep'])} on multi-step tasks, "
-        f"{_fewer(summary['median_saving_single'])} on single calls. Tokenizer: {summary['tokenizer']}"
+        f"{_fewer(summary['median_saving_single'])} on single calls."
     )
     svg = render_svg(
-        results, title="codemode: tokens per task, classic tool calling vs code mode", subtitle=subtitle
+        results,
+        title="codemode: tokens per task, classic tool calling vs code mode",
+        subtitle=subtitle,
+        tokenizer=str(summary["tokenizer"]),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(svg + "\n", encoding="utf-8")
