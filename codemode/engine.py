@@ -192,8 +192,8 @@ class CodeMode:
     async def _callback(self, namespace: str, name: str, arguments: Any) -> Any:
         if namespace == "":
             return self._global(name, arguments)
-        if not isinstance(arguments, dict):
-            arguments = {} if arguments is None else arguments
+        if arguments is None:  # `ns.tool()` with no argument
+            arguments = {}
         if not isinstance(arguments, dict):
             raise ToolCallError(
                 f"tool `{namespace}.{name}` takes one object argument, got {type(arguments).__name__}"
