@@ -76,6 +76,9 @@ describe a tool before calling it, all in one program when you can."""
 _RETRY = re.compile(r";? *retrying in [\d.]+ s\.?$")
 """The retry countdown in a down source's status: stale by the time the model reads it."""
 
+_JS_KINDS = {str: "a string", int: "a number", float: "a number", bool: "a boolean", list: "an array"}
+"""How a non-object argument is named back to the program, in its own language's words."""
+
 #: Guest functions that exist only in discovery mode.
 DISCOVERY_GLOBALS: tuple[str, ...] = ("search", "describe")
 
@@ -195,13 +198,22 @@ class CodeMode:
         if arguments is None:  # `ns.tool()` with no argument
             arguments = {}
         if not isinstance(arguments, dict):
-            raise ToolCallError(
-                f"tool `{namespace}.{name}` takes one object argument, got {type(arguments).__name__}"
-            )
+            raise ToolCallError(self._object_argument_hint(namespace, name, arguments))
         try:
             return await self.tools.call(namespace, name, arguments)
         except ToolError as exc:
             raise ToolCallError(str(exc)) from exc
+
+    def _object_argument_hint(self, namespace: str, name: str, arguments: Any) -> str:
+        """The message for `ns.tool("x")`: which object the tool takes instead."""
+        schema = next(
+            (t.input_schema for t in self.tools.tools() if t.namespace == namespace and t.name == name), {}
+        )
+        keys = list(schema.get("required") or []) or list(schema.get("properties") or {})[:1]
+        example = "{" + ", ".join(f"{key}: ..." for key in keys) + "}"
+        got = _JS_KINDS.get(type(arguments), "a " + type(arguments).__name__)
+        call = f"{namespace}.{name}({example})"
+        return f"tool `{namespace}.{name}` takes one object argument, as in {call}; got {got}"
 
     def _global(self, name: str, arguments: Any) -> Any:
         catalog = self._described().catalog

@@ -269,3 +269,14 @@ async def test_a_server_that_is_down_is_named_in_the_description(executor) -> No
     assert "- broken:" in description and "boom: no token" in description
     assert "retrying in" not in description
     assert result.is_error is False  # the other sources still work
+
+
+async def test_a_bare_value_argument_gets_a_message_showing_the_object_form(world_toolbox, executor) -> None:
+    _, toolbox = world_toolbox
+    server = build_server(_engine(toolbox, executor))
+    code = 'try { await crm.get_customer("C-0001"); return "no error"; } catch (e) { return e.message; }'
+    async with Client(server) as client:
+        result = await client.call_tool("code", {"code": code})
+    message = result.content[0].text
+    assert "crm.get_customer({customer_id: ...})" in message
+    assert "got a string" in message
