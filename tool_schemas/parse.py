@@ -41,7 +41,7 @@ from tool_schemas.ir import (
     union,
 )
 from tool_schemas.normalize import NULLABLE, normalize
-from tool_schemas.refs import REF_KEYS, aliased_refs, resolve
+from tool_schemas.refs import REF_KEYS, aliased_refs, reaches, resolve
 
 __all__ = ["MAX_DEPTH", "AliasTable", "SchemaParser"]
 
@@ -337,7 +337,7 @@ class SchemaParser:
 
     def _break_unguarded_cycles(self) -> None:
         """Re-parse the aliases that refer to each other with nothing between: those refs become `unknown`."""
-        cyclic = {name for name in self._unguarded if _reaches(self._unguarded, name, name)}
+        cyclic = {name for name in self._unguarded if reaches(self._unguarded, name, name)}
         if not cyclic:
             return
         self._forbidden = cyclic
@@ -345,16 +345,3 @@ class SchemaParser:
             alias = self.table.aliases[name]
             self.table.aliases[name] = Alias(name, self._body(name, self._bodies[name]), alias.doc)
         self._forbidden = set()
-
-
-def _reaches(edges: Mapping[str, set[str]], start: str, goal: str) -> bool:
-    seen: set[str] = set()
-    stack = sorted(edges.get(start, ()))
-    while stack:
-        current = stack.pop()
-        if current == goal:
-            return True
-        if current not in seen:
-            seen.add(current)
-            stack.extend(sorted(edges.get(current, ())))
-    return False

@@ -9,11 +9,20 @@ pydantic models shared by several tools). Every other target is inlined where it
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Set
+import re
+from collections.abc import Collection, Iterator, Mapping, Set
 from typing import Any
 from urllib.parse import unquote
 
-__all__ = ["REF_KEYS", "aliased_refs", "definition_key", "lift_titled_root", "resolve", "used_definitions"]
+__all__ = [
+    "REF_KEYS",
+    "aliased_refs",
+    "definition_key",
+    "lift_titled_root",
+    "reaches",
+    "resolve",
+    "used_definitions",
+]
 
 REF_KEYS = ("$ref", "$recursiveRef", "$dynamicRef")
 """Keywords that point at another schema; the 2019/2020 dynamic ones are read as plain `$ref`."""
@@ -123,13 +132,13 @@ def aliased_refs(document: Any, shared: Set[str] = frozenset()) -> dict[str, boo
         if count > 1 or (shared and definition_key(document, pointer) in shared)
     }
     for pointer in edges:
-        if pointer in uses and _reaches(edges, pointer, pointer):
+        if pointer in uses and reaches(edges, pointer, pointer):
             chosen[pointer] = True
     return chosen
 
 
 _ROOT_ONLY_KEYS = frozenset({"$defs", "definitions", "$schema", "$id", "$anchor"})
-_IDENTIFIER_LIKE = __import__("re").compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_IDENTIFIER_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def lift_titled_root(document: Any) -> Any:
@@ -164,14 +173,15 @@ def lift_titled_root(document: Any) -> Any:
     return lifted
 
 
-def _reaches(edges: Mapping[str, list[str]], start: str, goal: str) -> bool:
+def reaches(edges: Mapping[str, Collection[str]], start: str, goal: str) -> bool:
+    """Whether `goal` can be reached from `start` along `edges` (one step at least)."""
     seen: set[str] = set()
-    stack = list(edges.get(start, ()))
+    stack = sorted(edges.get(start, ()))
     while stack:
         current = stack.pop()
         if current == goal:
             return True
         if current not in seen:
             seen.add(current)
-            stack.extend(edges.get(current, ()))
+            stack.extend(sorted(edges.get(current, ())))
     return False

@@ -7,26 +7,13 @@ is counted in; OpenAI's Responses API function format is counted too for the def
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
-from codemode.tools import classic_tool_name
+from codemode.tools import ToolInfo, classic_tool_name
 
-__all__ = ["Provider", "ToolLike", "classic_definitions", "code_definition"]
+__all__ = ["Provider", "classic_definitions", "code_definition"]
 
 Provider = Literal["anthropic", "openai"]
-
-
-class ToolLike(Protocol):
-    """What a definition needs of a tool (`codemode.tools.ToolInfo` has it)."""
-
-    @property
-    def namespace(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def description(self) -> str: ...
-    @property
-    def input_schema(self) -> dict[str, Any]: ...
 
 
 def _definition(provider: Provider, name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +28,7 @@ def _definition(provider: Provider, name: str, description: str, schema: dict[st
     }
 
 
-def classic_definitions(tools: Sequence[ToolLike], provider: Provider = "anthropic") -> list[dict[str, Any]]:
+def classic_definitions(tools: Sequence[ToolInfo], provider: Provider = "anthropic") -> list[dict[str, Any]]:
     """Every tool as a provider tool definition named `namespace__tool`."""
     return [
         _definition(provider, classic_tool_name(t.namespace, t.name), t.description or "", t.input_schema)
