@@ -10,11 +10,12 @@ Only the handler imports a benchmark, so `codemode --help` stays fast.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from pathlib import Path
 from typing import Any
+
+from codemode.bench import tokens
 
 
 def register(subparsers: Any) -> None:
@@ -23,9 +24,7 @@ def register(subparsers: Any) -> None:
         help="benchmarks: token savings (default) or `bench sandbox` for the sandbox's speed",
         description="Token-savings benchmark; `codemode bench sandbox` measures the sandbox instead.",
     )
-    tokens = _token_module()
-    if tokens is not None:
-        tokens.add_arguments(parser)
+    tokens.add_arguments(parser)
     parser.set_defaults(handler=run_tokens)
     targets = parser.add_subparsers(dest="bench_target", metavar="TARGET")
     sandbox = targets.add_parser(
@@ -55,21 +54,7 @@ def register(subparsers: Any) -> None:
     http.set_defaults(handler=run_http)
 
 
-def _token_module() -> Any:
-    try:
-        return importlib.import_module("codemode.bench.tokens")
-    except ImportError:
-        return None
-
-
 def run_tokens(args: argparse.Namespace) -> int:
-    tokens = _token_module()
-    if tokens is None:
-        print(
-            "codemode bench: the token benchmark is not built yet (try `codemode bench sandbox`)",
-            file=sys.stderr,
-        )
-        return 2
     status: int = tokens.main(args)
     return status
 
