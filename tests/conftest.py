@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 UPSTREAM_DIR = Path(__file__).parent / "upstream"
-CORPUS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS_DIR = Path(__file__).parent / "corpus"
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +41,7 @@ def node_modules() -> Path:
 
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
-    """The real MCP tool lists in ../shared/corpus (read-only)."""
+    """The real MCP tool lists in tests/corpus (read-only; source and licence in its README)."""
     if not CORPUS_DIR.is_dir():
-        pytest.fail(f"the shared corpus is missing: expected {CORPUS_DIR}")
+        pytest.fail(f"the test corpus is missing: expected {CORPUS_DIR}")
     return CORPUS_DIR

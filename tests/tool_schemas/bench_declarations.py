@@ -19,7 +19,7 @@ import bpe_openai
 
 from tool_schemas import render_declarations, render_index
 
-CORPUS_DIR = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
 FILES = {
     "github": "github-mcp-server.tools.json",
     "filesystem": "server-filesystem.tools.json",
