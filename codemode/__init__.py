@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from codemode.agent import AgentResult, run_agent
+    from codemode.app import open_engine, serve
     from codemode.config import Config, load_config, parse_config
-    from codemode.engine import CodeMode, CodeOutcome, EngineSettings, open_engine
+    from codemode.engine import CodeMode, CodeOutcome, EngineSettings
     from codemode.errors import CodemodeError, ConfigError, ToolError
     from codemode.http import HttpOptions
-    from codemode.python_tools import PythonTools
-    from codemode.server import CodeModeServer, build_server
-    from codemode.serving import serve
-    from codemode.toolbox import Toolbox
-    from codemode.tools import ToolInfo, ToolSource
+    from codemode.mcp_server import CodeModeServer, build_server
+    from codemode.sources.protocol import ToolInfo, ToolSource
+    from codemode.sources.python import PythonTools
+    from codemode.sources.toolbox import Toolbox
 
 _EXPORTS: dict[str, str] = {
     "AgentResult": "codemode.agent",
@@ -37,18 +37,18 @@ _EXPORTS: dict[str, str] = {
     "CodeMode": "codemode.engine",
     "CodeOutcome": "codemode.engine",
     "EngineSettings": "codemode.engine",
-    "open_engine": "codemode.engine",
+    "open_engine": "codemode.app",
     "CodemodeError": "codemode.errors",
     "ConfigError": "codemode.errors",
     "ToolError": "codemode.errors",
     "HttpOptions": "codemode.http",
-    "PythonTools": "codemode.python_tools",
-    "CodeModeServer": "codemode.server",
-    "build_server": "codemode.server",
-    "serve": "codemode.serving",
-    "Toolbox": "codemode.toolbox",
-    "ToolInfo": "codemode.tools",
-    "ToolSource": "codemode.tools",
+    "PythonTools": "codemode.sources.python",
+    "CodeModeServer": "codemode.mcp_server",
+    "build_server": "codemode.mcp_server",
+    "serve": "codemode.app",
+    "Toolbox": "codemode.sources.toolbox",
+    "ToolInfo": "codemode.sources.protocol",
+    "ToolSource": "codemode.sources.protocol",
 }
 
 __all__ = [

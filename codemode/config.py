@@ -31,8 +31,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError
 
 from codemode.errors import ConfigError
-from codemode.tools import namespace_identifier
-from codemode.validation import describe_problems
+from codemode.sources.protocol import namespace_identifier
+from codemode.validation_messages import describe_problems
 
 __all__ = [
     "Config",

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from codemode.tools import ToolInfo
+from codemode.sources.protocol import ToolInfo
 from tool_schemas import render_tool
 
 __all__ = ["Catalog", "SearchHit"]

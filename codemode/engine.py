@@ -13,21 +13,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from codemode.discovery import Catalog
 from codemode.errors import ToolError
 from codemode.formatting import format_outcome
+from codemode.sources.protocol import ToolInfo
 from codemode.tokens import count_tokens
-from codemode.tools import ToolInfo, ToolSource
-from sandbox import DenoExecutor, Executor, Limits, LogEntry, RunResult, SandboxSettings, ToolCallError
+from sandbox import Executor, Limits, LogEntry, RunResult, ToolCallError
 from tool_schemas import render_declarations, render_index
-
-if TYPE_CHECKING:
-    from codemode.config import Config
 
 __all__ = [
     "CODE_TOOL_INPUT_SCHEMA",
@@ -38,7 +34,6 @@ __all__ = [
     "EngineSettings",
     "ToolProvider",
     "describe",
-    "open_engine",
     "unavailable",
 ]
 
@@ -84,7 +79,7 @@ DISCOVERY_GLOBALS: tuple[str, ...] = ("search", "describe")
 
 
 class ToolProvider(Protocol):
-    """What the engine needs of a toolbox (`codemode.toolbox.Toolbox` is the real one)."""
+    """What the engine needs of a toolbox (`codemode.sources.toolbox.Toolbox` is the real one)."""
 
     def tools(self) -> list[ToolInfo]: ...
 
@@ -298,34 +293,3 @@ def describe(tools: list[ToolInfo], token_budget: int, down: Mapping[str, str] |
         guest_tools=guest,
         catalog=catalog,
     )
-
-
-@asynccontextmanager
-async def open_engine(
-    config: Config | None = None,
-    *,
-    sources: Sequence[ToolSource] = (),
-    sandbox: SandboxSettings | None = None,
-    settings: EngineSettings | None = None,
-) -> AsyncIterator[CodeMode]:
-    """Tools, sandbox and engine, ready to run code.
-
-    The tools are `sources` plus the config's (`python` entries and `mcpServers`); with neither,
-    the embedded default world, so that `codemode serve` with no arguments has a real toolset.
-    """
-    from codemode.settings import engine_settings, sandbox_settings
-    from codemode.toolbox import Toolbox
-
-    async with AsyncExitStack() as stack:
-        if config is not None:
-            toolbox = Toolbox.from_config(config, extra_sources=sources)
-        elif sources:
-            toolbox = Toolbox(sources)
-        else:
-            from codemode.world import default_sources
-
-            toolbox = Toolbox(default_sources())
-        await stack.enter_async_context(toolbox)
-        executor = DenoExecutor(sandbox or sandbox_settings(config))
-        await stack.enter_async_context(executor)
-        yield CodeMode(toolbox, executor, settings or engine_settings(config))

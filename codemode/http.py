@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 if TYPE_CHECKING:
-    from codemode.server import CodeModeServer
+    from codemode.mcp_server import CodeModeServer
 
 __all__ = ["HttpOptions", "bind_socket", "build_app", "is_loopback"]
 

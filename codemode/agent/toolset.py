@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from codemode.errors import ToolError
-from codemode.tools import classic_tool_name
+from codemode.sources.protocol import classic_tool_name
 
 __all__ = [
     "CODE_TOOL_NAME",
@@ -71,7 +71,7 @@ class CodeRunner(Protocol):
 
 
 class ToolInfoLike(Protocol):
-    """The part of `codemode.tools.ToolInfo` the agent uses."""
+    """The part of `codemode.sources.protocol.ToolInfo` the agent uses."""
 
     @property
     def namespace(self) -> str: ...
@@ -84,7 +84,7 @@ class ToolInfoLike(Protocol):
 
 
 class ToolCaller(Protocol):
-    """The part of `codemode.toolbox.Toolbox` the agent uses."""
+    """The part of `codemode.sources.toolbox.Toolbox` the agent uses."""
 
     def tools(self) -> Sequence[ToolInfoLike]: ...
     async def call(self, namespace: str, name: str, arguments: dict[str, Any]) -> Any: ...

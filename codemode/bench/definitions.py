@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from codemode.tools import ToolInfo, classic_tool_name
+from codemode.sources.protocol import ToolInfo, classic_tool_name
 
 __all__ = ["Provider", "classic_definitions", "code_definition"]
 

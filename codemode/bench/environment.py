@@ -23,11 +23,12 @@ from typing import Any
 
 import anyio
 
+from codemode.app import open_toolbox
 from codemode.bench.trace import Recorder
 from codemode.config import parse_config
 from codemode.errors import ToolError
-from codemode.toolbox import Toolbox
-from codemode.tools import ToolInfo
+from codemode.sources.protocol import ToolInfo
+from codemode.sources.toolbox import Toolbox
 from codemode.world import World
 from codemode.world.sources import build_sources
 
@@ -117,7 +118,7 @@ async def open_upstreams(
             },
             source="<codemode bench>",
         )
-        async with Toolbox.from_config(config) as toolbox:
+        async with open_toolbox(config) as toolbox:
             reason = await _wait_ready(toolbox, start_timeout_s)
             yield Upstreams(None if reason else toolbox, files, memory, unavailable=reason)
 

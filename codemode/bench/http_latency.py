@@ -24,9 +24,9 @@ import uvicorn
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
-from codemode.engine import open_engine
+from codemode.app import open_engine
 from codemode.http import HttpOptions, bind_socket, build_app
-from codemode.server import build_server
+from codemode.mcp_server import build_server
 
 __all__ = ["measure"]
 

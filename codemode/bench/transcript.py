@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from codemode.bench.trace import ToolCall, group_waves
-from codemode.tools import classic_tool_name
+from codemode.sources.protocol import classic_tool_name
 
 __all__ = [
     "SYSTEM_PROMPT",

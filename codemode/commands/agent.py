@@ -83,7 +83,7 @@ async def _agent(args: argparse.Namespace, config: Config | None, task: str) -> 
     from codemode.agent.errors import AgentError
     from codemode.agent.loop import run_agent
     from codemode.agent.transcript import write_transcript
-    from codemode.engine import open_engine
+    from codemode.app import open_engine
 
     console = Console()
     async with open_engine(config) as engine:

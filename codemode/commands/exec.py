@@ -55,7 +55,7 @@ def _read_code(name: str) -> str:
 
 
 async def _exec(code: str, config: Config | None, wall_s: float | None, as_json: bool) -> int:
-    from codemode.engine import open_engine
+    from codemode.app import open_engine
 
     async with open_engine(config) as engine:
         limits = engine.settings.limits

@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _serve(config: Config | None, transport: str, options: HttpOptions, publish: bool) -> None:
-    from codemode.serving import serve
+    from codemode.app import serve
 
     try:
         await serve(

@@ -37,12 +37,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _render(config: Config | None, whole_description: bool) -> str:
+    from codemode.app import engine_settings, open_toolbox
     from codemode.engine import describe, unavailable
-    from codemode.settings import engine_settings
-    from codemode.toolbox import Toolbox
-    from codemode.world import default_sources
 
-    toolbox = Toolbox(default_sources()) if config is None else Toolbox.from_config(config)
-    async with toolbox:
+    async with open_toolbox(config) as toolbox:
         described = describe(toolbox.tools(), engine_settings(config).token_budget, unavailable(toolbox))
     return described.description if whole_description else described.declarations

@@ -1,6 +1,6 @@
 """The `crm` namespace: thin typed wrappers over `CRM`, one per tool the model sees."""
 
-from codemode.python_tools import PythonTools
+from codemode.sources.python import PythonTools
 from codemode.world.crm import (
     CRM,
     Customer,

@@ -1,6 +1,6 @@
 """The `docs` namespace: thin typed wrappers over `DocumentStore`."""
 
-from codemode.python_tools import PythonTools
+from codemode.sources.python import PythonTools
 from codemode.world.docs import Document, DocumentStore, DocumentSummary, Folder, SearchHit, summary_of
 
 __all__ = ["docs_tools"]

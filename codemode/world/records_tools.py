@@ -1,6 +1,6 @@
 """The `records` namespace: thin typed wrappers over `Records`."""
 
-from codemode.python_tools import PythonTools
+from codemode.sources.python import PythonTools
 from codemode.world.crm import SalesRegion
 from codemode.world.records import (
     Category,

@@ -1,6 +1,6 @@
 """The world as tool sources: one `PythonTools` namespace per domain."""
 
-from codemode.python_tools import PythonTools
+from codemode.sources.python import PythonTools
 from codemode.world.crm_tools import crm_tools
 from codemode.world.docs_tools import docs_tools
 from codemode.world.records_tools import records_tools

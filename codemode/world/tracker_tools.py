@@ -1,6 +1,6 @@
 """The `tracker` namespace: thin typed wrappers over `IssueTracker`."""
 
-from codemode.python_tools import PythonTools
+from codemode.sources.python import PythonTools
 from codemode.world.tracker import (
     Comment,
     Issue,

@@ -10,8 +10,8 @@ import pytest
 
 from codemode.discovery import Catalog
 from codemode.engine import describe
+from codemode.sources.protocol import ToolInfo
 from codemode.tokens import count_tokens
-from codemode.tools import ToolInfo
 from tool_schemas import sanitize_identifier
 
 

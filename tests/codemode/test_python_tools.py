@@ -10,8 +10,8 @@ import pytest
 from pydantic import BaseModel, Field
 
 from codemode.errors import ToolDefinitionError, ToolError
-from codemode.python_tools import PythonTools
-from codemode.tools import ToolSource
+from codemode.sources.protocol import ToolSource
+from codemode.sources.python import PythonTools
 
 
 class Customer(BaseModel):

@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
+from codemode.app import build_toolbox, open_toolbox
 from codemode.config import parse_config
 from codemode.errors import ConfigError, NamespaceCollisionError, ToolError
-from codemode.python_tools import PythonTools
-from codemode.toolbox import Toolbox
-from codemode.tools import ToolInfo
+from codemode.sources.protocol import ToolInfo
+from codemode.sources.python import PythonTools
+from codemode.sources.toolbox import Toolbox
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -148,7 +149,7 @@ def tools_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     (tmp_path / "sample_tools.py").write_text(
         textwrap.dedent(
             """
-            from codemode.python_tools import PythonTools
+            from codemode.sources.python import PythonTools
 
             VERSION = 3
             notes = PythonTools("notes")
@@ -169,7 +170,7 @@ def tools_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 @pytest.mark.anyio
-async def test_from_config_builds_python_and_upstream_sources(tools_module: str) -> None:
+async def test_a_config_builds_python_and_upstream_sources(tools_module: str) -> None:
     config = parse_config(
         {
             "mcpServers": {
@@ -178,7 +179,7 @@ async def test_from_config_builds_python_and_upstream_sources(tools_module: str)
             "codemode": {"python": [f"{tools_module}:notes", f"{tools_module}:make_clock"]},
         }
     )
-    async with Toolbox.from_config(config, extra_sources=[crm()]) as toolbox:
+    async with open_toolbox(config, sources=[crm()]) as toolbox:
         assert list(toolbox.sources) == ["crm", "notes", "clock", "changing_server"]
         assert await toolbox.call("notes", "count", {"text": "four"}) == 4
         assert await toolbox.call("clock", "now", {}) == "12:00"
@@ -198,4 +199,4 @@ async def test_from_config_builds_python_and_upstream_sources(tools_module: str)
 def test_bad_python_entries_are_config_errors(tools_module: str, target: str, message: str) -> None:
     config = parse_config({"codemode": {"python": [target]}}, source="c.json")
     with pytest.raises(ConfigError, match=f"c.json: codemode.python entry '{target}'.*{message}"):
-        Toolbox.from_config(config)
+        build_toolbox(config)

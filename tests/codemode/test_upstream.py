@@ -18,8 +18,8 @@ import uvicorn
 
 from codemode.config import HttpServerConfig, StdioServerConfig
 from codemode.errors import ToolError
-from codemode.toolbox import Toolbox
-from codemode.upstream import UpstreamServer
+from codemode.sources.toolbox import Toolbox
+from codemode.sources.upstream.server import UpstreamServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHANGING_SERVER = FIXTURES / "changing_server.py"

@@ -9,7 +9,7 @@ import mcp_types as types
 import pytest
 
 from codemode.errors import ToolError
-from codemode.unwrap import unwrap_result
+from codemode.sources.upstream.unwrap import unwrap_result
 
 PNG = base64.b64encode(b"\x89PNG" + bytes(96)).decode()
 

@@ -121,7 +121,7 @@ def test_cli_runs_the_world_through_the_real_engine(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    pytest.importorskip("codemode.toolbox", reason="the toolbox (issue 4) has not landed yet")
+    pytest.importorskip("codemode.sources.toolbox", reason="the toolbox (issue 4) has not landed yet")
     api = fake_api(script)
     transcript = tmp_path / "run.json"
     argv = ["agent", "--provider", provider, "--model", "m", "--mode", mode, "--transcript", str(transcript)]

@@ -10,7 +10,7 @@ from collections import defaultdict
 import pytest
 
 from codemode.engine import CodeMode
-from codemode.toolbox import Toolbox
+from codemode.sources.toolbox import Toolbox
 from codemode.world import World, build_sources
 from sandbox import DenoExecutor, SandboxSettings
 

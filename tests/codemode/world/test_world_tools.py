@@ -9,7 +9,7 @@ import pytest
 
 import codemode.world
 from codemode.errors import ToolError
-from codemode.python_tools import PythonTools
+from codemode.sources.python import PythonTools
 from codemode.world import World, build_sources, default_sources
 from tool_schemas import render_declarations
 

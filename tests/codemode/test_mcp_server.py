@@ -12,9 +12,10 @@ import anyio
 import pytest
 from mcp import Client
 
+from codemode.app import open_toolbox
 from codemode.engine import CodeMode, EngineSettings
-from codemode.server import build_server
-from codemode.toolbox import Toolbox
+from codemode.mcp_server import build_server
+from codemode.sources.toolbox import Toolbox
 from codemode.world import World, build_sources
 from sandbox import DenoExecutor, SandboxSettings
 
@@ -234,7 +235,7 @@ async def test_upstream_tool_changes_reach_the_client(executor, mode: str) -> No
                 notified.set()
                 return
 
-    async with Toolbox.from_config(config) as toolbox:
+    async with open_toolbox(config) as toolbox:
         server = build_server(_engine(toolbox, executor, token_budget=100_000))
         async with (
             Client(server, message_handler=on_message, mode=mode) as client,
@@ -260,7 +261,7 @@ async def test_a_server_that_is_down_is_named_in_the_description(executor) -> No
     crash = ["-c", "import sys; print('boom: no token', file=sys.stderr); sys.exit(3)"]
     config = parse_config({"mcpServers": {"broken": {"command": sys.executable, "args": crash}}})
     world = World.generate(seed=0)
-    async with Toolbox.from_config(config, extra_sources=build_sources(world)) as toolbox:
+    async with open_toolbox(config, sources=build_sources(world)) as toolbox:
         server = build_server(_engine(toolbox, executor, token_budget=100_000))
         async with Client(server) as client:
             description = (await client.list_tools()).tools[0].description or ""

@@ -29,9 +29,15 @@ from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 from codemode.config import ServerConfig, StdioServerConfig
 from codemode.errors import ToolError
-from codemode.tools import ChangeListeners, SourceState, SourceStatus, ToolInfo, namespace_identifier
-from codemode.unwrap import unwrap_result
-from codemode.upstream_transport import StderrCapture, WatchedTransport, open_transport
+from codemode.sources.protocol import (
+    ChangeListeners,
+    SourceState,
+    SourceStatus,
+    ToolInfo,
+    namespace_identifier,
+)
+from codemode.sources.upstream.transport import StderrCapture, WatchedTransport, open_transport
+from codemode.sources.upstream.unwrap import unwrap_result
 from tool_schemas import sanitize_identifier
 
 __all__ = ["UpstreamServer"]

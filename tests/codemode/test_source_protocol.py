@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 
-from codemode.tools import ChangeListeners, ToolInfo, namespace_identifier
+from codemode.sources.protocol import ChangeListeners, ToolInfo, namespace_identifier
 
 
 def test_to_mcp_dict_uses_the_original_name_and_omits_what_is_absent() -> None:
@@ -40,7 +40,7 @@ def test_a_raising_listener_does_not_stop_the_others(caplog: pytest.LogCaptureFi
     ("module", "names"),
     [
         pytest.param(
-            "codemode.tools",
+            "codemode.sources.protocol",
             [
                 "GUEST_GLOBALS",
                 "ChangeListeners",
@@ -58,7 +58,7 @@ def test_a_raising_listener_does_not_stop_the_others(caplog: pytest.LogCaptureFi
             ["CodemodeError", "ConfigError", "NamespaceCollisionError", "ToolDefinitionError", "ToolError"],
             id="errors",
         ),
-        pytest.param("codemode.python_tools", ["PythonTools"], id="python_tools"),
+        pytest.param("codemode.sources.python", ["PythonTools"], id="python_tools"),
         pytest.param(
             "codemode.config",
             [
@@ -73,18 +73,20 @@ def test_a_raising_listener_does_not_stop_the_others(caplog: pytest.LogCaptureFi
             ],
             id="config",
         ),
-        pytest.param("codemode.upstream", ["UpstreamServer"], id="upstream"),
+        pytest.param("codemode.sources.upstream.server", ["UpstreamServer"], id="upstream"),
         pytest.param(
-            "codemode.upstream_transport",
+            "codemode.sources.upstream.transport",
             ["StderrCapture", "WatchedTransport", "open_transport"],
             id="transport",
         ),
-        pytest.param("codemode.unwrap", ["unwrap_result"], id="unwrap"),
-        pytest.param("codemode.toolbox", ["Toolbox", "load_python_target"], id="toolbox"),
+        pytest.param("codemode.sources.upstream.unwrap", ["unwrap_result"], id="unwrap"),
+        pytest.param("codemode.sources.toolbox", ["Toolbox"], id="toolbox"),
         pytest.param(
-            "codemode.validation", ["describe_problems", "describe_validation_error"], id="validation"
+            "codemode.validation_messages",
+            ["describe_problems", "describe_validation_error"],
+            id="validation",
         ),
-        pytest.param("codemode.docstrings", ["ParsedDocstring", "parse_docstring"], id="docstrings"),
+        pytest.param("codemode.sources.docstrings", ["ParsedDocstring", "parse_docstring"], id="docstrings"),
     ],
 )
 def test_public_surface_is_pinned(module: str, names: list[str]) -> None:
@@ -107,7 +109,7 @@ def test_namespaces_never_hide_a_global_the_program_needs(name: str, identifier:
 
 def test_a_server_named_like_a_global_still_works() -> None:
     from codemode.config import parse_config
-    from codemode.python_tools import PythonTools
+    from codemode.sources.python import PythonTools
 
     assert PythonTools("crypto").namespace == "crypto_"
     assert "console" in parse_config({"mcpServers": {"console": {"command": "x"}}}).servers

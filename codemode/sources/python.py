@@ -28,10 +28,10 @@ from pydantic.fields import FieldInfo
 from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import PydanticUndefined, to_jsonable_python
 
-from codemode.docstrings import parse_docstring
 from codemode.errors import ToolDefinitionError, ToolError
-from codemode.tools import ChangeListeners, SourceStatus, ToolInfo, namespace_identifier
-from codemode.validation import describe_validation_error
+from codemode.sources.docstrings import parse_docstring
+from codemode.sources.protocol import ChangeListeners, SourceStatus, ToolInfo, namespace_identifier
+from codemode.validation_messages import describe_validation_error
 from tool_schemas import sanitize_identifier
 
 __all__ = ["PythonTools"]

@@ -34,7 +34,7 @@ from mcp.types import Tool as MCPTool
 from codemode.engine import CODE_TOOL_INPUT_SCHEMA, CODE_TOOL_NAME, CodeMode, CodeOutcome, ToolProvider
 from codemode.errors import ToolError
 from codemode.formatting import format_value
-from codemode.tools import classic_tool_name
+from codemode.sources.protocol import classic_tool_name
 from sandbox import LogEntry
 
 __all__ = ["CodeModeServer", "build_server"]

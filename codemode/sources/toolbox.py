@@ -1,7 +1,7 @@
 """`Toolbox`: every tool source together, each failure kept to its own namespace.
 
 ```python
-async with Toolbox.from_config(load_config("codemode.json"), extra_sources=[crm]) as toolbox:
+async with Toolbox([crm, UpstreamServer("memory", memory_config)]) as toolbox:
     toolbox.namespaces()                       # {"crm": [ToolInfo, ...], "memory": [...]}
     await toolbox.call("memory", "read_graph", {})
 ```
@@ -14,21 +14,18 @@ which is what `UpstreamServer` needs to own its connection.
 from __future__ import annotations
 
 import difflib
-import importlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 
 import anyio
 import anyio.abc
 
-from codemode.config import Config
-from codemode.errors import ConfigError, NamespaceCollisionError, ToolError
-from codemode.tools import ChangeListeners, SourceStatus, ToolInfo, ToolSource
-from codemode.upstream import UpstreamServer
+from codemode.errors import NamespaceCollisionError, ToolError
+from codemode.sources.protocol import ChangeListeners, SourceStatus, ToolInfo, ToolSource
 
-__all__ = ["Toolbox", "load_python_target"]
+__all__ = ["Toolbox"]
 
 logger = logging.getLogger(__name__)
 
@@ -54,20 +51,6 @@ class Toolbox:
             source.on_change(self._listeners.notify)
         self._task_group: anyio.abc.TaskGroup | None = None
         self._closing = anyio.Event()
-
-    @classmethod
-    def from_config(
-        cls, config: Config, extra_sources: Sequence[ToolSource] = (), **upstream: Any
-    ) -> Toolbox:
-        """Sources from a config: `extra_sources`, then the `python` entries, then `mcpServers`.
-
-        `upstream` keyword arguments go to every `UpstreamServer` (call_timeout, initial_backoff, ...).
-        """
-        sources: list[ToolSource] = list(extra_sources)
-        for target in config.settings.python:
-            sources.extend(load_python_target(target, config.source))
-        sources.extend(UpstreamServer(name, server, **upstream) for name, server in config.servers.items())
-        return cls(sources)
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -203,39 +186,6 @@ class Toolbox:
         return (
             f"tool `{source.namespace}.{name}` does not exist{hint} (tools of `{source.namespace}`: {shown})"
         )
-
-
-def load_python_target(target: str, source: str = "<config>") -> list[ToolSource]:
-    """Import `module:attribute`: a tool source, a list of them, or a function returning either."""
-    module_name, _, attribute = target.partition(":")
-    where = f"{source}: codemode.python entry {target!r}"
-    try:
-        value: Any = importlib.import_module(module_name)
-    except Exception as error:
-        raise ConfigError(
-            f"{where}: cannot import module `{module_name}`: {type(error).__name__}: {error}; "
-            "check that it is installed or on PYTHONPATH"
-        ) from error
-    for part in attribute.split("."):
-        try:
-            value = getattr(value, part)
-        except AttributeError:
-            raise ConfigError(f"{where}: module `{module_name}` has no attribute `{attribute}`") from None
-    if callable(value) and not isinstance(value, ToolSource):
-        try:
-            value = value()
-        except Exception as error:
-            raise ConfigError(
-                f"{where}: calling `{attribute}()` raised {type(error).__name__}: {error}"
-            ) from error
-    found = list(value) if isinstance(value, list | tuple) else [value]
-    for item in found:
-        if not isinstance(item, ToolSource):
-            raise ConfigError(
-                f"{where}: expected a PythonTools object (or a function returning one), "
-                f"got {type(item).__name__}"
-            )
-    return found
 
 
 def _describe(source: ToolSource) -> str:

@@ -1,0 +1,38 @@
+"""Tool sources: where the tools behind `code` come from, and the `Toolbox` that holds them all.
+
+```
+protocol.py        ToolInfo, the ToolSource protocol (with status), SourceStatus, change listeners,
+                   and the naming rule for namespaces
+toolbox.py         Toolbox: every source by namespace; routes a call and checks it on the way in
+python.py          PythonTools: typed Python functions as one namespace (docstrings.py reads their docs)
+upstream/          UpstreamServer: one `mcpServers` entry (server.py), its wire (transport.py) and
+                   its results as guest values (unwrap.py)
+```
+
+A new kind of source (the workspace, an OpenAPI document) is one more sibling module that
+implements `ToolSource`; `codemode.app` is where sources are built from the config.
+"""
+
+from codemode.sources.protocol import (
+    ChangeListeners,
+    SourceState,
+    SourceStatus,
+    ToolInfo,
+    ToolSource,
+    classic_tool_name,
+    namespace_identifier,
+)
+from codemode.sources.python import PythonTools
+from codemode.sources.toolbox import Toolbox
+
+__all__ = [
+    "ChangeListeners",
+    "PythonTools",
+    "SourceState",
+    "SourceStatus",
+    "ToolInfo",
+    "ToolSource",
+    "Toolbox",
+    "classic_tool_name",
+    "namespace_identifier",
+]
