@@ -1,91 +1,49 @@
-"""The `code` tool itself: its description, and running one program against the tools.
+"""`CodeMode`: the `code` tool over a set of tools, running each program in a sandbox executor.
 
-`CodeMode` joins a toolbox (where tool calls go) and a sandbox executor (where the model's code
-runs). The server, the agent loop and the benchmark all go through it, so the model sees the same
-description and gets back the same text whichever way it arrives.
+One run, from the program to the text the model reads:
 
-    description()  declarations of every tool (or, over the token budget, a compact index plus
-                   the guest functions `search(query)` and `describe(name)`)
-    run(code)      sandbox run -> CodeOutcome(text for the model, is_error, the raw RunResult)
+    CodeMode.run(code)
+      -> executor.run(code, tools=..., callback=...)       sandbox: Deno, limits, the bridge
+           guest `ns.tool({...})` -> callback -> tools.call(ns, tool, args)   (a ToolProvider, the Toolbox)
+           guest `search(q)` / `describe(name)` -> the catalog, when over the token budget
+      -> format_outcome(result)                             model_text: the value block, the notes block
+
+The engine is given its tools, executor and settings; it reads no config and builds no source
+(`codemode.app` does). Every check of a tool call's namespace, name and arguments is the Toolbox's.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from codemode.discovery import Catalog
+from codemode.description import DISCOVERY_GLOBALS, Described, describe, unavailable
 from codemode.errors import ToolError
-from codemode.formatting import format_outcome
-from codemode.sources.protocol import ToolInfo
-from codemode.tokens import count_tokens
+from codemode.model_text import format_outcome
+from codemode.sources.protocol import SourceStatus, ToolInfo
 from sandbox import Executor, Limits, LogEntry, RunResult, ToolCallError
-from tool_schemas import render_declarations, render_index
 
-__all__ = [
-    "CODE_TOOL_INPUT_SCHEMA",
-    "CODE_TOOL_NAME",
-    "CodeMode",
-    "CodeOutcome",
-    "Described",
-    "EngineSettings",
-    "ToolProvider",
-    "describe",
-    "unavailable",
-]
+__all__ = ["CodeMode", "CodeOutcome", "EngineSettings", "ToolProvider"]
 
 logger = logging.getLogger(__name__)
 
-CODE_TOOL_NAME = "code"
-
-CODE_TOOL_INPUT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "code": {
-            "type": "string",
-            "description": "TypeScript: the body of an async function that calls the tools "
-            "and returns the answer.",
-        }
-    },
-    "required": ["code"],
-    "additionalProperties": False,
-}
-
-_GUIDE = """\
-Run TypeScript in a sandbox that can call the tools declared below, and get back only what the \
-program returns. Write the body of an async function: call tools as \
-`await namespace.tool({...})`, run independent calls together with `Promise.all`, filter and \
-aggregate large results in code, and `return` just the answer (any JSON value). `console.log` \
-lines come back as notes. There is no network, file system or import; only these tools. \
-A failing tool call throws an Error with the tool's message."""
-
-_DISCOVERY_GUIDE = """\
-The catalog is too large to declare here, so it is {shown}. Two more functions exist in the code: \
-`await search("what you need")` returns the best-matching tools as `{{name, summary}}[]`, and \
-`await describe("namespace.tool")` returns one tool's full TypeScript declaration. Search, then \
-describe a tool before calling it, all in one program when you can."""
-
-_RETRY = re.compile(r";? *retrying in [\d.]+ s\.?$")
-"""The retry countdown in a down source's status: stale by the time the model reads it."""
-
-_JS_KINDS = {str: "a string", int: "a number", float: "a number", bool: "a boolean", list: "an array"}
-"""How a non-object argument is named back to the program, in its own language's words."""
-
-#: Guest functions that exist only in discovery mode.
-DISCOVERY_GLOBALS: tuple[str, ...] = ("search", "describe")
-
 
 class ToolProvider(Protocol):
-    """What the engine needs of a toolbox (`codemode.sources.toolbox.Toolbox` is the real one)."""
+    """What the engine needs of its tools (`codemode.sources.Toolbox` is the real one)."""
 
-    def tools(self) -> list[ToolInfo]: ...
+    def tools(self) -> list[ToolInfo]:
+        """Every tool, in declaration order."""
 
-    async def call(self, namespace: str, name: str, arguments: dict[str, Any]) -> Any: ...
+    def status(self) -> dict[str, SourceStatus]:
+        """Namespace -> how its source is doing (the description names the ones that are down)."""
 
-    def on_change(self, listener: Callable[[], None]) -> None: ...
+    async def call(self, namespace: str, name: str, arguments: Any) -> Any:
+        """Call one tool with the guest's arguments as they came; `ToolError` for the guest to see."""
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Call `listener` whenever the tool list changes."""
 
 
 @dataclass(frozen=True)
@@ -160,7 +118,8 @@ class CodeMode:
 
     def _described(self) -> Described:
         if self._cache is None:
-            self._cache = describe(self.tools.tools(), self.settings.token_budget, unavailable(self.tools))
+            down = unavailable(self.tools.status())
+            self._cache = describe(self.tools.tools(), self.settings.token_budget, down)
         return self._cache
 
     # -- running -----------------------------------------------------------------------------
@@ -188,108 +147,26 @@ class CodeMode:
         return CodeOutcome(blocks=blocks, is_error=not result.ok, result=result)
 
     async def _callback(self, namespace: str, name: str, arguments: Any) -> Any:
-        if namespace == "":
-            return self._global(name, arguments)
-        if arguments is None:  # `ns.tool()` with no argument
-            arguments = {}
-        if not isinstance(arguments, dict):
-            raise ToolCallError(self._object_argument_hint(namespace, name, arguments))
+        """A guest call: a tool (checked and routed by the tools), or a discovery function."""
         try:
+            if namespace == "":
+                return self._discovery_call(name, arguments)
             return await self.tools.call(namespace, name, arguments)
         except ToolError as exc:
             raise ToolCallError(str(exc)) from exc
 
-    def _object_argument_hint(self, namespace: str, name: str, arguments: Any) -> str:
-        """The message for `ns.tool("x")`: which object the tool takes instead."""
-        schema = next(
-            (t.input_schema for t in self.tools.tools() if t.namespace == namespace and t.name == name), {}
-        )
-        keys = list(schema.get("required") or []) or list(schema.get("properties") or {})[:1]
-        example = "{" + ", ".join(f"{key}: ..." for key in keys) + "}"
-        got = _JS_KINDS.get(type(arguments), "a " + type(arguments).__name__)
-        call = f"{namespace}.{name}({example})"
-        return f"tool `{namespace}.{name}` takes one object argument, as in {call}; got {got}"
-
-    def _global(self, name: str, arguments: Any) -> Any:
+    def _discovery_call(self, name: str, arguments: Any) -> Any:
         catalog = self._described().catalog
         query = arguments[0] if isinstance(arguments, list) and arguments else arguments
         if name == "search":
             if not isinstance(query, str):
-                raise ToolCallError('search(query) takes a string, e.g. search("create an issue")')
+                raise ToolError('search(query) takes a string, e.g. search("create an issue")')
             return [hit.to_json() for hit in catalog.search(query)]
         if name == "describe":
             if not isinstance(query, str):
-                raise ToolCallError('describe(name) takes a string, e.g. describe("github.create_issue")')
+                raise ToolError('describe(name) takes a string, e.g. describe("github.create_issue")')
             try:
                 return catalog.describe(query)
             except KeyError as exc:
-                raise ToolCallError(str(exc.args[0])) from exc
-        raise ToolCallError(f"unknown function `{name}`; available: search, describe")
-
-
-@dataclass(frozen=True)
-class Described:
-    """How a set of tools is presented to the model."""
-
-    declarations: str
-    """Full TypeScript declarations of every tool."""
-    description: str
-    """The `code` tool's description: the guide, then declarations or (over budget) the index."""
-    discovery: bool
-    """True when over the token budget: the guest gets `search` and `describe`."""
-    guest_tools: Mapping[str, Sequence[str]]
-    """Guest identifiers by namespace, for the sandbox."""
-    catalog: Catalog
-    """The search index behind `search` and `describe`."""
-
-
-def unavailable(tools: object) -> dict[str, str]:
-    """Namespaces whose source is down and offers no tools, with why (from `Toolbox.status()`)."""
-    status = getattr(tools, "status", None)
-    if not callable(status):
-        return {}
-    return {
-        namespace: _RETRY.sub("", report.detail) or report.state
-        for namespace, report in status().items()
-        if report.state in ("failed", "starting") and report.tool_count == 0
-    }
-
-
-def describe(tools: list[ToolInfo], token_budget: int, down: Mapping[str, str] | None = None) -> Described:
-    """Present `tools` to the model, in the richest form that fits `token_budget` tokens.
-
-    `down` names sources that are down with no tools (namespace -> why), so the model is told
-    rather than left to guess why a configured server is missing.
-
-    Full declarations when they fit; else the one-line index plus `search`/`describe`; else (very
-    large catalogs) a per-namespace overview plus `search`/`describe`.
-    """
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    guest: dict[str, list[str]] = {}
-    for tool in tools:
-        grouped.setdefault(tool.namespace, []).append(tool.to_mcp_dict())
-        guest.setdefault(tool.namespace, []).append(tool.name)
-    declarations = render_declarations(grouped)
-    catalog = Catalog(tools)
-    discovery = count_tokens(declarations) > token_budget
-    if not discovery:
-        body = f"{_GUIDE}\n\n```ts\n{declarations}```"
-    else:
-        index = render_index(grouped)
-        if count_tokens(index) <= token_budget:
-            shown = "listed as a one-line index"
-            listing = f"Index:\n{index}"
-        else:
-            shown = "summarized by namespace"
-            listing = catalog.overview()
-        body = f"{_GUIDE}\n\n{_DISCOVERY_GUIDE.format(shown=shown)}\n\n{listing}"
-    if down:
-        lines = "\n".join(f"- {namespace}: {why}" for namespace, why in sorted(down.items()))
-        body += f"\n\nNot available right now (their tools are missing above; do not call them):\n{lines}"
-    return Described(
-        declarations=declarations,
-        description=body,
-        discovery=discovery,
-        guest_tools=guest,
-        catalog=catalog,
-    )
+                raise ToolError(str(exc.args[0])) from exc
+        raise ToolError(f"unknown function `{name}`; available: {', '.join(DISCOVERY_GLOBALS)}")

@@ -19,8 +19,8 @@ so a program-driven client can still parse it; logs and stats follow in a second
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
-import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -30,10 +30,12 @@ from mcp.server.mcpserver.exceptions import ToolError as SDKToolError
 from mcp.shared.subscriptions import ToolsListChanged
 from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
 from mcp.types import Tool as MCPTool
+from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
-from codemode.engine import CODE_TOOL_INPUT_SCHEMA, CODE_TOOL_NAME, CodeMode, CodeOutcome, ToolProvider
+from codemode.code_tool import CODE_TOOL_INPUT_SCHEMA, CODE_TOOL_NAME, program_of
+from codemode.engine import CodeMode, CodeOutcome, ToolProvider
 from codemode.errors import ToolError
-from codemode.formatting import format_value
+from codemode.model_text import format_value
 from codemode.sources.protocol import classic_tool_name
 from sandbox import LogEntry
 
@@ -44,6 +46,8 @@ logger = logging.getLogger(__name__)
 _LOG_LEVELS = {"debug": "debug", "log": "info", "info": "info", "warn": "warning", "error": "error"}
 #: How often a running program reports progress.
 PROGRESS_INTERVAL_S = 1.0
+#: How long one log line may take to reach a client before forwarding stops (the result has them all).
+_LOG_SEND_TIMEOUT_S = 5.0
 
 
 class CodeModeServer(MCPServer[Any]):
@@ -65,7 +69,8 @@ class CodeModeServer(MCPServer[Any]):
         )
         self.engine = engine
         self._published = publish_tools
-        self._sessions: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._sessions: dict[int, Any] = {}
+        """A session per open connection of the handshake era, for `notifications/tools/list_changed`."""
         engine.on_change(self._tools_changed)
 
     # -- tools/list ------------------------------------------------------------------------
@@ -107,12 +112,10 @@ class CodeModeServer(MCPServer[Any]):
         if context is not None:
             self._remember_session(context)
         if name == CODE_TOOL_NAME:
-            code = arguments.get("code")
-            if not isinstance(code, str) or not code.strip():
-                raise SDKToolError(
-                    'the `code` tool takes {"code": "<TypeScript>"}; got '
-                    + (f"keys {sorted(arguments)}" if arguments else "no arguments")
-                )
+            try:
+                code = program_of(arguments)
+            except ToolError as error:
+                raise SDKToolError(str(error)) from None
             outcome = await self._run_code(code, context)
             return _to_call_result(outcome)
         return await self._call_published(name, arguments)
@@ -130,12 +133,15 @@ class CodeModeServer(MCPServer[Any]):
 
         async with anyio.create_task_group() as group:
             group.start_soon(_forward_logs, receive, context)
-            group.start_soon(_report_progress, context)
+            progress = anyio.CancelScope()
+            group.start_soon(_report_progress, context, progress)
             try:
                 outcome = await self.engine.run(code, on_log=on_log)
             finally:
+                # Closing the stream ends the forwarder once it has sent every buffered line;
+                # the task group waits for that before the result goes out.
                 send.close()
-                group.cancel_scope.cancel()
+                progress.cancel()
         assert outcome is not None
         return outcome
 
@@ -161,15 +167,33 @@ class CodeModeServer(MCPServer[Any]):
     # -- list_changed ----------------------------------------------------------------------
 
     def _remember_session(self, context: Context[Any, Any]) -> None:
-        with contextlib.suppress(TypeError):  # a session that cannot be held weakly is not notified
-            self._sessions.add(context.session)
+        """Keep one session per handshake-era connection, to tell it when the tools change.
+
+        The SDK builds a session object per request and offers no public handle on the connection
+        beneath. Held weakly, the session would be gone by the time an upstream's re-listing lands
+        after the call that caused it; held strongly per request, a connection would be told once per
+        call it ever made. So one session is kept per connection, recognized by the `initialize`
+        parameters the connection holds for its whole life, and dropped when sending to it fails.
+        """
+        if context.protocol_version in MODERN_PROTOCOL_VERSIONS:
+            return  # these clients listen on `subscriptions/listen`
+        session = context.session
+        key = id(session.client_params) if session.client_params is not None else id(session)
+        self._sessions.setdefault(key, session)
+
+    async def _notify_session(self, key: int, session: Any) -> None:
+        try:
+            await session.send_tool_list_changed()
+        except Exception:
+            logger.debug("could not send tools/list_changed; forgetting the session", exc_info=True)
+            self._sessions.pop(key, None)
 
     def _tools_changed(self) -> None:
         # Two audiences: 2026-07-28 clients listening on `subscriptions/listen`, and clients of
         # the handshake era, which get `notifications/tools/list_changed` on their session.
         _spawn(lambda: self._subscriptions.publish(ToolsListChanged()))
-        for session in list(self._sessions):
-            _spawn(session.send_tool_list_changed)
+        for key, session in list(self._sessions.items()):
+            _spawn(functools.partial(self._notify_session, key, session))
 
 
 def build_server(engine: CodeMode, *, publish_tools: ToolProvider | None = None) -> CodeModeServer:
@@ -188,15 +212,29 @@ def _to_call_result(outcome: CodeOutcome) -> CallToolResult:
 
 
 async def _forward_logs(receive: Any, context: Context[Any, Any]) -> None:
+    """Send each guest console line as an MCP log message, until the run closes the stream."""
     async with receive:
         async for entry in receive:
+            level = _LOG_LEVELS.get(entry.level, "info")
             try:
-                await context.log(_LOG_LEVELS.get(entry.level, "info"), entry.message, logger_name="guest")  # type: ignore[arg-type]
+                with anyio.fail_after(_LOG_SEND_TIMEOUT_S):
+                    await context.log(level, entry.message, logger_name="guest")  # type: ignore[arg-type]
+            except TimeoutError:  # a client that stopped reading: the result carries the logs
+                logger.debug(
+                    "a guest log line was not taken in %s s; not forwarding more", _LOG_SEND_TIMEOUT_S
+                )
+                return
             except Exception:  # the client may not accept logs; the result still carries them
                 logger.debug("could not forward a guest log line", exc_info=True)
 
 
-async def _report_progress(context: Context[Any, Any]) -> None:
+async def _report_progress(context: Context[Any, Any], scope: anyio.CancelScope) -> None:
+    """A progress notification every `PROGRESS_INTERVAL_S`, until `scope` is cancelled."""
+    with scope:
+        await _progress_loop(context)
+
+
+async def _progress_loop(context: Context[Any, Any]) -> None:
     elapsed = 0.0
     while True:
         await anyio.sleep(PROGRESS_INTERVAL_S)

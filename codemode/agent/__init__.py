@@ -21,9 +21,10 @@ from codemode.agent.events import (
 from codemode.agent.loop import AgentResult, ToolCallRecord, TurnRecord, run_agent
 from codemode.agent.pricing import estimate_cost
 from codemode.agent.providers import PROVIDERS, ProviderName, make_client
-from codemode.agent.toolset import Mode, classic_tool_name
+from codemode.agent.toolset import Mode
 from codemode.agent.transcript import transcript_json, write_transcript
 from codemode.agent.usage import TurnUsage
+from codemode.sources.protocol import classic_tool_name
 
 __all__ = [
     "PROVIDERS",

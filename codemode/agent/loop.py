@@ -1,6 +1,6 @@
 """The agent loop: ask the model, run its tool calls, send the results back, until it answers.
 
-    async with open_engine() as engine:          # codemode.engine; None config = the built-in world
+    async with open_engine() as engine:          # codemode.app; no config = the built-in world
         result = await run_agent(
             "Which customers have overdue invoices?",
             provider="anthropic", model="claude-sonnet-4-6", mode="code",
@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
 
@@ -45,17 +45,12 @@ from codemode.agent.providers import (
     make_client,
     open_conversation,
 )
-from codemode.agent.toolset import (
-    CODE_TOOL_NAME,
-    ClassicToolset,
-    CodeRunner,
-    CodeToolset,
-    Mode,
-    ToolCaller,
-    ToolOutcome,
-    Toolset,
-)
+from codemode.agent.toolset import ClassicToolset, CodeToolset, Mode, ToolOutcome, Toolset
 from codemode.agent.usage import TurnUsage
+from codemode.code_tool import CODE_TOOL_NAME
+
+if TYPE_CHECKING:  # the engine brings the sandbox; the loop only calls what it is given
+    from codemode.engine import CodeMode, ToolProvider
 
 __all__ = ["AgentResult", "ToolCallRecord", "TurnRecord", "run_agent"]
 
@@ -142,8 +137,8 @@ async def run_agent(
     provider: ProviderName,
     model: str,
     mode: Mode = "code",
-    toolbox: ToolCaller | None = None,
-    engine: CodeRunner | None = None,
+    toolbox: ToolProvider | None = None,
+    engine: CodeMode | None = None,
     max_turns: int = 20,
     max_tokens: int = 8192,
     on_event: EventHandler | None = None,
@@ -207,7 +202,7 @@ async def run_agent(
     return result
 
 
-def _toolset(mode: str, toolbox: ToolCaller | None, engine: CodeRunner | None) -> Toolset:
+def _toolset(mode: str, toolbox: ToolProvider | None, engine: CodeMode | None) -> Toolset:
     if mode == "code":
         if engine is None:
             raise AgentError("mode `code` needs an engine: pass engine=CodeMode(...)")

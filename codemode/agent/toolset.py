@@ -3,7 +3,8 @@
 Both modes present the same face to the loop: a list of `ModelTool`s to declare to the API, and
 `call(name, arguments) -> ToolOutcome`. The loop never raises on the model's mistakes: a guest error,
 a failing tool, an unknown tool name or bad arguments all become an error outcome that goes back to
-the model as the tool result.
+the model as the tool result. A tool's value goes back as the model reads every value
+(`codemode.model_text.format_value`): strings as they are, anything else as compact JSON.
 
 Classic-mode tool names: providers require `^[a-zA-Z0-9_-]{1,64}$`, so tool `name` in namespace
 `ns` is offered as `ns__name` (two underscores; both parts are already sanitized identifiers).
@@ -11,83 +12,32 @@ Classic-mode tool names: providers require `^[a-zA-Z0-9_-]{1,64}$`, so tool `nam
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from codemode.code_tool import CODE_TOOL_INPUT_SCHEMA, CODE_TOOL_NAME, program_of
 from codemode.errors import ToolError
-from codemode.sources.protocol import classic_tool_name
+from codemode.model_text import format_value
+from codemode.sources.protocol import ToolInfo, classic_tool_name
+
+if TYPE_CHECKING:  # the engine brings the sandbox; the agent only calls what it is given
+    from codemode.engine import CodeMode, ToolProvider
 
 __all__ = [
-    "CODE_TOOL_NAME",
     "ClassicToolset",
-    "CodeOutcomeLike",
-    "CodeRunner",
     "CodeToolset",
     "Mode",
     "ModelTool",
-    "ToolCaller",
-    "ToolInfoLike",
     "ToolOutcome",
     "Toolset",
-    "classic_tool_name",
 ]
 
 logger = logging.getLogger(__name__)
 
 Mode = Literal["code", "tools"]
 """`code`: the model gets the one `code` tool. `tools`: it gets every tool directly (the baseline)."""
-
-CODE_TOOL_NAME = "code"
-"""The code-mode tool's name."""
-
-
-def _code_tool_input_schema() -> dict[str, Any]:
-    # The engine owns the schema; imported late so `codemode --help` stays light.
-    from codemode.engine import CODE_TOOL_INPUT_SCHEMA
-
-    return dict(CODE_TOOL_INPUT_SCHEMA)
-
-
-# -- what we use from the engine and the toolbox ---------------------------------------------------
-
-
-class CodeOutcomeLike(Protocol):
-    """The part of `codemode.engine.CodeOutcome` the agent uses."""
-
-    @property
-    def text(self) -> str: ...
-    @property
-    def is_error(self) -> bool: ...
-
-
-class CodeRunner(Protocol):
-    """The part of `codemode.engine.CodeMode` the agent uses."""
-
-    def description(self) -> str: ...
-    async def run(self, code: str) -> CodeOutcomeLike: ...
-
-
-class ToolInfoLike(Protocol):
-    """The part of `codemode.sources.protocol.ToolInfo` the agent uses."""
-
-    @property
-    def namespace(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def description(self) -> str: ...
-    @property
-    def input_schema(self) -> Mapping[str, Any]: ...
-
-
-class ToolCaller(Protocol):
-    """The part of `codemode.sources.toolbox.Toolbox` the agent uses."""
-
-    def tools(self) -> Sequence[ToolInfoLike]: ...
-    async def call(self, namespace: str, name: str, arguments: dict[str, Any]) -> Any: ...
 
 
 # -- the model-facing side ---------------------------------------------------------------------------
@@ -129,20 +79,19 @@ class CodeToolset:
 
     mode: Mode = "code"
 
-    def __init__(self, engine: CodeRunner) -> None:
+    def __init__(self, engine: CodeMode) -> None:
         self._engine = engine
 
     def model_tools(self) -> list[ModelTool]:
-        return [ModelTool(CODE_TOOL_NAME, self._engine.description(), _code_tool_input_schema())]
+        return [ModelTool(CODE_TOOL_NAME, self._engine.description(), dict(CODE_TOOL_INPUT_SCHEMA))]
 
     async def call(self, name: str, arguments: Mapping[str, Any]) -> ToolOutcome:
         if name != CODE_TOOL_NAME:
             return ToolOutcome(f"unknown tool `{name}`: the only tool is `{CODE_TOOL_NAME}`", True)
-        code = arguments.get("code")
-        if not isinstance(code, str):
-            got = type(code).__name__ if code is not None else "nothing"
-            message = f"tool `code`: argument `code` must be a string of TypeScript, got {got}"
-            return ToolOutcome(message, True)
+        try:
+            code = program_of(arguments)
+        except ToolError as error:
+            return ToolOutcome(str(error), True)
         outcome = await self._engine.run(code)
         return ToolOutcome(outcome.text, outcome.is_error)
 
@@ -152,10 +101,10 @@ class ClassicToolset:
 
     mode: Mode = "tools"
 
-    def __init__(self, toolbox: ToolCaller) -> None:
+    def __init__(self, toolbox: ToolProvider) -> None:
         self._toolbox = toolbox
 
-    def _routes(self) -> dict[str, ToolInfoLike]:
+    def _routes(self) -> dict[str, ToolInfo]:
         return {classic_tool_name(info.namespace, info.name): info for info in self._toolbox.tools()}
 
     def model_tools(self) -> list[ModelTool]:
@@ -179,13 +128,4 @@ class ClassicToolset:
             # the type, so it and the transcript can tell an infrastructure failure apart.
             logger.warning("tool `%s` failed", name, exc_info=True)
             return ToolOutcome(f"tool `{name}` failed: {type(exc).__name__}: {exc}", True)
-        return ToolOutcome(_to_text(value))
-
-
-def _to_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    try:
-        return json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return repr(value)
+        return ToolOutcome(format_value(value))

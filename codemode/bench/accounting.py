@@ -17,8 +17,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from codemode.bench.tokenizer import Tokenizer
-from codemode.bench.transcript import Block, Transcript, compact_json
+from codemode.bench.transcript import Block, Transcript
+from codemode.model_text import format_value
+from codemode.tokenizer import Tokenizer
 
 __all__ = ["ModeTokens", "TurnTokens", "count_blocks", "count_definitions", "count_transcript"]
 
@@ -64,7 +65,7 @@ def count_definitions(tools: Sequence[Mapping[str, Any]], tokenizer: Tokenizer) 
     total = 0
     for tool in tools:
         description = str(tool.get("description", ""))
-        total += tokenizer.count(compact_json({k: v for k, v in tool.items() if k != "description"}))
+        total += tokenizer.count(format_value({k: v for k, v in tool.items() if k != "description"}))
         total += tokenizer.count(description)
     return total
 

@@ -1,10 +1,12 @@
 """The world a benchmark task runs in, reset before every run, and the recording tool provider.
 
 - The built-in world (`codemode.world`): a fresh `World.generate(seed)` per run, in its own `Toolbox`.
-- The real filesystem and memory MCP servers from npm (`tests/upstream/node_modules`, installed with
-  `npm ci` there), started once per benchmark in a second `Toolbox`; their state (a scratch directory,
-  a memory file) is emptied before every run. Without Node.js or the packages they are unavailable and
-  the tasks that need them are skipped with the reason.
+- The real filesystem and memory MCP servers from npm, started once per benchmark in a second
+  `Toolbox`; their state (a scratch directory, a memory file) is emptied before every run. They are
+  run from a `node_modules` folder the caller names (`codemode bench --node-modules DIR`, or the
+  environment variable `CODEMODE_NODE_MODULES`); in a checkout, `npm ci` in tests/upstream installs
+  them. Without Node.js or the packages they are unavailable and the tasks that need them are skipped
+  with the reason.
 - `BenchTools` is what the engine calls: both toolboxes behind one `ToolProvider`, every call going
   through a `Recorder` while recording is on.
 """
@@ -13,9 +15,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,15 +27,16 @@ from typing import Any
 import anyio
 
 from codemode.app import open_toolbox
+from codemode.bench import NODE_MODULES_ENV
 from codemode.bench.trace import Recorder
 from codemode.config import parse_config
 from codemode.errors import ToolError
-from codemode.sources.protocol import ToolInfo
+from codemode.sources.protocol import SourceStatus, ToolInfo
 from codemode.sources.toolbox import Toolbox
 from codemode.world import World
 from codemode.world.sources import build_sources
 
-__all__ = ["UPSTREAM_NAMESPACES", "BenchTools", "Upstreams", "find_node_modules", "open_upstreams"]
+__all__ = ["UPSTREAM_NAMESPACES", "BenchTools", "Upstreams", "node_modules_from_env", "open_upstreams"]
 
 logger = logging.getLogger(__name__)
 
@@ -43,13 +47,17 @@ _SERVER_ENTRIES = {
     "filesystem": "@modelcontextprotocol/server-filesystem/dist/index.js",
     "memory": "@modelcontextprotocol/server-memory/dist/index.js",
 }
-_HOW_TO = "install them with `npm ci` in tests/upstream (needs Node.js and npm)"
+_PACKAGES = " and ".join(entry.split("/dist/")[0] for entry in _SERVER_ENTRIES.values())
+_HOW_TO = (
+    f"install {_PACKAGES} with npm (in a checkout: `npm ci` in tests/upstream) and pass their "
+    f"node_modules folder with --node-modules or {NODE_MODULES_ENV}"
+)
 
 
-def find_node_modules() -> Path | None:
-    """`tests/upstream/node_modules` of this checkout, if the two servers are installed there."""
-    modules = Path(__file__).resolve().parents[2] / "tests" / "upstream" / "node_modules"
-    return modules if _installed(modules) else None
+def node_modules_from_env(environ: Mapping[str, str] | None = None) -> Path | None:
+    """The folder `CODEMODE_NODE_MODULES` names, if set."""
+    value = (os.environ if environ is None else environ).get(NODE_MODULES_ENV, "")
+    return Path(value) if value else None
 
 
 def _installed(modules: Path) -> bool:
@@ -97,7 +105,7 @@ async def open_upstreams(
             if node is None:
                 missing = "Node.js is not on PATH"
             elif node_modules is None:
-                missing = "the npm MCP servers are not installed"
+                missing = "no node_modules folder was given for the npm MCP servers"
             else:
                 missing = f"the npm MCP servers are not installed in {node_modules}"
             yield Upstreams(None, files, memory, unavailable=f"{missing}; {_HOW_TO}")
@@ -163,6 +171,10 @@ class BenchTools:
     def tools(self) -> list[ToolInfo]:
         world = self._world.tools() if self._world is not None else _world_tools()
         return world + (self._upstream.tools() if self._upstream is not None else [])
+
+    def status(self) -> dict[str, SourceStatus]:
+        world = self._world.status() if self._world is not None else {}
+        return world | (self._upstream.status() if self._upstream is not None else {})
 
     def on_change(self, listener: Callable[[], None]) -> None:
         if self._upstream is not None:

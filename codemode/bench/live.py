@@ -27,7 +27,7 @@ from codemode.agent.loop import AgentResult, run_agent
 from codemode.agent.providers import ProviderName, check_api_key
 from codemode.agent.toolset import Mode
 from codemode.bench.accounting import ModeTokens, TurnTokens
-from codemode.bench.environment import BenchTools, Upstreams, find_node_modules, open_upstreams
+from codemode.bench.environment import BenchTools, Upstreams, open_upstreams
 from codemode.bench.report import write_json, write_plot
 from codemode.bench.results import TaskResult
 from codemode.bench.suite import oracle_verdict
@@ -57,7 +57,7 @@ async def run_live(
     on_result: Callable[[TaskResult], None] | None = None,
 ) -> list[TaskResult]:
     """Every task in both modes with the model; one broken run is reported, never dropped."""
-    modules = (node_modules or find_node_modules()) if upstream else None
+    modules = node_modules if upstream else None
     results: list[TaskResult] = []
     async with open_upstreams(modules) as upstreams, DenoExecutor(SandboxSettings()) as executor:
         tools = BenchTools(upstreams.toolbox, Recorder())
@@ -241,6 +241,7 @@ def run_live_command(args: argparse.Namespace, tasks: Sequence[Task], console: C
             model=args.model,
             max_turns=getattr(args, "max_turns", 20),
             seed=getattr(args, "seed", 0),
+            node_modules=getattr(args, "node_modules", None),
             on_result=progress,
         )
     )

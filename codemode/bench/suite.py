@@ -28,15 +28,16 @@ import anyio
 
 from codemode.bench.accounting import count_definitions, count_transcript
 from codemode.bench.definitions import Provider, classic_definitions, code_definition
-from codemode.bench.environment import BenchTools, Upstreams, find_node_modules, open_upstreams
+from codemode.bench.environment import BenchTools, Upstreams, open_upstreams
 from codemode.bench.results import Definitions, TaskResult
 from codemode.bench.tasks import Env, OracleFailure, Task
-from codemode.bench.tokenizer import Tokenizer, default_tokenizer
 from codemode.bench.trace import Recorder, ToolCall, group_waves
 from codemode.bench.transcript import classic_transcript, code_transcript
-from codemode.engine import CODE_TOOL_INPUT_SCHEMA, CodeMode, EngineSettings
+from codemode.code_tool import CODE_TOOL_INPUT_SCHEMA
+from codemode.engine import CodeMode, CodeOutcome, EngineSettings
 from codemode.errors import ToolError
-from codemode.formatting import format_value
+from codemode.model_text import format_value
+from codemode.tokenizer import Tokenizer, default_tokenizer
 from codemode.world import World
 from sandbox import DenoExecutor, SandboxSettings
 
@@ -80,7 +81,7 @@ async def run_suite(
     """
     tokenizer = tokenizer or default_tokenizer()
     initial = World.generate(seed)
-    modules = (node_modules or find_node_modules()) if upstream else None
+    modules = node_modules if upstream else None
     async with (
         open_upstreams(modules) as upstreams,
         DenoExecutor(SandboxSettings()) as executor,
@@ -169,61 +170,37 @@ def oracle_verdict(task: Task, env: Env) -> str:
 
 
 async def _run_task(task: Task, bench: _Bench) -> TaskResult:
-    tools, upstreams, tokenizer, seed, initial = (
-        bench.tools, bench.upstreams, bench.tokenizer, bench.seed, bench.initial
-    )  # fmt: skip
-    files = str(upstreams.files)
+    """The five stages of the module docstring, for one task."""
+    files = str(bench.upstreams.files)
     prompt = task.prompt.replace("{files}", files)
     code = task.code.replace("{files}", files)
-
-    # Code mode: run and record.
-    world = World.generate(seed)
-    upstreams.reset(task.files, task.memory)
-    tools.recorder.reset()
-    tools.recording = True
-    try:
-        async with tools.world(world):
-            outcome = await bench.full.run(code)
-    finally:
-        tools.recording = False
-    calls = tools.recorder.calls
-    if outcome.is_error:
-        return _failed(task, f"the solution program failed: {outcome.text}")
-    answer = outcome.result.value
-    code_verdict = oracle_verdict(task, Env(answer, world, initial, upstreams.files, upstreams.memory))
-
-    # Classic: the same calls, wave by wave, against a fresh world.
-    replayed = World.generate(seed)
-    upstreams.reset(task.files, task.memory)
-    async with tools.world(replayed):
-        mismatches = await _replay(calls, tools)
-    classic_verdict = oracle_verdict(task, Env(answer, replayed, initial, upstreams.files, upstreams.memory))
-    if mismatches:
-        classic_verdict = (classic_verdict + "; " if classic_verdict else "") + mismatches
-
-    final = format_value(answer)
-    steps = [(code, outcome.text)]
-    full_tokens = count_transcript(
-        code_transcript(steps=steps, answer=final, prompt=prompt, code_tool=_code_tool(bench.full)), tokenizer
-    )
+    run = await _run_code_mode(task, code, bench)
+    if run.outcome.is_error:
+        return _failed(task, f"the solution program failed: {run.outcome.text}")
+    classic_verdict = await _replay_classic(task, run, bench)
+    steps = [(code, run.outcome.text)]
+    describe_step: list[tuple[str, str]] = []
     if bench.default.discovery:
-        describe = _describe_program(calls)
+        describe = _describe_program(run.calls)
         described = await bench.default.run(describe)
         if described.is_error:
             return _failed(task, f"describing the plan's tools failed: {described.text}")
-        steps = [(describe, described.text), *steps]
-    code_tokens = count_transcript(
-        code_transcript(steps=steps, answer=final, prompt=prompt, code_tool=_code_tool(bench.default)),
-        tokenizer,
-    )
-    classic_tokens = count_transcript(
-        classic_transcript(
-            calls=calls, answer=final, prompt=prompt, tools=classic_definitions(tools.tools())
-        ),
-        tokenizer,
+        describe_step = [(describe, described.text)]
+    final = format_value(run.answer)
+    full_tokens, code_tokens, classic_tokens = (
+        count_transcript(transcript, bench.tokenizer)
+        for transcript in (
+            code_transcript(steps=steps, answer=final, prompt=prompt, code_tool=_code_tool(bench.full)),
+            code_transcript(
+                steps=describe_step + steps, answer=final, prompt=prompt, code_tool=_code_tool(bench.default)
+            ),
+            classic_transcript(
+                calls=run.calls, answer=final, prompt=prompt, tools=classic_definitions(bench.tools.tools())
+            ),
+        )
     )
     reasons = [
-        f"code: {code_verdict}" if code_verdict else "",
+        f"code: {run.verdict}" if run.verdict else "",
         f"classic: {classic_verdict}" if classic_verdict else "",
     ]
     return TaskResult(
@@ -233,14 +210,59 @@ async def _run_task(task: Task, bench: _Bench) -> TaskResult:
         task.note,
         "ok",
         "; ".join(r for r in reasons if r),
-        passed_code=not code_verdict,
+        passed_code=not run.verdict,
         passed_classic=not classic_verdict,
-        tool_calls=len(calls),
+        tool_calls=len(run.calls),
         code=code_tokens,
         classic=classic_tokens,
         code_full=full_tokens,
-        extra={"waves": len(group_waves(calls)), "answer": answer, "discovery": bench.default.discovery},
+        extra={
+            "waves": len(group_waves(run.calls)),
+            "answer": run.answer,
+            "discovery": bench.default.discovery,
+        },
     )
+
+
+@dataclass(frozen=True)
+class _CodeRun:
+    """The solution program's run: its outcome, the calls it made, and the oracle's verdict."""
+
+    outcome: CodeOutcome
+    calls: list[ToolCall]
+    answer: Any
+    verdict: str
+
+
+async def _run_code_mode(task: Task, code: str, bench: _Bench) -> _CodeRun:
+    """Stages 1 and 2: run the program against a fresh world, recording every call; check it."""
+    tools, upstreams = bench.tools, bench.upstreams
+    world = World.generate(bench.seed)
+    upstreams.reset(task.files, task.memory)
+    tools.recorder.reset()
+    tools.recording = True
+    try:
+        async with tools.world(world):
+            outcome = await bench.full.run(code)
+    finally:
+        tools.recording = False
+    answer = outcome.result.value
+    verdict = "" if outcome.is_error else oracle_verdict(task, _env(answer, world, bench))
+    return _CodeRun(outcome, tools.recorder.calls, answer, verdict)
+
+
+async def _replay_classic(task: Task, run: _CodeRun, bench: _Bench) -> str:
+    """Stages 3 and 4: the same calls, wave by wave, against another fresh world; the oracle again."""
+    replayed = World.generate(bench.seed)
+    bench.upstreams.reset(task.files, task.memory)
+    async with bench.tools.world(replayed):
+        mismatches = await _replay(run.calls, bench.tools)
+    verdict = oracle_verdict(task, _env(run.answer, replayed, bench))
+    return "; ".join(part for part in (verdict, mismatches) if part)
+
+
+def _env(answer: Any, world: World, bench: _Bench) -> Env:
+    return Env(answer, world, bench.initial, bench.upstreams.files, bench.upstreams.memory)
 
 
 def _code_tool(engine: CodeMode) -> dict[str, Any]:

@@ -9,12 +9,13 @@ text) and the tool results sent back after it.
   `CodeOutcome.text` back; turn 2 states the final answer. With the discovery index (the engine's
   default when the declarations exceed its token budget), a first turn `describe`s the tools first.
 - Classic: one turn per wave of independent calls (`trace.group_waves`), each call a tool_use named
-  `namespace__tool` with its JSON arguments, each result appended as a tool_result (strings as they
-  are, anything else as compact JSON, errors as their message); then the same final answer.
+  `namespace__tool` with its JSON arguments, each result appended as a tool_result (errors as their
+  message); then the same final answer.
 
-What is counted as text: JSON things (tool definitions, tool_use inputs, JSON results) as their
-compact JSON serialization, text as text. Message framing (roles, block types, tool_use ids) is not
-counted, which understates the classic transcript (many blocks) more than code mode's.
+What is counted as text: everything as the model reads it (`codemode.model_text.format_value`):
+JSON things (tool definitions, tool_use inputs, results) as compact JSON, strings as they are.
+Message framing (roles, block types, tool_use ids) is not counted, which understates the classic
+transcript (many blocks) more than code mode's.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from codemode.bench.trace import ToolCall, group_waves
+from codemode.model_text import format_value
 from codemode.sources.protocol import classic_tool_name
 
 __all__ = [
@@ -34,8 +36,6 @@ __all__ = [
     "Turn",
     "classic_transcript",
     "code_transcript",
-    "compact_json",
-    "render_result",
 ]
 
 #: The system prompt of both modes (the same words, so it cancels out of the comparison but is billed
@@ -121,16 +121,6 @@ class Transcript:
         return messages
 
 
-def compact_json(value: Any) -> str:
-    """JSON as an API client sends it: no spaces, non-ASCII kept."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def render_result(value: Any) -> str:
-    """A tool result as the classic tool_result content: strings as they are, the rest as JSON."""
-    return value if isinstance(value, str) else compact_json(value)
-
-
 def code_transcript(
     *, steps: Sequence[tuple[str, str]], answer: str, prompt: str, code_tool: dict[str, Any]
 ) -> Transcript:
@@ -141,7 +131,7 @@ def code_transcript(
     """
     turns = [
         Turn(
-            output=(Block("tool_use", compact_json({"code": code}), name=code_tool["name"]),),
+            output=(Block("tool_use", format_value({"code": code}), name=code_tool["name"]),),
             results=(Block("tool_result", outcome_text),),
         )
         for code, outcome_text in steps
@@ -163,13 +153,13 @@ def classic_transcript(
                 output=tuple(
                     Block(
                         "tool_use",
-                        compact_json(call.arguments),
+                        format_value(call.arguments),
                         name=classic_tool_name(call.namespace, call.name),
                     )
                     for call in wave
                 ),
                 results=tuple(
-                    Block("tool_result", call.error if call.error is not None else render_result(call.result))
+                    Block("tool_result", call.error if call.error is not None else format_value(call.result))
                     for call in wave
                 ),
             )

@@ -1,21 +1,30 @@
 """`codemode bench`: the token-savings benchmark; `codemode bench sandbox`: the sandbox's speed.
 
-    codemode bench [token-benchmark flags]          see codemode/bench/tokens.py
+    codemode bench [--tasks single,analysis] [--json PATH] [--plot PATH.svg] [--seed N] [--node-modules DIR]
+    codemode bench --live --provider anthropic|openai --model MODEL [--tasks ...] [--max-turns N]
     codemode bench sandbox [--json PATH] [--quick]  see codemode/bench/sandbox.py
     codemode bench http [--calls N] [--json PATH]   see codemode/bench/http_latency.py
 
-Only the handler imports a benchmark, so `codemode --help` stays fast.
+The token benchmark runs offline by default (`codemode.bench.suite`), live with `--live`
+(`codemode.bench.live`). Only the handlers import a benchmark (the engine, the sandbox, the world), so
+`codemode --help` stays fast. Exit status of the token benchmark: 0 when every task that ran passed
+its oracles, 1 when one did not, 2 for bad usage.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
+import platform
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from codemode.bench import tokens
+from codemode.bench import NODE_MODULES_ENV
+
+if TYPE_CHECKING:
+    from codemode.bench.results import TaskResult
 
 
 def register(subparsers: Any) -> None:
@@ -24,7 +33,7 @@ def register(subparsers: Any) -> None:
         help="benchmarks: token savings (default) or `bench sandbox` for the sandbox's speed",
         description="Token-savings benchmark; `codemode bench sandbox` measures the sandbox instead.",
     )
-    tokens.add_arguments(parser)
+    add_token_arguments(parser)
     parser.set_defaults(handler=run_tokens)
     targets = parser.add_subparsers(dest="bench_target", metavar="TARGET")
     sandbox = targets.add_parser(
@@ -54,11 +63,6 @@ def register(subparsers: Any) -> None:
     http.set_defaults(handler=run_http)
 
 
-def run_tokens(args: argparse.Namespace) -> int:
-    status: int = tokens.main(args)
-    return status
-
-
 def run_sandbox(args: argparse.Namespace) -> int:
     import anyio
 
@@ -78,3 +82,133 @@ def run_http(args: argparse.Namespace) -> int:
 
     argv = ["--calls", str(args.calls)] + (["--json", args.http_json] if args.http_json else [])
     return main(argv)
+
+
+def _patterns(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def add_token_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of `codemode bench` (the token benchmark)."""
+    parser.add_argument(
+        "--tasks",
+        type=_patterns,
+        default=None,
+        metavar="IDS",
+        help="comma-separated task ids, parts of ids, or categories (single, chained, fanout, analysis, "
+        "files, workflow); default: all",
+    )
+    parser.add_argument("--json", type=Path, default=None, metavar="PATH", help="write every figure as JSON")
+    parser.add_argument("--plot", type=Path, default=None, metavar="PATH", help="write the chart (SVG)")
+    parser.add_argument("--seed", type=int, default=0, help="the built-in world's seed (default 0)")
+    parser.add_argument(
+        "--token-budget",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the engine's token budget for the default code-mode column (default: the engine's own); "
+        "a low value shows the index-plus-describe form",
+    )
+    parser.add_argument(
+        "--live", action="store_true", help="run the tasks with a real model in both modes (needs an API key)"
+    )
+    parser.add_argument(
+        "--provider",
+        choices=("anthropic", "openai"),
+        default="anthropic",
+        help="live mode's API (default anthropic)",
+    )
+    parser.add_argument("--model", default=None, help="live mode's model, e.g. claude-sonnet-4-5 or gpt-5")
+    parser.add_argument(
+        "--max-turns", type=int, default=20, help="live mode: turns per task and mode (default 20)"
+    )
+    parser.add_argument(
+        "--node-modules",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="node_modules folder holding @modelcontextprotocol/server-filesystem and server-memory, for "
+        f"the tasks that use real MCP servers (default: ${NODE_MODULES_ENV}); without it they are skipped",
+    )
+
+
+def run_tokens(args: argparse.Namespace) -> int:
+    """Run the token benchmark as `args` say; print the table; write the JSON and the chart if asked."""
+    import anyio
+    from rich.console import Console
+
+    from codemode.bench.environment import node_modules_from_env
+    from codemode.bench.report import print_report, write_json, write_plot
+    from codemode.bench.results import summarize
+    from codemode.bench.suite import run_suite
+    from codemode.bench.tasks import select_tasks
+
+    if args.node_modules is None:
+        args.node_modules = node_modules_from_env()
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=150)
+    plot: Path | None = getattr(args, "plot", None)
+    if plot is not None and plot.suffix.lower() != ".svg":
+        console.print(f"[red]--plot {plot}: only SVG is written; use a path ending in .svg[/]")
+        return 2
+    try:
+        tasks = select_tasks(getattr(args, "tasks", None))
+    except ValueError as error:
+        console.print(f"[red]--tasks: {error}[/]")
+        return 2
+    if getattr(args, "live", False):
+        from codemode.bench.live import run_live_command
+
+        status: int = run_live_command(args, tasks, console)
+        return status
+
+    def progress(result: TaskResult) -> None:
+        console.print(f"[dim]{result.id}: {result.status}[/]", highlight=False)
+
+    budget = getattr(args, "token_budget", None)
+    if budget is not None and budget < 1:
+        console.print(f"[red]--token-budget must be a positive number of tokens, got {budget}[/]")
+        return 2
+    run = anyio.run(
+        lambda: run_suite(
+            tasks,
+            seed=getattr(args, "seed", 0),
+            node_modules=getattr(args, "node_modules", None),
+            token_budget=budget,
+            on_result=progress,
+        )
+    )
+    summary = summarize(run.results, run.definitions, run.tokenizer)
+    summary["upstream_servers"] = run.upstreams or "ran"
+    print_report(run.results, summary, console)
+    if run.upstreams and any(r.status == "skipped" for r in run.results):
+        console.print(f"[yellow]Skipped the tasks that need the MCP servers: {run.upstreams}[/]")
+    if getattr(args, "json", None) is not None:
+        write_json(args.json, run.results, summary, _meta(args))
+        console.print(f"Wrote {args.json}")
+    if plot is not None:
+        write_plot(plot, run.results, summary)
+        console.print(f"Wrote {plot}")
+    broken = [
+        r
+        for r in run.results
+        if r.status == "failed" or (r.status == "ok" and not (r.passed_code and r.passed_classic))
+    ]
+    return 1 if broken else 0
+
+
+def _meta(args: argparse.Namespace) -> dict[str, Any]:
+    from codemode.engine import EngineSettings
+
+    return {
+        "command": "codemode bench " + " ".join(sys.argv[2:])
+        if sys.argv[1:2] == ["bench"]
+        else "codemode bench",
+        "seed": getattr(args, "seed", 0),
+        "token_budget": getattr(args, "token_budget", None) or EngineSettings().token_budget,
+        "codemode": importlib.metadata.version("codemode"),
+        "python": platform.python_version(),
+        "measured": "the context cost of the same plan in both modes (not whether a model finds the plan)",
+        "classic_format": "Anthropic Messages API: tools, tool_use and tool_result blocks",
+    }

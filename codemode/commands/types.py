@@ -10,7 +10,7 @@ import anyio
 
 from codemode.commands._common import add_config_argument, config_from_args
 from codemode.config import Config
-from codemode.tokens import count_tokens
+from codemode.tokenizer import count_tokens
 
 
 def register(subparsers: Any) -> None:
@@ -38,8 +38,9 @@ def run(args: argparse.Namespace) -> int:
 
 async def _render(config: Config | None, whole_description: bool) -> str:
     from codemode.app import engine_settings, open_toolbox
-    from codemode.engine import describe, unavailable
+    from codemode.description import describe, unavailable
 
     async with open_toolbox(config) as toolbox:
-        described = describe(toolbox.tools(), engine_settings(config).token_budget, unavailable(toolbox))
+        down = unavailable(toolbox.status())
+        described = describe(toolbox.tools(), engine_settings(config).token_budget, down)
     return described.description if whole_description else described.declarations

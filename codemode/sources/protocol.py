@@ -1,7 +1,9 @@
-"""What every tool source has in common: `ToolInfo`, the `ToolSource` protocol and change listeners.
+"""What every tool source has in common: `ToolInfo`, the `ToolSource` protocol, `SourceStatus`,
+change listeners, and the naming rule for namespaces.
 
 A tool source is one namespace of tools in the declarations the model reads: a `PythonTools` registry,
-or one upstream MCP server. The `Toolbox` holds them all.
+or one upstream MCP server. The `Toolbox` holds them all and checks every call before it reaches a
+source, so a source's `call` is only ever given one of its own tools and an object of arguments.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from tool_schemas import sanitize_identifier
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "GUEST_GLOBALS",
@@ -24,6 +28,8 @@ __all__ = [
     "namespace_identifier",
 ]
 
+# TODO(lead): use sandbox.RESERVED_GLOBALS (the names the harness itself refuses) once the sandbox
+# exports it, so the list lives in one place and the harness receives it from the host.
 GUEST_GLOBALS = frozenset(
     {
         "Array",
@@ -116,8 +122,6 @@ def namespace_identifier(name: str) -> str:
     return identifier + "_" if identifier in GUEST_GLOBALS else identifier
 
 
-logger = logging.getLogger(__name__)
-
 SourceState = Literal["starting", "ready", "failed", "closed"]
 """`starting`: not connected yet; `ready`: tools listed and callable; `failed`: down, may be retrying;
 `closed`: shut down on purpose."""
@@ -191,8 +195,12 @@ class ToolSource(Protocol):
     def tools(self) -> list[ToolInfo]:
         """The current tool list."""
 
+    def status(self) -> SourceStatus:
+        """How the source is doing: its state, its tool count, and why it is not ready."""
+
     async def call(self, name: str, arguments: dict[str, Any]) -> Any:
-        """Call tool `name` (the guest identifier); return a JSON-able value or raise `ToolError`."""
+        """Call tool `name`, one of `tools()` (the Toolbox checked); return a JSON-able value or raise
+        `ToolError` (the tool's own error, bad arguments) with a message the guest sees."""
 
     def on_change(self, listener: Callable[[], None]) -> None:
         """Call `listener` whenever the tool list changes."""

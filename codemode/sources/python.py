@@ -155,15 +155,8 @@ class PythonTools:
 
     async def call(self, name: str, arguments: dict[str, Any]) -> Any:
         """Validate `arguments`, call the function (sync ones in a thread), return a JSON-able value."""
-        registered = self._tools.get(name)
-        if registered is None:
-            known = ", ".join(f"`{tool}`" for tool in self._tools) or "none"
-            raise ToolError(f"tool `{self.namespace}.{name}` does not exist; the tools here are: {known}")
+        registered = self._tools[name]  # the Toolbox checked the name
         qualified = registered.info.qualified_name
-        if not isinstance(arguments, dict):
-            raise ToolError(
-                f"tool `{qualified}`: arguments must be an object, got {type(arguments).__name__}"
-            )
         try:
             validated = registered.arguments.model_validate(arguments)
         except ValidationError as error:

@@ -118,43 +118,35 @@ class Toolbox:
 
     def get(self, namespace: str, name: str) -> ToolInfo:
         """The tool `namespace.name`, or `ToolError` naming the closest existing ones."""
-        source = self._source(namespace, name)
-        for tool in source.tools():
-            if tool.name == name:
-                return tool
-        raise ToolError(self._unknown_tool(source, name))
+        return self._tool(self._source(namespace, name), name)
 
     def on_change(self, listener: Callable[[], None]) -> None:
         """`listener` runs whenever any source's tool list changes."""
         self._listeners.add(listener)
 
     def status(self) -> dict[str, SourceStatus]:
-        """Namespace -> how that source is doing."""
+        """Namespace -> how that source is doing (a source that failed to start says why)."""
         statuses: dict[str, SourceStatus] = {}
         for namespace, source in self._sources.items():
-            if namespace in self._start_errors:
-                count = len(source.tools())
-                statuses[namespace] = SourceStatus(namespace, "failed", count, self._start_errors[namespace])
-                continue
-            report = getattr(source, "status", None)
-            if callable(report):
-                statuses[namespace] = report()
+            error = self._start_errors.get(namespace)
+            if error is None:
+                statuses[namespace] = source.status()
             else:
-                statuses[namespace] = SourceStatus(namespace, "ready", len(source.tools()))
+                statuses[namespace] = SourceStatus(namespace, "failed", len(source.tools()), error)
         return statuses
 
     async def call(self, namespace: str, name: str, arguments: Any) -> Any:
-        """Call `namespace.name` with `arguments`; a JSON-able result, or `ToolError` for the guest."""
+        """Call `namespace.name` with the arguments as the caller got them (a guest program, a model).
+
+        The one place a call is checked: the namespace, the tool, and that the arguments are an
+        object (`None` counts as `{}`). A JSON-able result, or `ToolError` with what to do instead.
+        """
         source = self._source(namespace, name)
-        if not any(tool.name == name for tool in source.tools()) and source.tools():
-            raise ToolError(self._unknown_tool(source, name))
+        tool = self._tool(source, name)
         if arguments is None:
             arguments = {}
         if not isinstance(arguments, dict):
-            raise ToolError(
-                f"tool `{namespace}.{name}` takes one object of named arguments, "
-                f"got {type(arguments).__name__}; call it as {namespace}.{name}({{...}})"
-            )
+            raise ToolError(_object_argument_hint(tool, arguments))
         try:
             return await source.call(name, arguments)
         except ToolError:
@@ -162,6 +154,17 @@ class Toolbox:
         except Exception as error:
             logger.exception("tool source `%s` raised on `%s`", namespace, name)
             raise ToolError(f"tool `{namespace}.{name}` failed: {type(error).__name__}: {error}") from error
+
+    def _tool(self, source: ToolSource, name: str) -> ToolInfo:
+        """The tool `name` of `source`; else why not: it does not exist, or the source is down."""
+        tools = source.tools()
+        for tool in tools:
+            if tool.name == name:
+                return tool
+        status = self.status()[source.namespace]
+        if not tools and status.state != "ready":
+            raise ToolError(f"tool `{source.namespace}.{name}`: {status.detail or status.state}")
+        raise ToolError(self._unknown_tool(source, name))
 
     def _source(self, namespace: str, name: str) -> ToolSource:
         source = self._sources.get(namespace)
@@ -186,6 +189,20 @@ class Toolbox:
         return (
             f"tool `{source.namespace}.{name}` does not exist{hint} (tools of `{source.namespace}`: {shown})"
         )
+
+
+_JS_KINDS = {str: "a string", int: "a number", float: "a number", bool: "a boolean", list: "an array"}
+"""How a non-object argument is named back to the program, in its own language's words."""
+
+
+def _object_argument_hint(tool: ToolInfo, arguments: Any) -> str:
+    """The message for `ns.tool("x")`: which object the tool takes instead."""
+    schema = tool.input_schema
+    keys = list(schema.get("required") or []) or list(schema.get("properties") or {})[:1]
+    example = "{" + ", ".join(f"{key}: ..." for key in keys) + "}"
+    got = _JS_KINDS.get(type(arguments), "a " + type(arguments).__name__)
+    name = tool.qualified_name
+    return f"tool `{name}` takes one object argument, as in {name}({example}); got {got}"
 
 
 def _describe(source: ToolSource) -> str:

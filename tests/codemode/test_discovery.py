@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from codemode.description import describe
 from codemode.discovery import Catalog
-from codemode.engine import describe
 from codemode.sources.protocol import ToolInfo
-from codemode.tokens import count_tokens
+from codemode.tokenizer import count_tokens
 from tool_schemas import sanitize_identifier
 
 

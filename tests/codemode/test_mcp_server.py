@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.abc
 import pytest
 from mcp import Client
 
 from codemode.app import open_toolbox
 from codemode.engine import CodeMode, EngineSettings
 from codemode.mcp_server import build_server
+from codemode.sources.python import PythonTools
 from codemode.sources.toolbox import Toolbox
 from codemode.world import World, build_sources
 from sandbox import DenoExecutor, SandboxSettings
@@ -191,27 +193,51 @@ async def test_long_runs_report_progress(world_toolbox, executor) -> None:
     assert progress and progress[0] >= 1.0
 
 
-async def test_cancelling_the_request_stops_the_run(world_toolbox, executor) -> None:
-    world, toolbox = world_toolbox
-    server = build_server(_engine(toolbox, executor))
+class _WatchedEngine(CodeMode):
+    """The engine, telling when a run has ended on the server side (returned, failed or cancelled)."""
+
+    ended = anyio.Event()
+
+    async def run(self, code: str, **options: Any) -> Any:
+        try:
+            return await super().run(code, **options)
+        finally:
+            self.ended.set()
+
+
+async def test_cancelling_the_request_stops_the_run(executor) -> None:
+    probe = PythonTools("probe")
+    ticks: list[int] = []
+    first = anyio.Event()
+
+    @probe.tool
+    async def tick(i: int) -> int:
+        """Count one step of the program."""
+        ticks.append(i)
+        first.set()
+        return i
+
     code = """
     for (let i = 0; i < 50; i++) {
-      await crm.add_note({customer_id: (await crm.find_customers({query: "", limit: 1}))[0].id,
-                          body: "tick " + i});
+      await probe.tick({i});
       await new Promise((r) => setTimeout(r, 100));
     }
     return "finished";
     """
-    async with Client(server) as client:
-        with anyio.move_on_after(1.0) as scope:
-            await client.call_tool("code", {"code": code})
-        assert scope.cancelled_caught
-        ticks = json.dumps(world.snapshot(), default=str).count("tick ")
-        await anyio.sleep(1.0)
-        assert (
-            json.dumps(world.snapshot(), default=str).count("tick ") == ticks
-        )  # nothing ran after the cancel
-    assert 0 < ticks < 50
+    async with Toolbox([probe]) as toolbox:
+        engine = _WatchedEngine(toolbox, executor, EngineSettings())
+        engine.ended = anyio.Event()
+        async with Client(build_server(engine)) as client:
+            async with anyio.create_task_group() as group:
+                group.start_soon(client.call_tool, "code", {"code": code})
+                await first.wait()  # the program is running: cancel the request now
+                group.cancel_scope.cancel()
+            await engine.ended.wait()
+            seen = len(ticks)
+            after = await client.call_tool("code", {"code": "return 1"})  # the server is idle again
+    assert after.content[0].text == "1"
+    assert len(ticks) == seen, "nothing ran after the run ended"
+    assert 0 < seen < 50, "the run ended because it was cancelled, not because it finished"
 
 
 @pytest.mark.parametrize(
@@ -229,8 +255,9 @@ async def test_upstream_tool_changes_reach_the_client(executor, mode: str) -> No
         if "ToolListChanged" in type(getattr(message, "root", message)).__name__:
             notified.set()
 
-    async def listen(client: Client) -> None:
+    async def listen(client: Client, *, task_status: anyio.abc.TaskStatus[None]) -> None:
         async with client.listen(tools_list_changed=True) as subscription:
+            task_status.started()  # subscribed: a change from now on is delivered
             async for _ in subscription:
                 notified.set()
                 return
@@ -242,8 +269,7 @@ async def test_upstream_tool_changes_reach_the_client(executor, mode: str) -> No
             anyio.create_task_group() as tg,
         ):
             if mode == "auto":
-                tg.start_soon(listen, client)
-                await anyio.sleep(0.2)
+                await tg.start(listen, client)
             before = (await client.list_tools()).tools[0].description or ""
             result = await client.call_tool("code", {"code": "return await changing.grow()"})
             assert result.is_error is False, _text(result)

@@ -198,14 +198,6 @@ async def test_exceptions_become_tool_errors(tools: PythonTools, caplog: pytest.
         await tools.call("refuse", {})
 
 
-@pytest.mark.anyio
-async def test_unknown_tool_lists_the_tools(tools: PythonTools) -> None:
-    with pytest.raises(
-        ToolError, match=r"`crm_tools.nope` does not exist; the tools here are: `find_customer`"
-    ):
-        await tools.call("nope", {})
-
-
 def test_registering_notifies_listeners() -> None:
     tools = PythonTools("t")
     calls: list[int] = []

@@ -104,7 +104,8 @@ async def test_routing_and_the_catalog() -> None:
             "crm",
             "find_customers",
             ["acme"],
-            "tool `crm.find_customers` takes one object of named arguments, got list",
+            "tool `crm.find_customers` takes one object argument, as in crm.find_customers({query: ...}); "
+            "got an array",
             id="arguments-not-an-object",
         ),
         pytest.param("crm", "crash", None, "tool `crm.crash` failed: KeyError: 'missing'", id="tool-raises"),

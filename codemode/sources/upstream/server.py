@@ -140,15 +140,8 @@ class UpstreamServer:
 
     async def call(self, name: str, arguments: dict[str, Any]) -> Any:
         """Call tool `name` (guest identifier) upstream; return the unwrapped result or raise `ToolError`."""
-        info = self._tools.get(name)
-        qualified = f"{self.namespace}.{name}"
-        if info is None:
-            if self._state != "ready" and not self._tools:
-                raise ToolError(f"tool `{qualified}`: {self._why_not_ready()}")
-            known = ", ".join(f"`{tool}`" for tool in self._tools) or "none"
-            raise ToolError(
-                f"tool `{qualified}` does not exist; the tools of `{self.namespace}` are: {known}"
-            )
+        info = self._tools[name]  # the Toolbox checked the name
+        qualified = info.qualified_name
         client = self._client
         if client is None or self._state != "ready":
             raise ToolError(f"tool `{qualified}`: {self._why_not_ready()}")

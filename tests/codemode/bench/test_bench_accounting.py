@@ -9,9 +9,9 @@ import anyio.lowlevel
 import pytest
 
 from codemode.bench.accounting import count_transcript
-from codemode.bench.tokenizer import Tokenizer, default_tokenizer
 from codemode.bench.trace import Recorder, ToolCall, group_waves
 from codemode.bench.transcript import classic_transcript, code_transcript
+from codemode.tokenizer import Tokenizer, default_tokenizer
 
 
 def words() -> Tokenizer:

@@ -15,7 +15,6 @@ from codemode.bench.results import TaskResult
 @pytest.mark.parametrize(
     ("module", "names"),
     [
-        pytest.param("codemode.bench.tokens", ["add_arguments", "main"], id="tokens"),
         pytest.param(
             "codemode.bench.suite", ["ENGINE_SETTINGS", "SuiteRun", "oracle_verdict", "run_suite"], id="suite"
         ),
@@ -26,7 +25,6 @@ from codemode.bench.results import TaskResult
             ["ModeTokens", "TurnTokens", "count_blocks", "count_definitions", "count_transcript"],
             id="accounting",
         ),
-        pytest.param("codemode.bench.tokenizer", ["Tokenizer", "default_tokenizer"], id="tokenizer"),
         pytest.param(
             "codemode.bench.tasks",
             ["Env", "OracleFailure", "Task", "all_tasks", "expect", "select_tasks"],

@@ -10,13 +10,13 @@ import pytest
 
 from codemode.agent.fakeapi import FakeAPI, Reply, ToolCall, Usage
 from codemode.bench.tasks import all_tasks
-from codemode.bench.tokens import add_arguments, main
+from codemode.commands.bench import add_token_arguments, run_tokens
 from codemode.world import World
 
 
 def parse(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
-    add_arguments(parser)
+    add_token_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -46,7 +46,7 @@ def test_live_runs_both_modes_and_the_oracle_decides(tmp_path: Path, monkeypatch
     with FakeAPI(script) as api:
         for name, value in api.environment().items():
             monkeypatch.setenv(name, value)
-        status = main(
+        status = run_tokens(
             parse(
                 "--live",
                 "--provider",
@@ -92,8 +92,8 @@ def test_live_runs_both_modes_and_the_oracle_decides(tmp_path: Path, monkeypatch
 def test_live_without_a_key_says_how_to_fix_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     monkeypatch.delenv("ANTHROPIC_AUTH_TOKEN", raising=False)
-    assert main(parse("--live", "--model", "claude-fake", "--tasks", "customer-city")) == 2
+    assert run_tokens(parse("--live", "--model", "claude-fake", "--tasks", "customer-city")) == 2
 
 
 def test_live_without_a_model_is_a_usage_error() -> None:
-    assert main(parse("--live", "--tasks", "customer-city")) == 2
+    assert run_tokens(parse("--live", "--tasks", "customer-city")) == 2

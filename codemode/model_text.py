@@ -1,15 +1,18 @@
-"""What the model reads back from one run: compact text, value first.
+"""What the model reads back: a value, or one run of the `code` tool, as compact text.
 
-Two blocks. The first is the return value as JSON (strings as they are), or on failure the error
-with a stack in the model's own line numbers. The second holds the console lines, then one line
-of stats:
+`format_value` is the one value-to-text rule for everything a model reads: the `code` tool's return
+value, a tool published beside `code`, the agent's classic-mode tool results and the benchmark's
+transcripts. Strings go as they are; anything else as JSON without spaces (indentation would cost
+the model tokens on every nested level).
+
+A run is two blocks. The first is the return value (by that rule), or on failure the error with a
+stack in the model's own line numbers. The second holds the console lines, then one line of stats:
 
     {"open":3,"oldest":"T-0042"}          TypeError: x.map is not a function
                                               at <code>:4:12
     [log] checked 40 issues               [log] lines up to the failure
     (12 ms, 3 tool calls)                 (12 ms, 3 tool calls)
 
-JSON is written without spaces: indentation would cost the model tokens on every nested level.
 A text longer than the limit is cut, with a marker that says how to ask for less; the stats line
 always survives.
 """
