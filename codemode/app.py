@@ -31,6 +31,7 @@ from codemode.sources.upstream import UpstreamServer
 from sandbox import DenoExecutor, Limits, SandboxSettings
 
 __all__ = [
+    "build_toolbox",
     "config_sources",
     "engine_settings",
     "load_python_target",

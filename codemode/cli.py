@@ -1,9 +1,9 @@
 """The `codemode` command line: a thin dispatcher over one module per subcommand.
 
 Each module in `codemode.commands` exposes `register(subparsers)`, which adds its parser and sets
-`handler` (a function taking the parsed namespace and returning an exit status). Modules are
-imported lazily-by-name here so that `codemode --help` stays fast and one broken command never
-takes the others down.
+`handler` (a function taking the parsed namespace and returning an exit status). Every module is
+imported to build the parser, so each keeps its heavy imports (the engine, the sandbox, the model
+SDKs) inside its handler: `codemode --help` stays fast.
 """
 
 from __future__ import annotations

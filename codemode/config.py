@@ -35,11 +35,11 @@ from codemode.sources.protocol import namespace_identifier
 from codemode.validation_messages import describe_problems
 
 __all__ = [
+    "CodemodeSection",
     "Config",
     "HttpServerConfig",
-    "Limits",
+    "LimitsSection",
     "ServerConfig",
-    "Settings",
     "StdioServerConfig",
     "load_config",
     "parse_config",
@@ -92,8 +92,9 @@ ServerConfig = StdioServerConfig | HttpServerConfig
 """One `mcpServers` entry."""
 
 
-class Limits(_Strict):
-    """Per-run sandbox limits; a missing key keeps the sandbox's default."""
+class LimitsSection(_Strict):
+    """The `codemode.limits` section: per-run sandbox limits in the config's words; a missing key keeps
+    the sandbox's default. `codemode.app` maps them onto `sandbox.Limits`."""
 
     timeout_s: PositiveFloat | None = None
     """Wall-clock seconds one program may run."""
@@ -104,13 +105,14 @@ class Limits(_Strict):
     max_tool_calls: PositiveInt | None = None
     """Tool calls one program may make."""
     max_output_bytes: PositiveInt | None = None
-    """Bytes of result and logs one program may return."""
+    """Bytes of the JSON value one program may return (`sandbox.Limits.result_bytes`); console output
+    has its own limits in the sandbox."""
 
 
-class Settings(_Strict):
-    """Our own settings, under the `codemode` key."""
+class CodemodeSection(_Strict):
+    """The `codemode` section: our own settings, beside `mcpServers`."""
 
-    limits: Limits = Field(default_factory=Limits)
+    limits: LimitsSection = Field(default_factory=LimitsSection)
     """Per-run sandbox limits."""
     token_budget: PositiveInt = 8000
     """Tokens the declarations may take in the `code` tool's description before search/describe is used."""
@@ -132,7 +134,7 @@ class Config:
 
     servers: dict[str, ServerConfig] = field(default_factory=dict)
     """Enabled `mcpServers` entries, by their key as written (the namespace is the sanitized key)."""
-    settings: Settings = field(default_factory=Settings)
+    settings: CodemodeSection = field(default_factory=CodemodeSection)
     """The `codemode` settings."""
     source: str = "<config>"
     """Where the config came from, for messages."""
@@ -186,16 +188,18 @@ def parse_config(data: Any, source: str = "<config>", environ: Mapping[str, str]
     return Config(servers=servers, settings=settings, source=source, disabled=tuple(disabled))
 
 
-def _settings(raw: Any, problems: list[str]) -> Settings:
+def _settings(raw: Any, problems: list[str]) -> CodemodeSection:
     if not isinstance(raw, dict):
         problems.append(f"`codemode` must be an object of settings, got {_kind(raw)}")
-        return Settings()
+        return CodemodeSection()
     try:
-        settings = Settings.model_validate(raw)
+        settings = CodemodeSection.model_validate(raw)
     except ValidationError as error:
-        accepted = list(Settings.model_fields) + [f"limits.{key}" for key in Limits.model_fields]
+        accepted = list(CodemodeSection.model_fields) + [
+            f"limits.{key}" for key in LimitsSection.model_fields
+        ]
         problems.extend(f"codemode: {line}" for line in describe_problems(error, accepted, subject="setting"))
-        return Settings()
+        return CodemodeSection()
     for target in settings.python:
         if not _PYTHON_TARGET.match(target):
             problems.append(

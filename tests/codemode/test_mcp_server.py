@@ -178,6 +178,22 @@ async def test_guest_console_lines_are_sent_as_log_messages(world_toolbox, execu
     assert any(p.data == "careful" and p.level == "warning" for p in received), received
 
 
+async def test_every_buffered_log_line_reaches_the_client_before_the_result(world_toolbox, executor) -> None:
+    """The run can end with lines still queued for the client: they are all sent before the result."""
+    _, toolbox = world_toolbox
+    server = build_server(_engine(toolbox, executor))
+    received: list[str] = []
+
+    async def on_log(params: Any) -> None:
+        received.append(params.data)
+
+    code = "for (let i = 0; i < 300; i++) console.log('line ' + i); return 'done'"
+    async with Client(server, logging_callback=on_log, log_level="debug") as client:
+        result = await client.call_tool("code", {"code": code})
+        assert result.content[0].text == "done"
+        assert received == [f"line {i}" for i in range(300)]
+
+
 async def test_long_runs_report_progress(world_toolbox, executor) -> None:
     _, toolbox = world_toolbox
     server = build_server(_engine(toolbox, executor))

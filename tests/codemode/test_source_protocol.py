@@ -64,9 +64,9 @@ def test_a_raising_listener_does_not_stop_the_others(caplog: pytest.LogCaptureFi
             [
                 "Config",
                 "HttpServerConfig",
-                "Limits",
+                "LimitsSection",
                 "ServerConfig",
-                "Settings",
+                "CodemodeSection",
                 "StdioServerConfig",
                 "load_config",
                 "parse_config",

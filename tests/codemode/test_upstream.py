@@ -130,15 +130,15 @@ async def test_a_server_that_cannot_start_fails_alone(node_modules: Path, tmp_pa
 @pytest.mark.anyio
 async def test_a_missing_command_is_named() -> None:
     config = StdioServerConfig(command="no-such-mcp-server-command")
-    async with UpstreamServer("ghost", config, initial_backoff=30) as ghost:
-        status = ghost.status()
+    async with Toolbox([UpstreamServer("ghost", config, initial_backoff=30)]) as toolbox:
+        status = toolbox.status()["ghost"]
         assert (status.state, status.tool_count) == ("failed", 0)
         assert "No such file or directory" in status.detail
         assert "no-such-mcp-server-command" in status.detail
         with pytest.raises(
             ToolError, match=r"^tool `ghost.anything`: upstream `ghost` is not connected \(Fi"
         ):
-            await ghost.call("anything", {})
+            await toolbox.call("ghost", "anything", {})
 
 
 @pytest.mark.anyio

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from pathlib import Path
 
 import pytest
 
@@ -34,6 +35,14 @@ from codemode.bench.results import TaskResult
 )
 def test_public_names(module: str, names: list[str]) -> None:
     assert sorted(importlib.import_module(module).__all__) == sorted(names)
+
+
+def test_the_npm_servers_folder_comes_from_the_caller(tmp_path: Path) -> None:
+    from codemode.bench import NODE_MODULES_ENV
+    from codemode.bench.environment import node_modules_from_env
+
+    assert node_modules_from_env({}) is None
+    assert node_modules_from_env({NODE_MODULES_ENV: str(tmp_path)}) == tmp_path
 
 
 def tokens(total: int) -> ModeTokens:
