@@ -16,7 +16,7 @@ class Outcome:
 
 
 class ScriptedEngine:
-    """A `CodeRunner`: programs containing `oops` fail like a guest TypeError; others return 42."""
+    """Stands in for `CodeMode`: programs containing `oops` fail like a guest TypeError; others return 42."""
 
     def __init__(self) -> None:
         self.programs: list[str] = []
@@ -41,7 +41,7 @@ class Info:
 
 @dataclass
 class SmallToolbox:
-    """A `ToolCaller` with two CRM tools; `get_customer` fails for unknown ids."""
+    """Stands in for the Toolbox (a `ToolProvider`) with two CRM tools; `get_customer` fails for unknown ids."""
 
     calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
 
