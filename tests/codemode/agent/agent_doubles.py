@@ -41,7 +41,7 @@ class Info:
 
 @dataclass
 class SmallToolbox:
-    """Stands in for the Toolbox (a `ToolProvider`) with two CRM tools; `get_customer` fails for unknown ids."""
+    """Stands in for the Toolbox (a `ToolProvider`): two CRM tools; `get_customer` fails for unknown ids."""
 
     calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
 
