@@ -1,18 +1,14 @@
-"""Toolbox: routing, failure isolation, change notification, and building from a config."""
+"""Toolbox: routing, the checks of a call, failure isolation, change notification."""
 
 from __future__ import annotations
 
-import sys
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from codemode.app import build_toolbox, open_toolbox
-from codemode.config import parse_config
-from codemode.errors import ConfigError, NamespaceCollisionError, ToolError
+from codemode.errors import NamespaceCollisionError, ToolError
 from codemode.sources.protocol import ToolInfo
 from codemode.sources.python import PythonTools
 from codemode.sources.toolbox import Toolbox
@@ -142,62 +138,3 @@ async def test_changes_of_any_source_reach_toolbox_listeners() -> None:
         tools.add(lambda: "pong", name="ping")
         assert seen == ["changed"]
         assert await toolbox.call("crm", "ping", {}) == "pong"
-
-
-@pytest.fixture
-def tools_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """An importable module with a PythonTools object and a factory."""
-    (tmp_path / "sample_tools.py").write_text(
-        textwrap.dedent(
-            """
-            from codemode.sources.python import PythonTools
-
-            VERSION = 3
-            notes = PythonTools("notes")
-
-            @notes.tool
-            def count(text: str) -> int:
-                return len(text)
-
-            def make_clock():
-                clock = PythonTools("clock")
-                clock.add(lambda: "12:00", name="now")
-                return clock
-            """
-        )
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    return "sample_tools"
-
-
-@pytest.mark.anyio
-async def test_a_config_builds_python_and_upstream_sources(tools_module: str) -> None:
-    config = parse_config(
-        {
-            "mcpServers": {
-                "changing-server": {"command": sys.executable, "args": [str(FIXTURES / "changing_server.py")]}
-            },
-            "codemode": {"python": [f"{tools_module}:notes", f"{tools_module}:make_clock"]},
-        }
-    )
-    async with open_toolbox(config, sources=[crm()]) as toolbox:
-        assert list(toolbox.sources) == ["crm", "notes", "clock", "changing_server"]
-        assert await toolbox.call("notes", "count", {"text": "four"}) == 4
-        assert await toolbox.call("clock", "now", {}) == "12:00"
-        assert await toolbox.call("changing_server", "echo", {"text": "hi"}) == {"echo": "hi"}
-
-
-@pytest.mark.parametrize(
-    ("target", "message"),
-    [
-        pytest.param("no_such_module_xyz:tools", "cannot import module `no_such_module_xyz`", id="no-module"),
-        pytest.param(
-            "sample_tools:nothing", "module `sample_tools` has no attribute `nothing`", id="no-attribute"
-        ),
-        pytest.param("sample_tools:VERSION", "got int", id="not-a-source"),
-    ],
-)
-def test_bad_python_entries_are_config_errors(tools_module: str, target: str, message: str) -> None:
-    config = parse_config({"codemode": {"python": [target]}}, source="c.json")
-    with pytest.raises(ConfigError, match=f"c.json: codemode.python entry '{target}'.*{message}"):
-        build_toolbox(config)
