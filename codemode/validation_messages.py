@@ -1,7 +1,8 @@
-"""Turn a pydantic `ValidationError` over tool arguments into one message the model can act on.
+"""Turn a pydantic `ValidationError` into messages in the reader's terms.
 
-``tool `crm.find_customer`: argument `limit` must be an integer, got "ten"`` -- each bad field named,
-what was expected, what came.
+Used for a Python tool's arguments (the model reads ``tool `crm.find_customer`: argument `limit` must
+be an integer, got "ten"``) and for the config file's keys (a person reads ``codemode: unknown setting
+`token_budjet` (did you mean `token_budget`?)``): each bad field named, what was expected, what came.
 """
 
 from __future__ import annotations
