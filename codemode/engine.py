@@ -70,8 +70,8 @@ A failing tool call throws an Error with the tool's message."""
 _DISCOVERY_GUIDE = """\
 The catalog is too large to declare here, so it is {shown}. Two more functions exist in the code: \
 `await search("what you need")` returns the best-matching tools as `{{name, summary}}[]`, and \
-`await describe("namespace.tool")` returns one tool's full TypeScript declaration. Search, then \
-describe a tool before calling it, all in one program when you can."""
+`await describe(["ns.tool", "ns.other"])` returns those tools' full TypeScript declarations as one \
+text. Search, then describe the tools before calling them, all in one program when you can."""
 
 _RETRY = re.compile(r";? *retrying in [\d.]+ s\.?$")
 """The retry countdown in a down source's status: stale by the time the model reads it."""
@@ -223,11 +223,9 @@ class CodeMode:
                 raise ToolCallError('search(query) takes a string, e.g. search("create an issue")')
             return [hit.to_json() for hit in catalog.search(query)]
         if name == "describe":
-            if not isinstance(query, str):
-                raise ToolCallError('describe(name) takes a string, e.g. describe("github.create_issue")')
             try:
-                return catalog.describe(query)
-            except KeyError as exc:
+                return catalog.describe(arguments)
+            except (KeyError, TypeError) as exc:
                 raise ToolCallError(str(exc.args[0])) from exc
         raise ToolCallError(f"unknown function `{name}`; available: search, describe")
 
