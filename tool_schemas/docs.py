@@ -10,7 +10,7 @@ from typing import Any
 
 from tool_schemas.ir import Doc
 
-__all__ = ["property_doc", "schema_doc", "tool_doc"]
+__all__ = ["schema_doc", "tool_doc"]
 
 _VALUE_CAP = 80
 """Longest value (default, example, ...) quoted in a tag before it is cut."""
@@ -76,18 +76,6 @@ def schema_doc(node: Mapping[str, Any]) -> Doc:
             if (text := _value(example)) is not None:
                 tags.append(("example", text))
     return Doc(description, tuple(tags))
-
-
-def _bare(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.lower())
-
-
-def property_doc(name: str, doc: Doc) -> Doc:
-    """A property's doc, without a description that only restates its name (`title`: "Title",
-    `document_id`: "Document ID."), which says nothing the declaration does not already show."""
-    if doc.description and _bare(doc.description) == _bare(name):
-        return Doc("", doc.tags)
-    return doc
 
 
 def tool_doc(description: str, annotations: Mapping[str, Any], output_schema: Any) -> Doc:

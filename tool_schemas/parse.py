@@ -20,7 +20,7 @@ from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any
 
-from tool_schemas.docs import property_doc, schema_doc
+from tool_schemas.docs import schema_doc
 from tool_schemas.identifiers import alias_name
 from tool_schemas.ir import (
     NEVER,
@@ -268,8 +268,7 @@ class SchemaParser:
         properties: list[Property] = []
         for key, schema in props.items():
             prop_type = self.parse(schema, depth + 1, guarded=True)
-            doc = property_doc(str(key), self.doc(schema))
-            properties.append(Property(str(key), prop_type, key not in required, doc))
+            properties.append(Property(str(key), prop_type, key not in required, self.doc(schema)))
         inherited_props = inherited if isinstance(inherited, Mapping) else {}
         for key in required:
             if key in props:
