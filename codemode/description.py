@@ -31,8 +31,8 @@ A failing tool call throws an Error with the tool's message."""
 _DISCOVERY_GUIDE = """\
 The catalog is too large to declare here, so it is {shown}. Two more functions exist in the code: \
 `await search("what you need")` returns the best-matching tools as `{{name, summary}}[]`, and \
-`await describe("namespace.tool")` returns one tool's full TypeScript declaration. Search, then \
-describe a tool before calling it, all in one program when you can."""
+`await describe(["ns.tool", "ns.other"])` returns those tools' full TypeScript declarations as one \
+text. Search, then describe the tools before calling them, all in one program when you can."""
 
 DISCOVERY_GLOBALS: tuple[str, ...] = ("search", "describe")
 """Guest functions that exist only when the catalog is over the budget."""

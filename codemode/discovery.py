@@ -1,74 +1,28 @@
-"""Progressive discovery for large catalogs: `search(query)` and `describe(name)` in the guest.
+"""Progressive discovery for large catalogs: `search(query)` and `describe(names)` in the guest.
 
-When every declaration would not fit the token budget, the model reads a one-line index and looks
-tools up from its code. Ranking is Okapi BM25 over each tool's words, with the tool's own name
-weighted above its description and argument names (a query naming the thing the tool acts on
-should find it first). Names split on `_`, `.` and camelCase, so "pull request" finds
-`create_pull_request`. Small enough that a dependency would cost more than it saves.
+When every declaration would not fit the token budget, the model reads a short listing and looks
+tools up from its code: `search` ranks tools by what they do (ranking.py: BM25F over name,
+description, argument names and docs, result fields), `describe` returns the full declarations of
+one or several tools as plain TypeScript, their shared aliases stated once.
 """
 
 from __future__ import annotations
 
 import difflib
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from codemode.ranking import Ranker, tool_fields, words
 from codemode.sources.protocol import ToolInfo
-from tool_schemas import render_tool
+from tool_schemas import render_declarations
 
 __all__ = ["Catalog", "SearchHit"]
 
-_K1 = 1.2
-_B = 0.75
-#: How many times a tool's name counts against one mention in its description.
-_NAME_WEIGHT = 3
-_WORD = re.compile(r"[A-Za-z][a-z]*|[a-z]+|\d+")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "in",
-        "into",
-        "is",
-        "it",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "this",
-        "to",
-        "with",
-    ]
-)
-
-
-def _words(text: str) -> list[str]:
-    return [word for word in (w.lower() for w in _WORD.findall(text)) if word not in _STOP]
-
-
-def _stem(word: str) -> str:
-    """Plural and -ing endings folded, so `issues` meets `issue` and `listing` meets `list`."""
-    for suffix in ("ies", "ing", "es", "s"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
-
-
-def _terms(text: str) -> list[str]:
-    return [_stem(word) for word in _words(text)]
+_NAME_SEPARATORS = re.compile(r"[\s,]+")
+"""Between names in one `describe` string: qualified names never hold a space or a comma."""
 
 
 def _summary(description: str | None) -> str:
@@ -95,44 +49,20 @@ class SearchHit:
 
 
 class Catalog:
-    """A BM25 index over tools, and their full declarations by name."""
+    """A ranked index over tools, and their full declarations by name."""
 
     def __init__(self, tools: Sequence[ToolInfo]) -> None:
-        self._tools = {f"{tool.namespace}.{tool.name}": tool for tool in tools}
-        self._docs: dict[str, Counter[str]] = {}
-        for qualified, tool in self._tools.items():
-            props = (tool.input_schema or {}).get("properties") or {}
-            text_terms = _terms(f"{tool.description or ''} {' '.join(props)}")
-            name_terms = _terms(f"{tool.namespace} {tool.original_name} {tool.name}")
-            self._docs[qualified] = Counter(text_terms) + Counter(name_terms * _NAME_WEIGHT)
-        self._lengths = {name: sum(doc.values()) for name, doc in self._docs.items()}
-        self._average = sum(self._lengths.values()) / max(1, len(self._lengths))
-        frequency: Counter[str] = Counter()
-        for doc in self._docs.values():
-            frequency.update(doc.keys())
-        total = len(self._docs)
-        self._idf = {term: math.log(1 + (total - n + 0.5) / (n + 0.5)) for term, n in frequency.items()}
+        self._tools = {tool.qualified_name: tool for tool in tools}
+        self._ranker = Ranker({name: tool_fields(tool) for name, tool in self._tools.items()})
 
     def __len__(self) -> int:
         return len(self._tools)
 
     def search(self, query: str, limit: int = 8) -> list[SearchHit]:
         """The tools that best match `query`, best first (empty when nothing matches)."""
-        terms = set(_terms(query))
-        scored: list[tuple[float, str]] = []
-        for name, doc in self._docs.items():
-            score = 0.0
-            norm = _K1 * (1 - _B + _B * self._lengths[name] / self._average)
-            for term in terms:
-                tf = doc.get(term, 0)
-                if tf:
-                    score += self._idf[term] * tf * (_K1 + 1) / (tf + norm)
-            if score > 0:
-                scored.append((score, name))
-        scored.sort(key=lambda item: (-item[0], item[1]))
         return [
             SearchHit(name=name, summary=_summary(self._tools[name].description), score=round(score, 4))
-            for score, name in scored[:limit]
+            for score, name in self._ranker.rank(query)[:limit]
         ]
 
     def overview(self, keywords: int = 8) -> str:
@@ -142,25 +72,57 @@ class Catalog:
             by_namespace.setdefault(tool.namespace, []).append(tool)
         lines = [f"Namespaces ({len(self._tools):,} tools):"]
         for namespace, tools in sorted(by_namespace.items()):
-            words = Counter(word for tool in tools for word in _words(tool.name) if len(word) > 2)
-            common = ", ".join(word for word, _ in words.most_common(keywords))
+            common_words = Counter(word for tool in tools for word in words(tool.name) if len(word) > 2)
+            common = ", ".join(word for word, _ in common_words.most_common(keywords))
             lines.append(f"- {namespace} ({len(tools)} tools): {common}")
         return "\n".join(lines)
 
-    def describe(self, name: str) -> str:
-        """The full declaration of one tool, by `namespace.tool` (or a bare name if unique).
+    def describe(self, names: str | Sequence[str]) -> str:
+        """The full TypeScript declarations of the named tools, as one plain text.
 
-        Raises KeyError with a message that lists close names.
+        `names` is one name, several in one string (`"github.get_issue, github.list_issues"`), or a
+        list of names; each is `namespace.tool`, or a bare tool name when only one namespace has it.
+        Tools come in the order named (repeats once), grouped by namespace, with the aliases they
+        share declared once. Raises `TypeError` for anything but a string or a list of strings, and
+        `KeyError` naming every unknown name with close matches.
         """
-        tool = self._resolve(name)
-        return render_tool(tool.namespace, tool.to_mcp_dict())
+        wanted = _split_names(names)
+        tools: dict[str, ToolInfo] = {}
+        unknown: list[str] = []
+        for name in wanted:
+            tool = self._resolve(name)
+            if tool is None:
+                unknown.append(name)
+            else:
+                tools.setdefault(tool.qualified_name, tool)
+        if unknown:
+            raise KeyError("; ".join(self._unknown(name) for name in unknown))
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for tool in tools.values():
+            grouped.setdefault(tool.namespace, []).append(tool.to_mcp_dict())
+        return render_declarations(grouped)
 
-    def _resolve(self, name: str) -> ToolInfo:
+    def _resolve(self, name: str) -> ToolInfo | None:
         if name in self._tools:
             return self._tools[name]
-        bare = [tool for qualified, tool in self._tools.items() if qualified.split(".", 1)[1] == name]
-        if len(bare) == 1:
-            return bare[0]
+        bare = [tool for tool in self._tools.values() if tool.name == name or tool.original_name == name]
+        return bare[0] if len(bare) == 1 else None
+
+    def _unknown(self, name: str) -> str:
         close = difflib.get_close_matches(name, list(self._tools), n=5, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else "; search(query) finds tools by purpose"
-        raise KeyError(f"no tool named `{name}`{hint}")
+        return f"no tool named `{name}`{hint}"
+
+
+def _split_names(names: object) -> list[str]:
+    """The tool names of a `describe` argument, checked."""
+    usage = 'describe takes tool names, e.g. describe("github.get_issue") or describe(["a.x", "b.y"])'
+    if isinstance(names, str):
+        parts = [part for part in _NAME_SEPARATORS.split(names) if part]
+    elif isinstance(names, list | tuple) and all(isinstance(name, str) for name in names):
+        parts = [part for name in names for part in _NAME_SEPARATORS.split(name) if part]
+    else:
+        raise TypeError(f"{usage}; got {type(names).__name__}")
+    if not parts:
+        raise TypeError(f"{usage}; got no name")
+    return parts

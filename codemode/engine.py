@@ -163,10 +163,8 @@ class CodeMode:
                 raise ToolError('search(query) takes a string, e.g. search("create an issue")')
             return [hit.to_json() for hit in catalog.search(query)]
         if name == "describe":
-            if not isinstance(query, str):
-                raise ToolError('describe(name) takes a string, e.g. describe("github.create_issue")')
             try:
-                return catalog.describe(query)
-            except KeyError as exc:
+                return catalog.describe(arguments)
+            except (KeyError, TypeError) as exc:
                 raise ToolError(str(exc.args[0])) from exc
         raise ToolError(f"unknown function `{name}`; available: {', '.join(DISCOVERY_GLOBALS)}")

@@ -1,4 +1,5 @@
-"""`python -m tool_schemas TOOLS.json [--namespace NAME]`: print the declarations of a `tools/list` array.
+"""`python -m tool_schemas TOOLS.json [--namespace NAME] [--jsdoc | --index | --overview]`: print the
+declarations of a `tools/list` array (compact by default), or one of its short forms.
 
 Exit 0 with the declarations on stdout; 2 for unreadable input (the file, its JSON, not an array); 1
 for a tool that cannot be declared (two names that sanitize to one identifier, a tool without a name).
@@ -12,7 +13,8 @@ import sys
 from collections.abc import Sequence
 
 from tool_schemas.errors import DeclarationError
-from tool_schemas.render import render_declarations, render_index
+from tool_schemas.listing import render_index, render_overview
+from tool_schemas.render import render_declarations
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,8 +28,24 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--namespace", default="codemode", help="the namespace to declare (default: codemode)"
     )
-    parser.add_argument("--index", action="store_true", help="print the one-line-per-tool index instead")
+    form = parser.add_mutually_exclusive_group()
+    form.add_argument(
+        "--jsdoc", action="store_true", help="readable declarations: indented, with /** */ comments"
+    )
+    form.add_argument("--index", action="store_true", help="print the one-line-per-tool index instead")
+    form.add_argument(
+        "--overview", action="store_true", help="print one line per namespace: tool and argument names"
+    )
     return parser
+
+
+def _render(args: argparse.Namespace, tools: list[object]) -> str:
+    namespaces = {args.namespace: tools}
+    if args.index:
+        return render_index(namespaces)
+    if args.overview:
+        return render_overview(namespaces)
+    return render_declarations(namespaces, style="jsdoc" if args.jsdoc else "compact")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,9 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    render = render_index if args.index else render_declarations
     try:
-        sys.stdout.write(render({args.namespace: tools}))
+        sys.stdout.write(_render(args, tools))
     except DeclarationError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -1,19 +1,18 @@
-"""The public renderings: full declarations, one standalone tool, and the compact index.
+"""The full renderings: every declaration, and one standalone tool (the short forms: listing.py).
 
-All three run the same pipeline, read (spec) -> normalize + parse (IR) -> emit, over tools grouped
-by namespace. Output is deterministic: namespaces and tools in the order given, properties in schema
-order, alias names allocated in that order.
+Both run the same pipeline, read (spec) -> normalize + parse (IR) -> share repeats -> emit, over
+tools grouped by namespace. Output is deterministic: namespaces and tools in the order given,
+properties in schema order, alias names allocated in that order.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tool_schemas.docs import tool_doc
-from tool_schemas.emit import emit_alias, emit_namespace
+from tool_schemas.emit import STYLES, Emitter, Style
 from tool_schemas.errors import NameCollisionError
 from tool_schemas.identifiers import sanitize_identifier
 from tool_schemas.ir import (
@@ -26,22 +25,16 @@ from tool_schemas.ir import (
     TSType,
     Union,
 )
-from tool_schemas.normalize import normalize
 from tool_schemas.parse import AliasTable, SchemaParser
 from tool_schemas.refs import used_definitions
+from tool_schemas.share import share_repeats
 from tool_schemas.spec import ToolLike, ToolSpec, read_tool
 
-__all__ = ["render_declarations", "render_index", "render_tool"]
-
-SUMMARY_CHARS = 100
-"""Longest summary in an index line."""
-
-INDEX_OPTIONAL_ARGS = 4
-"""Optional argument names an index line lists (after all the required ones) before `…`."""
+__all__ = ["Namespace", "read_namespaces", "render_declarations", "render_tool"]
 
 
 @dataclass(frozen=True)
-class _Namespace:
+class Namespace:
     """One namespace, read and checked for name collisions."""
 
     identifier: str
@@ -58,7 +51,9 @@ def _check_unique(pairs: list[tuple[str, str]], kind: str, where: str = "") -> N
         seen[identifier] = original
 
 
-def _read(namespaces: Mapping[str, Sequence[ToolLike]]) -> list[_Namespace]:
+def read_namespaces(namespaces: Mapping[str, Sequence[ToolLike]]) -> list[Namespace]:
+    """Every tool read, with guest identifiers; raises `NameCollisionError` when two tools of a
+    namespace (or two namespaces) sanitize to the same identifier."""
     out = []
     _check_unique([(name, sanitize_identifier(name)) for name in namespaces], "namespace")
     for name, tools in namespaces.items():
@@ -66,7 +61,7 @@ def _read(namespaces: Mapping[str, Sequence[ToolLike]]) -> list[_Namespace]:
         pairs = [(spec.name, sanitize_identifier(spec.name)) for spec in specs]
         _check_unique(pairs, "tool", name)
         identified = [(identifier, spec) for (_, identifier), spec in zip(pairs, specs, strict=True)]
-        out.append(_Namespace(sanitize_identifier(name), identified))
+        out.append(Namespace(sanitize_identifier(name), identified))
     return out
 
 
@@ -82,7 +77,7 @@ def _has_required(node: TSType, table: AliasTable, seen: frozenset[str] = frozen
     return False
 
 
-def _shared_definitions(namespaces: list[_Namespace]) -> set[str]:
+def _shared_definitions(namespaces: list[Namespace]) -> set[str]:
     """Definitions (by name and content) that more than one schema document uses."""
     counts: Counter[str] = Counter()
     for ns in namespaces:
@@ -102,62 +97,31 @@ def _declare(identifier: str, spec: ToolSpec, table: AliasTable, shared: set[str
     return ToolDecl(identifier, params, not _has_required(params, table), returns, doc)
 
 
-def _emit(namespaces: list[_Namespace]) -> str:
+def _emit(namespaces: list[Namespace], style: Style) -> str:
+    if style not in STYLES:
+        raise ValueError(f"unknown declaration style {style!r}; use one of {', '.join(STYLES)}")
     table = AliasTable()
     shared = _shared_definitions(namespaces)
-    blocks = [
-        emit_namespace(ns.identifier, [_declare(ident, spec, table, shared) for ident, spec in ns.specs])
-        for ns in namespaces
-    ]
-    aliases = [emit_alias(Alias(a.name, table.resolve(a.type), a.doc)) for a in table.aliases.values()]
+    groups = [[_declare(ident, spec, table, shared) for ident, spec in ns.specs] for ns in namespaces]
+    emitter = Emitter(style)
+    if style == "compact":
+        groups = share_repeats(groups, table, lambda node: len(emitter.type(node)))
+    blocks = [emitter.namespace(ns.identifier, group) for ns, group in zip(namespaces, groups, strict=True)]
+    aliases = [emitter.alias(Alias(a.name, table.resolve(a.type), a.doc)) for a in table.aliases.values()]
     return "".join(aliases) + "".join(blocks)
 
 
-def render_declarations(namespaces: Mapping[str, Sequence[ToolLike]]) -> str:
+def render_declarations(namespaces: Mapping[str, Sequence[ToolLike]], *, style: Style = "compact") -> str:
     """TypeScript declarations of every tool: `declare const <ns>: { <tool>(args): Promise<T>; ... };`
     per namespace, preceded by the type aliases they use. Raises `NameCollisionError` when two tools
-    of a namespace (or two namespaces) sanitize to the same identifier."""
-    return _emit(_read(namespaces))
+    of a namespace (or two namespaces) sanitize to the same identifier.
+
+    `style="compact"` (the default) is what a model should read: no indentation, `//` comments, and a
+    doc that several properties share stated once on a type alias. `style="jsdoc"` is the readable
+    form with indents and `/** */` blocks for editors. Both state every description and type."""
+    return _emit(read_namespaces(namespaces), style)
 
 
-def render_tool(namespace: str, tool: ToolLike) -> str:
+def render_tool(namespace: str, tool: ToolLike, *, style: Style = "compact") -> str:
     """The full declaration of one tool, standalone: its namespace with only this tool, and its aliases."""
-    return _emit(_read({namespace: [tool]}))
-
-
-def summary(description: str, limit: int = SUMMARY_CHARS) -> str:
-    """The first sentence (or line) of a description, cut to `limit` characters."""
-    text = description.strip()
-    first = re.split(r"(?<=[.!?])\s|\n", text, maxsplit=1)[0].strip() if text else ""
-    first = re.sub(r"\s+", " ", first)
-    return first if len(first) <= limit else f"{first[: limit - 1].rstrip()}…"
-
-
-def _arg_names(spec: ToolSpec) -> str:
-    node = normalize(spec.input_schema)
-    props = node.get("properties")
-    if not isinstance(props, Mapping):
-        return ""
-    required = node.get("required")
-    if not isinstance(required, list):
-        required = []
-    names = [str(key) for key in props if key in required]
-    optional = [f"{key}?" for key in props if key not in required]
-    names += optional[:INDEX_OPTIONAL_ARGS]
-    if len(optional) > INDEX_OPTIONAL_ARGS:
-        names.append("…")
-    return ", ".join(names)
-
-
-def render_index(namespaces: Mapping[str, Sequence[ToolLike]]) -> str:
-    """One line per tool, `ns.tool(required, optional?, …) — First sentence of its description.`
-
-    Required arguments come first, then up to `INDEX_OPTIONAL_ARGS` optional ones; the summary is the
-    description's first sentence, cut to `SUMMARY_CHARS`."""
-    lines = []
-    for ns in _read(namespaces):
-        for identifier, spec in ns.specs:
-            text = summary(spec.description)
-            line = f"{ns.identifier}.{identifier}({_arg_names(spec)})"
-            lines.append(f"{line} — {text}" if text else line)
-    return "".join(f"{line}\n" for line in lines)
+    return _emit(read_namespaces({namespace: [tool]}), style)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,13 @@ import pytest
 
 from codemode.description import describe
 from codemode.discovery import Catalog
+from codemode.engine import CodeMode, EngineSettings
+from codemode.ranking import stem, terms, words
 from codemode.sources.protocol import ToolInfo
+from codemode.sources.toolbox import Toolbox
 from codemode.tokenizer import count_tokens
+from codemode.world import World, build_sources
+from sandbox import DenoExecutor, SandboxSettings
 from tool_schemas import sanitize_identifier
 
 
@@ -54,6 +60,8 @@ def synthetic(github: list[ToolInfo]) -> list[ToolInfo]:
         pytest.param("search code in repositories", "github.search_code", id="search-code"),
         pytest.param("fork repository", "github.fork_repository", id="fork"),
         pytest.param("list issues of a repo", "github.list_issues", id="issues-plural"),
+        pytest.param("listIssues", "github.list_issues", id="camel-case-query"),
+        pytest.param("star a repository", "github.star_repository", id="name-over-description"),
     ],
 )
 def test_search_ranks_the_right_tool_first(github: list[ToolInfo], query: str, expected: str) -> None:
@@ -66,6 +74,42 @@ def test_search_of_nonsense_finds_nothing(github: list[ToolInfo]) -> None:
     assert Catalog(github).search("zzzqqq xyzzy") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("list_issues", ["list", "issues"], id="snake"),
+        pytest.param("listIssues", ["list", "issues"], id="camel"),
+        pytest.param("HTTPServer getURL", ["http", "server", "url"], id="acronyms"),
+        pytest.param("Runbook DOC-0007, e.g. the one", ["runbook", "doc", "0007", "one"], id="ids-and-stops"),
+    ],
+)
+def test_words_split_names_like_text(text: str, expected: list[str]) -> None:
+    assert words(text) == expected
+
+
+def test_plurals_fold_to_one_stem() -> None:
+    assert {stem("issues"), stem("issue")} == {"issue"}
+    assert {stem("entities"), stem("entity")} == {"entity"}
+    assert {stem("repositories"), stem("repository")} == {"repository"}
+    assert stem("status") == "status" and stem("address") == "address"
+    assert terms("list_issues") == terms("listIssues") == terms("list issues") == ["list", "issue"]
+
+
+def test_search_reads_argument_docs_and_enum_values() -> None:
+    """A word only an argument's description or enum values hold still finds the tool."""
+    plain = ToolInfo("docs", "list_documents", "list_documents", "List documents.", {"type": "object"})
+    folders = {"type": "string", "enum": ["runbooks", "postmortems"], "description": "Folder to list"}
+    rich = ToolInfo(
+        "docs",
+        "list_folder",
+        "list_folder",
+        "List documents.",
+        {"type": "object", "properties": {"folder": folders}},
+    )
+    hits = Catalog([plain, rich]).search("postmortem")
+    assert [hit.name for hit in hits] == ["docs.list_folder"]
+
+
 def test_describe_gives_a_declaration_and_close_names_when_wrong(github: list[ToolInfo]) -> None:
     catalog = Catalog(github)
     text = catalog.describe("github.create_issue")
@@ -73,6 +117,48 @@ def test_describe_gives_a_declaration_and_close_names_when_wrong(github: list[To
     assert catalog.describe("create_issue") == text  # bare names work when unique
     with pytest.raises(KeyError, match=r"github\.create_issue"):
         catalog.describe("github.create_isue")
+
+
+def test_describe_takes_several_names_and_gives_one_plain_text(github: list[ToolInfo]) -> None:
+    catalog = Catalog(github)
+    listed = catalog.describe(["github.get_me", "github.list_issues", "github.get_me"])
+    joined = catalog.describe("github.get_me, github.list_issues")
+    assert listed == joined
+    assert listed.count("declare const github") == 1  # one namespace block, aliases shared
+    assert listed.index("get_me(") < listed.index("list_issues(")  # in the order named
+    assert listed.count("get_me(") == 1
+    assert not listed.startswith("[") and "\\n" not in listed  # TypeScript, not a JSON array of strings
+    with pytest.raises(KeyError) as unknown:
+        catalog.describe(["github.get_me", "github.nope", "github.list_isues"])
+    message = str(unknown.value)
+    assert "`github.nope`" in message and "`github.list_isues`" in message and "github.list_issues" in message
+
+
+@pytest.mark.parametrize("bad", [42, [1, 2], "", [], {"name": "github.get_me"}])
+def test_describe_refuses_what_is_not_names(github: list[ToolInfo], bad: Any) -> None:
+    with pytest.raises(TypeError, match=r'describe\("github.get_issue"\)'):
+        Catalog(github).describe(bad)
+
+
+@pytest.fixture(scope="module")
+async def executor() -> AsyncIterator[DenoExecutor]:
+    async with DenoExecutor(SandboxSettings(pool_size=1)) as executor:
+        yield executor
+
+
+@pytest.mark.anyio
+async def test_describe_in_a_program_returns_plain_text_for_several_tools(executor: DenoExecutor) -> None:
+    async with Toolbox(build_sources(World.generate(seed=0))) as toolbox:
+        engine = CodeMode(toolbox, executor, EngineSettings(token_budget=1500))
+        assert engine.discovery
+        assert 'describe(["ns.tool", "ns.other"])' in engine.description()
+        outcome = await engine.run('return await describe(["tracker.get_issue", "crm.get_customer"]);')
+        wrong = await engine.run('return await describe(["tracker.get_isue"]);')
+    assert not outcome.is_error, outcome.text
+    head = outcome.blocks[0]
+    assert "declare const tracker" in head and "declare const crm" in head
+    assert head.count("\n") > 10 and not head.startswith('"')  # real lines, not one escaped string
+    assert wrong.is_error and "tracker.get_issue" in wrong.text
 
 
 def test_github_fits_as_declarations_or_index_depending_on_budget(github: list[ToolInfo]) -> None:

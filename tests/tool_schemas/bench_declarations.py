@@ -3,7 +3,9 @@
 Run: `uv run python tests/tool_schemas/bench_declarations.py [--runs N]`. Tokens are counted offline
 with the o200k_base vocabulary of the `bpe-openai` package. The JSON side is what a classic client
 sends per tool: compact JSON of `name`, `description` and `inputSchema` (and `outputSchema` when the
-tool has one, since the declarations carry it too). Not a test: speed is measured here, never asserted.
+tool has one, since the declarations carry it too; `python -m codemode.bench.forms` also counts the
+JSON without it, as a provider's API receives a tool). Forms: the compact declarations (default), the
+jsdoc style, the index and the overview. Not a test: speed is measured here, never asserted.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 import bpe_openai
 
-from tool_schemas import render_declarations, render_index
+from tool_schemas import render_declarations, render_index, render_overview
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
 FILES = {
@@ -50,16 +52,17 @@ def main() -> None:
     for namespace, name in FILES.items():
         tools = json.loads((CORPUS_DIR / name).read_text(encoding="utf-8"))
         as_json = tokens(json_definitions(tools))
-        declarations = tokens(render_declarations({namespace: tools}))
-        index = tokens(render_index({namespace: tools}))
-        report["corpora"][namespace] = {
-            "tools": len(tools),
-            "json_tokens": as_json,
-            "declaration_tokens": declarations,
-            "declaration_ratio": round(declarations / as_json, 3),
-            "index_tokens": index,
-            "index_ratio": round(index / as_json, 3),
+        forms = {
+            "declaration": render_declarations({namespace: tools}),
+            "jsdoc": render_declarations({namespace: tools}, style="jsdoc"),
+            "index": render_index({namespace: tools}),
+            "overview": render_overview({namespace: tools}),
         }
+        figures: dict[str, Any] = {"tools": len(tools), "json_tokens": as_json}
+        for form, text in forms.items():
+            figures[f"{form}_tokens"] = tokens(text)
+            figures[f"{form}_ratio"] = round(figures[f"{form}_tokens"] / as_json, 3)
+        report["corpora"][namespace] = figures
 
     github = json.loads((CORPUS_DIR / FILES["github"]).read_text(encoding="utf-8"))
     render_declarations({"github": github})  # warm up

@@ -19,6 +19,7 @@ from tool_schemas import (
     NameCollisionError,
     render_declarations,
     render_index,
+    render_overview,
     render_tool,
     sanitize_identifier,
 )
@@ -51,8 +52,10 @@ def test_public_names_are_pinned() -> None:
     assert tool_schemas.__all__ == [
         "DeclarationError",
         "NameCollisionError",
+        "Style",
         "render_declarations",
         "render_index",
+        "render_overview",
         "render_tool",
         "sanitize_identifier",
     ]
@@ -83,14 +86,14 @@ def test_declaration_shape() -> None:
     text = render_declarations({"github": [ISSUE]})
     assert text == (
         "declare const github: {\n"
-        "  /** Create an issue in a repository. Needs push. @destructive @returns The created issue */\n"
-        "  create_issue(args: {\n"
-        "    /** Repository owner */\n"
-        "    owner: string;\n"
-        "    repo: string;\n"
-        "    title: string;\n"
-        "    body?: string;\n"
-        "  }): Promise<{ number: number; url: string }>;\n"
+        "// Create an issue in a repository. Needs push. @destructive @returns The created issue\n"
+        "create_issue(args:{\n"
+        "// Repository owner\n"
+        "owner:string;\n"
+        "repo:string;\n"
+        "title:string;\n"
+        "body?:string;\n"
+        "}):Promise<{ number:number; url:string }>;\n"
         "};\n"
     )
 
@@ -99,7 +102,7 @@ def test_default_and_multiple_namespaces_keep_their_order() -> None:
     read_graph = {"name": "read_graph", "description": "Read it", "inputSchema": {"type": "object"}}
     text = render_declarations({"memory": [read_graph], "github": [ISSUE]})
     assert text.index("declare const memory") < text.index("declare const github")
-    assert "  read_graph(args?: Record<string, unknown>): Promise<unknown>;\n" in text
+    assert "\nread_graph(args?:Record<string, unknown>):Promise<unknown>;\n" in text
 
 
 def test_mcp_tool_objects_render_like_dicts() -> None:
@@ -156,7 +159,7 @@ def test_unusable_tool_is_a_declaration_error(tool: Any) -> None:
 )
 def test_odd_schemas_fall_back_rather_than_fail(schema: Any) -> None:
     text = render_tool("ns", {"name": "t", "inputSchema": schema})
-    assert text.startswith("declare const ns: {\n  t(args")
+    assert text.startswith("declare const ns: {\nt(args")
 
 
 def test_depth_cap_falls_back_to_unknown() -> None:
@@ -164,7 +167,7 @@ def test_depth_cap_falls_back_to_unknown() -> None:
     for _ in range(40):
         schema = {"type": "object", "properties": {"x": schema}, "required": ["x"]}
     text = render_tool("ns", {"name": "deep", "inputSchema": schema})
-    assert "x: unknown" in text
+    assert "x:unknown" in text
     assert "string" not in text
 
 
@@ -173,6 +176,24 @@ def test_index_form() -> None:
     assert render_index({"github": tools}) == (
         "github.create_issue(owner, repo, title, body?) — Create an issue in a repository.\ngithub.noop()\n"
     )
+
+
+def test_overview_form() -> None:
+    """One line per namespace: every tool with its argument names, required first; no descriptions."""
+    tools = [ISSUE, {"name": "noop", "inputSchema": {"type": "object"}}]
+    other = [{"name": "ping", "description": "Ping.", "inputSchema": {"type": "object"}}]
+    text = render_overview({"github": tools, "net-tools": other})
+    assert text == "github: create_issue(owner, repo, title, body?), noop()\nnet_tools: ping()\n"
+    assert "Create" not in text
+    short = render_overview({"github": tools}, optional_args=0)
+    assert short == "github: create_issue(owner, repo, title, …), noop()\n"
+    with pytest.raises(NameCollisionError):
+        render_overview({"ns": [{"name": "a-b"}, {"name": "a.b"}]})
+
+
+def test_unknown_style_is_refused() -> None:
+    with pytest.raises(ValueError, match="compact, jsdoc"):
+        render_declarations({"github": [ISSUE]}, style="pretty")  # type: ignore[arg-type]
 
 
 def test_index_summary_is_cut() -> None:
@@ -197,8 +218,8 @@ def test_render_tool_is_standalone_with_its_aliases() -> None:
         },
     }
     text = render_tool("tree", tool)
-    assert text.startswith("type Node = { kids?: Node[] };\n")
-    assert "declare const tree: {\n  walk(args?: { root?: Node }): Promise<unknown>;\n};\n" in text
+    assert text.startswith("type Node = { kids?:Node[] };\n")
+    assert "declare const tree: {\nwalk(args?:{ root?:Node }):Promise<unknown>;\n};\n" in text
 
 
 def test_aliases_from_two_tools_do_not_clash() -> None:
@@ -207,10 +228,10 @@ def test_aliases_from_two_tools_do_not_clash() -> None:
         return {"name": name, "inputSchema": {"$ref": "#/$defs/Node", "$defs": {"Node": node}}}
 
     text = render_declarations({"ns": [tool("a", "string"), tool("b", "number")]})
-    assert "type Node = { v?: string; next?: Node };\n" in text
-    assert "type Node2 = { v?: number; next?: Node2 };\n" in text
-    assert "a(args?: Node)" in text
-    assert "b(args?: Node2)" in text
+    assert "type Node = { v?:string; next?:Node };\n" in text
+    assert "type Node2 = { v?:number; next?:Node2 };\n" in text
+    assert "a(args?:Node)" in text
+    assert "b(args?:Node2)" in text
 
 
 def test_alias_names_avoid_the_types_declarations_use() -> None:
@@ -242,7 +263,7 @@ def test_deno_check_fixture_catches_errors(deno_check) -> None:
 
 def test_corpus_smoke_via_fixture(corpus_dir: Path) -> None:
     tools = json.loads((corpus_dir / "server-memory.tools.json").read_text(encoding="utf-8"))
-    assert "  read_graph(args?: Record<string, unknown>): Promise<{\n" in render_declarations(
+    assert "\nread_graph(args?:Record<string, unknown>):Promise<{ entities:Entity[]; " in render_declarations(
         {"memory": tools}
     )
 
@@ -253,7 +274,7 @@ def test_jsdoc_does_not_repeat_what_the_description_says() -> None:
     text = render_tool(
         "ns", {"name": "t", "inputSchema": {"type": "object", "properties": {"per_page": per_page}}}
     )
-    assert "/** Per page (default: 30, max: 100) @minimum 1 */\n" in text
+    assert "// Per page (default: 30, max: 100) @minimum 1\n" in text
 
 
 def test_pydantic_models_shared_by_tools_are_declared_once() -> None:
@@ -277,22 +298,18 @@ def test_pydantic_models_shared_by_tools_are_declared_once() -> None:
     tools = [{"name": n, "inputSchema": args, "outputSchema": result} for n in ("find", "get")]
     text = render_declarations({"crm": tools})
     assert text.startswith(
-        "/** A postal address. */\n"
+        "// A postal address.\n"
         "type Address = {\n"
-        "  /** City name */\n"
-        "  city: string;\n"
+        "// City name\n"
+        "city:string;\n"
         "};\n"
-        "type Customer = { id: number; email?: string | null; home: Address; work?: Address | null; "
-        "parent?: Customer | null };\n"
+        "type Customer = { id:number; email?:string|null; home:Address; work?:Address|null; "
+        "parent?:Customer|null };\n"
         "declare const crm: {\n"
     )
     assert text.count("type ") == 2
     assert (
-        "  find(args: {\n"
-        "    customer: Customer;\n"
-        "    /** @default 20 */\n"
-        "    limit?: number;\n"
-        "  }): Promise<Customer[]>;\n" in text
+        "find(args:{\ncustomer:Customer;\n// @default 20\nlimit?:number;\n}):Promise<Customer[]>;\n" in text
     )
 
 
@@ -316,10 +333,10 @@ def test_a_definition_used_by_several_tools_becomes_one_alias() -> None:
         return {"name": name, "inputSchema": schema}
 
     text = render_declarations({"geo": [tool("a", point), tool("b", point)]})
-    assert text.startswith("type Point = { x: number };\ndeclare const geo: {\n")
-    assert text.count("at?: Point") == 2
+    assert text.startswith("type Point = { x:number };\ndeclare const geo: {\n")
+    assert text.count("at?:Point") == 2
     alone = render_declarations({"geo": [tool("a", point)]})
-    assert "at?: { x: number }" in alone  # used once: inlined
+    assert "at?:{ x:number }" in alone  # used once: inlined
     other = {**point, "properties": {"x": {"type": "string"}}}
     different = render_declarations({"geo": [tool("a", point), tool("b", other)]})
     assert "type " not in different  # same name, different content: each inlined
@@ -343,10 +360,10 @@ def test_a_model_returned_whole_by_one_tool_and_nested_by_another_is_one_alias(d
         {"name": "page", "inputSchema": {"type": "object"}, "outputSchema": OrderPage.model_json_schema()},
     ]
     text = render_declarations({"shop": tools})
-    assert text.startswith("/** One order. */\ntype Order = { id: string; total: number };\n")
-    assert "get(args?: Record<string, unknown>): Promise<Order>;" in text
-    assert "rows: Order[];" in text
-    assert text.count("id: string") == 1
+    assert text.startswith("// One order.\ntype Order = { id:string; total:number };\n")
+    assert "get(args?:Record<string, unknown>):Promise<Order>;" in text
+    assert "rows:Order[];" in text
+    assert text.count("id:string") == 1
     alone = render_declarations({"shop": tools[:1]})
     assert "type " not in alone  # used once: inlined as before
     assert deno_check({"lifted.ts": text + "export {};\n"}).ok

@@ -24,8 +24,12 @@ def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_cli_prints_declarations(corpus_dir: Path, tmp_path: Path) -> None:
     done = _run(str(corpus_dir / "server-memory.tools.json"), "--namespace", "memory", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("declare const memory: {\n  /** Create multiple new entities")
-    assert done.stdout.count("): Promise<") == 9
+    assert done.stdout.startswith("type Entity = {\n")
+    assert "declare const memory: {\n// Create multiple new entities" in done.stdout
+    assert done.stdout.count("):Promise<") == 9
+    readable = _run(str(corpus_dir / "server-memory.tools.json"), "--jsdoc", cwd=tmp_path)
+    assert readable.stdout.startswith("declare const codemode: {\n  /** Create multiple new entities")
+    assert readable.stdout.count("): Promise<") == 9
 
 
 def test_cli_default_namespace_and_index(tmp_path: Path) -> None:
@@ -37,12 +41,16 @@ def test_cli_default_namespace_and_index(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == (
         "declare const codemode: {\n"
-        "  /** Ping. Twice. */\n"
-        "  ping(args?: Record<string, unknown>): Promise<unknown>;\n"
+        "// Ping. Twice.\n"
+        "ping(args?:Record<string, unknown>):Promise<unknown>;\n"
         "};\n"
     )
     index = _run(str(tools), "--index", cwd=tmp_path)
     assert index.stdout == "codemode.ping() — Ping.\n"
+    overview = _run(str(tools), "--overview", cwd=tmp_path)
+    assert overview.stdout == "codemode: ping()\n"
+    both = _run(str(tools), "--index", "--overview", cwd=tmp_path)
+    assert both.returncode == 2 and "not allowed with" in both.stderr
 
 
 @pytest.mark.parametrize(

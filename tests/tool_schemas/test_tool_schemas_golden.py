@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from tool_schemas import render_tool
+from tool_schemas import render_declarations, render_tool
 
 GOLDEN = [
     pytest.param(  # type arrays with null
         {"type": "object", "properties": {"a": {"type": ["string", "null"]}}, "required": ["a"]},
-        ("declare const ns: {\n  type_array(args: { a: string | null }): Promise<unknown>;\n};\n"),
+        ("declare const ns: {\ntype_array(args:{ a:string|null }):Promise<unknown>;\n};\n"),
         id="type_array",
     ),
     pytest.param(  # OpenAPI nullable, with a type and with an enum
@@ -23,25 +23,21 @@ GOLDEN = [
                 "b": {"enum": ["x", "y"], "nullable": True},
             },
         },
-        (
-            "declare const ns: {\n"
-            '  nullable(args?: { a?: number | null; b?: "x" | "y" | null }): Promise<unknown>;\n'
-            "};\n"
-        ),
+        ('declare const ns: {\nnullable(args?:{ a?:number|null; b?:"x"|"y"|null }):Promise<unknown>;\n};\n'),
         id="nullable",
     ),
     pytest.param(  # enum of mixed types and const as literal unions
         {"type": "object", "properties": {"a": {"enum": ["x", 1, True, None, 2.5]}, "b": {"const": "only"}}},
         (
             "declare const ns: {\n"
-            '  enum_mixed(args?: { a?: "x" | 1 | true | null | 2.5; b?: "only" }): Promise<unknown>;\n'
+            'enum_mixed(args?:{ a?:"x"|1|true|null|2.5; b?:"only" }):Promise<unknown>;\n'
             "};\n"
         ),
         id="enum_mixed",
     ),
     pytest.param(  # enum values the type rules out are dropped
         {"type": "object", "properties": {"a": {"type": "string", "enum": ["x", 1]}}, "required": ["a"]},
-        ('declare const ns: {\n  enum_typed(args: { a: "x" }): Promise<unknown>;\n};\n'),
+        ('declare const ns: {\nenum_typed(args:{ a:"x" }):Promise<unknown>;\n};\n'),
         id="enum_typed",
     ),
     pytest.param(  # anyOf/oneOf as unions, allOf as a merged intersection
@@ -60,7 +56,7 @@ GOLDEN = [
         },
         (
             "declare const ns: {\n"
-            "  combinators(args?: { a?: string | number; b?: boolean | string[]; c?: { x: string; y?: number } }): Promise<unknown>;\n"
+            "combinators(args?:{ a?:string|number; b?:boolean|string[]; c?:{ x:string; y?:number } }):Promise<unknown>;\n"
             "};\n"
         ),
         id="combinators",
@@ -73,7 +69,7 @@ GOLDEN = [
         },
         (
             "declare const ns: {\n"
-            "  required_branches(args: { id?: string; name?: string } & ({ id: string } | { name: string })): Promise<unknown>;\n"
+            "required_branches(args:{ id?:string; name?:string }&({ id:string }|{ name:string })):Promise<unknown>;\n"
             "};\n"
         ),
         id="required_branches",
@@ -102,7 +98,11 @@ GOLDEN = [
             },
             "required": ["field"],
         },
-        "declare const ns: {\n  object_branches(args: { field: { id: number } | { name: string } }): Promise<unknown>;\n};\n",
+        (
+            "declare const ns: {\n"
+            "object_branches(args:{ field:{ id:number }|{ name:string } }):Promise<unknown>;\n"
+            "};\n"
+        ),
         id="object_branches",
     ),
     pytest.param(  # a recursive $defs entry becomes a named alias
@@ -122,10 +122,10 @@ GOLDEN = [
             },
         },
         (
-            "/** A tree node */\n"
-            "type Node = { value: string; children?: Node[] };\n"
+            "// A tree node\n"
+            "type Node = { value:string; children?:Node[] };\n"
             "declare const ns: {\n"
-            "  recursive(args?: { tree?: Node }): Promise<unknown>;\n"
+            "recursive(args?:{ tree?:Node }):Promise<unknown>;\n"
             "};\n"
         ),
         id="recursive",
@@ -137,9 +137,9 @@ GOLDEN = [
             "required": ["name"],
         },
         (
-            "type RootRefArgs = { name: string; next?: RootRefArgs };\n"
+            "type RootRefArgs = { name:string; next?:RootRefArgs };\n"
             "declare const ns: {\n"
-            "  root_ref(args: RootRefArgs): Promise<unknown>;\n"
+            "root_ref(args:RootRefArgs):Promise<unknown>;\n"
             "};\n"
         ),
         id="root_ref",
@@ -150,7 +150,7 @@ GOLDEN = [
             "properties": {"a": {"$ref": "#/definitions/Addr"}},
             "definitions": {"Addr": {"type": "object", "properties": {"city": {"type": "string"}}}},
         },
-        ("declare const ns: {\n  definitions(args?: { a?: { city?: string } }): Promise<unknown>;\n};\n"),
+        ("declare const ns: {\ndefinitions(args?:{ a?:{ city?:string } }):Promise<unknown>;\n};\n"),
         id="definitions",
     ),
     pytest.param(  # a definition used twice becomes an alias
@@ -167,9 +167,9 @@ GOLDEN = [
             },
         },
         (
-            "type Point = { x: number; y: number };\n"
+            "type Point = { x:number; y:number };\n"
             "declare const ns: {\n"
-            "  shared(args: { from: Point; to: Point }): Promise<unknown>;\n"
+            "shared(args:{ from:Point; to:Point }):Promise<unknown>;\n"
             "};\n"
         ),
         id="shared",
@@ -180,7 +180,7 @@ GOLDEN = [
             "properties": {"a": {"$ref": "#/$defs/A"}},
             "$defs": {"A": {"anyOf": [{"$ref": "#/$defs/A"}, {"type": "string"}]}},
         },
-        ("type A = unknown;\ndeclare const ns: {\n  self_loop(args?: { a?: A }): Promise<unknown>;\n};\n"),
+        ("type A = unknown;\ndeclare const ns: {\nself_loop(args?:{ a?:A }):Promise<unknown>;\n};\n"),
         id="self_loop",
     ),
     pytest.param(  # a reference that cannot be followed is unknown
@@ -188,7 +188,7 @@ GOLDEN = [
             "type": "object",
             "properties": {"a": {"$ref": "#/$defs/Nope"}, "b": {"$ref": "https://example.com/schema.json"}},
         },
-        ("declare const ns: {\n  missing_ref(args?: { a?: unknown; b?: unknown }): Promise<unknown>;\n};\n"),
+        ("declare const ns: {\nmissing_ref(args?:{ a?:unknown; b?:unknown }):Promise<unknown>;\n};\n"),
         id="missing_ref",
     ),
     pytest.param(  # additionalProperties true/false/schema and patternProperties
@@ -212,16 +212,16 @@ GOLDEN = [
         },
         (
             "declare const ns: {\n"
-            "  additional(args?: {\n"
-            "    open?: Record<string, unknown>;\n"
-            "    closed?: { x?: string };\n"
-            "    typed?: Record<string, number>;\n"
-            "    mixed?: { x?: string; [key: string]: number | string | undefined };\n"
-            "    pattern?: {\n"
-            "      /** keys matching /^x-/ */\n"
-            "      [key: string]: string;\n"
-            "    };\n"
-            "  }): Promise<unknown>;\n"
+            "additional(args?:{\n"
+            "open?:Record<string, unknown>;\n"
+            "closed?:{ x?:string };\n"
+            "typed?:Record<string, number>;\n"
+            "mixed?:{ x?:string; [key:string]:number|string|undefined };\n"
+            "pattern?:{\n"
+            "// keys matching /^x-/\n"
+            "[key:string]:string;\n"
+            "};\n"
+            "}):Promise<unknown>;\n"
             "};\n"
         ),
         id="additional",
@@ -247,13 +247,13 @@ GOLDEN = [
         },
         (
             "declare const ns: {\n"
-            "  tuples(args?: {\n"
-            "    /** @minItems 1 */\n"
-            "    p?: [string, number?];\n"
-            "    /** @minItems 2 */\n"
-            "    d7?: [string, boolean, ...number[]];\n"
-            "    open?: [string?, ...unknown[]];\n"
-            "  }): Promise<unknown>;\n"
+            "tuples(args?:{\n"
+            "// @minItems 1\n"
+            "p?:[string, number?];\n"
+            "// @minItems 2\n"
+            "d7?:[string, boolean, ...number[]];\n"
+            "open?:[string?, ...unknown[]];\n"
+            "}):Promise<unknown>;\n"
             "};\n"
         ),
         id="tuples",
@@ -271,27 +271,23 @@ GOLDEN = [
         },
         (
             "declare const ns: {\n"
-            "  typeless(args?: {\n"
-            "    o?: { x?: string };\n"
-            "    a?: string[];\n"
-            "    /** @minLength 1 */\n"
-            "    s?: string;\n"
-            "    /** @minimum 0 */\n"
-            "    n?: number;\n"
-            "    /** anything */\n"
-            "    u?: unknown;\n"
-            "  }): Promise<unknown>;\n"
+            "typeless(args?:{\n"
+            "o?:{ x?:string };\n"
+            "a?:string[];\n"
+            "// @minLength 1\n"
+            "s?:string;\n"
+            "// @minimum 0\n"
+            "n?:number;\n"
+            "// anything\n"
+            "u?:unknown;\n"
+            "}):Promise<unknown>;\n"
             "};\n"
         ),
         id="typeless",
     ),
     pytest.param(  # boolean schemas and {}
         {"type": "object", "properties": {"t": True, "f": False, "e": {}}, "required": ["t"]},
-        (
-            "declare const ns: {\n"
-            "  booleans(args: { t: unknown; f?: never; e?: unknown }): Promise<unknown>;\n"
-            "};\n"
-        ),
+        ("declare const ns: {\nbooleans(args:{ t:unknown; f?:never; e?:unknown }):Promise<unknown>;\n};\n"),
         id="booleans",
     ),
     pytest.param(  # property names that are not identifiers are quoted
@@ -307,7 +303,7 @@ GOLDEN = [
         },
         (
             "declare const ns: {\n"
-            '  keys(args?: { "kebab-case"?: string; "with space"?: number; ok_name?: string; $dollar?: string; "9lives"?: string }): Promise<unknown>;\n'
+            'keys(args?:{ "kebab-case"?:string; "with space"?:number; ok_name?:string; $dollar?:string; "9lives"?:string }):Promise<unknown>;\n'
             "};\n"
         ),
         id="keys",
@@ -347,32 +343,30 @@ GOLDEN = [
         },
         (
             "declare const ns: {\n"
-            "  docs(args?: {\n"
-            "    /**\n"
-            "     * Ends a comment *\\/ here\n"
-            "     * second line\n"
-            "     * @deprecated\n"
-            '     * @default "2024-01-01T00:00:00Z"\n'
-            "     * @format date-time\n"
-            '     * @example "2024-05-01T12:00:00Z"\n'
-            "     */\n"
-            "    a?: string;\n"
-            "    /** Per page @default 30 @minimum 1 @maximum 100 */\n"
-            "    n?: number;\n"
-            "    nested?: {\n"
-            "      deep?: {\n"
-            "        /** Deep doc */\n"
-            "        deeper?: string;\n"
-            "      }[];\n"
-            "    };\n"
-            "  }): Promise<unknown>;\n"
+            "docs(args?:{\n"
+            "// Ends a comment */ here\n"
+            "// second line\n"
+            "// @deprecated\n"
+            '// @default "2024-01-01T00:00:00Z"\n'
+            "// @format date-time\n"
+            '// @example "2024-05-01T12:00:00Z"\n'
+            "a?:string;\n"
+            "// Per page @default 30 @minimum 1 @maximum 100\n"
+            "n?:number;\n"
+            "nested?:{\n"
+            "deep?:{\n"
+            "// Deep doc\n"
+            "deeper?:string;\n"
+            "}[];\n"
+            "};\n"
+            "}):Promise<unknown>;\n"
             "};\n"
         ),
         id="docs",
     ),
     pytest.param(  # an empty properties object takes an optional open argument
         {"type": "object", "properties": {}},
-        ("declare const ns: {\n  no_args(args?: Record<string, unknown>): Promise<unknown>;\n};\n"),
+        ("declare const ns: {\nno_args(args?:Record<string, unknown>):Promise<unknown>;\n};\n"),
         id="no_args",
     ),
 ]
@@ -392,4 +386,106 @@ def test_every_golden_output_type_checks(deno_check) -> None:
     """All golden outputs in one batched deno check (each file is its own module)."""
     files = {f"{p.id}.ts": _render(str(p.id), p.values[0]) + "export {};\n" for p in GOLDEN}
     result = deno_check(files)
+    assert result.ok, result.output
+
+
+def test_jsdoc_style_is_the_readable_form() -> None:
+    """`style="jsdoc"` states the same facts with indents and `/** */` blocks (for people and editors)."""
+    schema = next(p.values[0] for p in GOLDEN if p.id == "docs")
+    text = render_tool("ns", {"name": "docs", "description": "", "inputSchema": schema}, style="jsdoc")
+    assert text == (
+        "declare const ns: {\n"
+        "  docs(args?: {\n"
+        "    /**\n"
+        "     * Ends a comment *\\/ here\n"
+        "     * second line\n"
+        "     * @deprecated\n"
+        '     * @default "2024-01-01T00:00:00Z"\n'
+        "     * @format date-time\n"
+        '     * @example "2024-05-01T12:00:00Z"\n'
+        "     */\n"
+        "    a?: string;\n"
+        "    /** Per page @default 30 @minimum 1 @maximum 100 */\n"
+        "    n?: number;\n"
+        "    nested?: {\n"
+        "      deep?: {\n"
+        "        /** Deep doc */\n"
+        "        deeper?: string;\n"
+        "      }[];\n"
+        "    };\n"
+        "  }): Promise<unknown>;\n"
+        "};\n"
+    )
+
+
+_OWNER = {"type": "string", "description": "Repository owner (username or organization)"}
+_ENTITY = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "description": "The name of the entity"},
+        "observations": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["name", "observations"],
+}
+REPEATS = [
+    {
+        "name": "get",
+        "description": "Get entities.",
+        "inputSchema": {"type": "object", "properties": {"owner": _OWNER}, "required": ["owner"]},
+        "outputSchema": {
+            "type": "object",
+            "properties": {"entities": {"type": "array", "items": _ENTITY}},
+            "required": ["entities"],
+        },
+    },
+    {
+        "name": "put",
+        "description": "Put entities.",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"owner": _OWNER, "entities": {"type": "array", "items": _ENTITY}},
+            "required": ["owner", "entities"],
+        },
+    },
+]
+
+
+def test_repeats_are_stated_once() -> None:
+    """A documented property and an object type that recur become aliases, named after the property
+    (an array's element in the singular); the tools' own argument objects stay written out."""
+    text = render_declarations({"ns": REPEATS})
+    assert text == (
+        "// Repository owner (username or organization)\n"
+        "type Owner = string;\n"
+        "type Entity = {\n"
+        "// The name of the entity\n"
+        "name:string;\n"
+        "observations:string[];\n"
+        "};\n"
+        "declare const ns: {\n"
+        "// Get entities.\n"
+        "get(args:{ owner:Owner }):Promise<{ entities:Entity[] }>;\n"
+        "// Put entities.\n"
+        "put(args:{ owner:Owner; entities:Entity[] }):Promise<unknown>;\n"
+        "};\n"
+    )
+    alone = render_tool("ns", REPEATS[1])
+    assert "type " not in alone  # once in this rendering: written out in place
+    assert "// Repository owner (username or organization)\nowner:string;" in alone
+
+
+def test_repeats_keep_the_checks(deno_check) -> None:
+    """Aliases are exact: a wrong type behind an alias still fails to check."""
+    calls = (
+        "export async function calls() {\n"
+        '  await ns.put({ owner: "o", entities: [{ name: "n", observations: [] }] });\n'
+        "  // @ts-expect-error owner is a string\n"
+        "  await ns.get({ owner: 1 });\n"
+        "  // @ts-expect-error observations is required\n"
+        '  await ns.put({ owner: "o", entities: [{ name: "n" }] });\n'
+        "  // @ts-expect-error no such field\n"
+        '  (await ns.get({ owner: "o" })).entities[0].nope;\n'
+        "}\n"
+    )
+    result = deno_check({"repeats.ts": render_declarations({"ns": REPEATS}) + calls})
     assert result.ok, result.output
