@@ -53,12 +53,18 @@ __all__ = [
     "encode_line",
     "nonce_line",
     "parse_frame",
+    "parse_json",
     "well_formed",
 ]
 
 MAX_FRAME_DEPTH = 256
 """Deepest nesting of arrays and objects accepted in a frame. The harness converts values to at most
 200 levels (deeper ones become `"[MaxDepth]"`), so an honest frame never comes close."""
+
+VALUE_COST = 72
+"""Host bytes charged per JSON value in a frame (commas and brackets counted before decoding): about
+what the largest small Python object and its pointer take (an empty dict is 64 bytes). With the
+frame's own length this bounds what decoding can allocate, so `Limits.read_bytes` bounds both."""
 
 MAX_NOISE_LINES = 4096
 """Guest output lines kept per chunk read; more are counted (for `Limits.output_bytes`), not kept."""
@@ -140,6 +146,8 @@ class FrameReader:
         """Total bytes of noise seen so far (kept or not)."""
         self.bytes_fed = 0
         """Total bytes fed so far."""
+        self.decode_budget = 1 << 62
+        """Host bytes frames may still cost to decode (see `VALUE_COST`); set per run."""
 
     def expect(self, nonce: str) -> None:
         """From now on accept only frames with `nonce`; forget any unfinished line."""
@@ -193,12 +201,28 @@ class FrameReader:
                 self.noise.append(line)
             return
         payload = line[len(self._prefix) :]
+        cost = len(payload) + VALUE_COST * (payload.count(b",") + payload.count(b"[") + payload.count(b"{"))
+        if cost > self.decode_budget:
+            raise BridgeProtocolError(
+                f"a frame that would take about {cost} bytes of host memory to decode, more than the "
+                f"{max(0, self.decode_budget)} bytes left of the run's limit",
+                "read_bytes",
+            )
+        self.decode_budget -= cost
         body = parse_frame(payload)
         frames.append(Frame(body["t"], body, len(line) + 1))
 
 
 def parse_frame(payload: bytes) -> dict[str, Any]:
-    """Decode one frame's JSON as untrusted input. Raises BridgeProtocolError, nothing else."""
+    """Decode one frame as untrusted input. Raises BridgeProtocolError, nothing else."""
+    body = parse_json(payload)
+    if not isinstance(body, dict) or not isinstance(body.get("t"), str):
+        raise BridgeProtocolError("a frame without a type")
+    return body
+
+
+def parse_json(payload: bytes) -> Any:
+    """Decode untrusted JSON: UTF-8, no NaN, at most `MAX_FRAME_DEPTH` deep, strings well-formed."""
     try:
         text = payload.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -215,6 +239,4 @@ def parse_frame(payload: bytes) -> dict[str, Any]:
             raise BridgeProtocolError(f"a frame nested {depth} levels deep, over {MAX_FRAME_DEPTH}")
     if _SURROGATE_ESCAPE.search(payload):
         body = well_formed(body)
-    if not isinstance(body, dict) or not isinstance(body.get("t"), str):
-        raise BridgeProtocolError("a frame without a type")
     return body

@@ -27,7 +27,7 @@ from typing import Any
 import anyio
 from anyio.abc import TaskGroup
 
-from .bridge import BridgeProtocolError, Frame, encode_line, nonce_line
+from .bridge import BridgeProtocolError, Frame, encode_line, nonce_line, parse_json
 from .errors import ToolCallError
 from .outbound import OutboundPolicy
 from .process import SandboxProcess
@@ -85,6 +85,7 @@ class SandboxRun:
         nonce = secrets.token_hex(16)
         proc.reader.expect(nonce)
         proc.reader.frame_bytes = limits.frame_bytes
+        proc.reader.decode_budget = limits.read_bytes
         self._read0 = proc.reader.bytes_fed
         self._noise0 = proc.reader.noise_bytes
         proc.apply_limits(limits)
@@ -188,7 +189,11 @@ class SandboxRun:
         self.cpu_end = self.proc.cpu_seconds()
         self.peak_mib = self.proc.peak_memory_mib()
         if body.get("ok") is True:
-            value, truncated = self._measured(body.get("value"))
+            text = body.get("json")
+            if isinstance(text, str):  # a large value arrives as its JSON text: measured, then decoded
+                value, truncated = self._measured_text(text)
+            else:
+                value, truncated = self._measured(body.get("value"))
             self.outcome = RunResult(ok=True, value=value, truncated=truncated)
             return
         err = body.get("error")
@@ -210,13 +215,16 @@ class SandboxRun:
 
     def _measured(self, value: Any) -> tuple[Any, bool]:
         """The value, or its JSON cut to `Limits.result_bytes` with a marker when it is larger."""
-        limit = self.limits.result_bytes
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        if len(text) <= limit // 4:
+        if len(text) <= self.limits.result_bytes // 4:
             return value, False
+        return self._measured_text(text, value)
+
+    def _measured_text(self, text: str, value: Any = None) -> tuple[Any, bool]:
+        limit = self.limits.result_bytes
         data = text.encode()
         if len(data) <= limit:
-            return value, False
+            return (parse_json(data) if value is None else value), False
         head = data[:limit].decode(errors="ignore")
         return (
             head + f"…[truncated: the result is {len(data)} bytes of JSON, the limit is {limit} bytes]",

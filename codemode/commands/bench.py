@@ -1,7 +1,7 @@
 """`codemode bench`: the token-savings benchmark; `codemode bench sandbox`: the sandbox's speed.
 
     codemode bench [token-benchmark flags]          see codemode/bench/tokens.py
-    codemode bench sandbox [--json PATH] [--quick]  see codemode/bench/sandbox.py
+    codemode bench sandbox [--json PATH] [--quick]  see sandbox/benchmark.py
     codemode bench http [--calls N] [--json PATH]   see codemode/bench/http_latency.py
 
 Only the handler imports a benchmark, so `codemode --help` stays fast.
@@ -62,7 +62,7 @@ def run_tokens(args: argparse.Namespace) -> int:
 def run_sandbox(args: argparse.Namespace) -> int:
     import anyio
 
-    from codemode.bench.sandbox import QUICK, BenchSettings, format_report, run_sandbox_bench
+    from sandbox.benchmark import QUICK, BenchSettings, format_report, run_sandbox_bench
 
     settings = QUICK if args.quick else BenchSettings()
     report = anyio.run(run_sandbox_bench, settings)

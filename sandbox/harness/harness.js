@@ -649,6 +649,11 @@ function resultText(runId, value) {
       return stringify({ t: "result", run: runId, ok: false, error: { name: "RangeError", message, stack: "" } });
     }
   }
+  // Over result_bytes: sent as JSON text (one string, cheap for the host to hold and measure), which
+  // the host cuts to result_bytes with a marker stating the size it received.
+  if (json.length > limits.result_bytes / 3 && u8Length(encode(json)) > limits.result_bytes) {
+    return '{"t":"result","run":' + runId + ',"ok":true,"json":' + stringify(json) + "}";
+  }
   return '{"t":"result","run":' + runId + ',"ok":true,"value":' + json + "}";
 }
 
