@@ -25,7 +25,7 @@ from pathlib import Path
 import anyio
 from anyio.abc import Process
 
-from .bridge import Frame, FrameReader, encode_line, nonce_line
+from .bridge import BridgeProtocolError, Frame, FrameReader, encode_line, nonce_line
 from .command import HARNESS_PATH, deno_command, deno_environment
 from .errors import SandboxCrashError
 from .limits import Limits
@@ -134,6 +134,9 @@ class SandboxProcess:
             if not frames or frames[0].type != "ready":
                 raise SandboxCrashError(f"the harness did not start: {await self.stderr_text()}")
             self.base_data_kib = self._status_kib("VmData")
+        except BridgeProtocolError as exc:  # no guest code exists yet: the harness itself is broken
+            await self.aclose()
+            raise SandboxCrashError(f"the harness broke the bridge at start-up: {exc}") from exc
         except BaseException:
             await self.aclose()
             raise

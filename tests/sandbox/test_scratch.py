@@ -78,3 +78,18 @@ def test_only_directories_of_dead_hosts_are_removed(tmp_path: Path) -> None:
     assert removed == [planted["dead"]]
     assert not planted["dead"].exists()
     assert all(planted[k].exists() for k in ("alive", "self", "no-pid"))
+
+
+async def test_a_typed_run_cannot_write_its_deno_dir_and_leaves_nothing() -> None:
+    code = (
+        "const dir: string = Deno.cwd().replace(/cwd$/, 'deno');"
+        "try { Deno.writeTextFileSync(dir + '/x', 'y'); return 'written ' + dir }"
+        "catch (e) { return e.name + ' ' + dir }"
+    )
+    async with DenoExecutor(SandboxSettings(pool_size=0)) as ex:
+        result = await ex.run(code)
+    assert result.ok, result.error
+    name, deno_dir = result.value.split(" ")
+    assert name == "NotCapable"
+    assert Path(deno_dir).name == "deno" and Path(deno_dir).parent.name.startswith(f"{PREFIX}{os.getpid()}-")
+    assert not Path(deno_dir).parent.exists()
