@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import resource
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -196,3 +198,20 @@ async def test_read_bytes_ends_a_flood_of_frames(executor: DenoExecutor, forger:
     assert "over the limit of 8388608 bytes per run" in result.error.message
     assert len(result.logs) == 11
     assert _peak_rss_mib() - before < 200  # 120 MB were on their way; the run stopped after 8 MiB
+
+
+def test_codemode_exec_prints_valid_utf8_for_lone_surrogates() -> None:
+    # On main `codemode exec` (with or without --json) died with UnicodeEncodeError here.
+    code = b'console.log("x\\udfff"); return "a\\ud800b"'
+    for extra in (["--json"], []):
+        done = subprocess.run(
+            [sys.executable, "-m", "codemode", "exec", *extra, "-"],
+            input=code,
+            capture_output=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        text = done.stdout.decode("utf-8")  # strict: raises on anything but valid UTF-8
+        assert "a\ufffdb" in text
+        if extra:
+            assert json.loads(text)["result"] == "a\ufffdb"

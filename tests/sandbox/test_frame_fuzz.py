@@ -71,13 +71,13 @@ def _feed(chunks: list[bytes]) -> None:
         pass
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(st.binary(max_size=300), max_size=6))
 def test_random_bytes(chunks: list[bytes]) -> None:
     _feed(chunks)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(mutated(), min_size=1, max_size=4), st.integers(1, 64))
 def test_mutated_frames(bodies: list[bytes], split: int) -> None:
     stream = b"".join(PREFIX + body + b"\n" for body in bodies)
