@@ -96,15 +96,18 @@ class SandboxProcess:
             shutil.rmtree(root, ignore_errors=True)
             raise
         try:
-            process = await anyio.open_process(
-                deno_command(deno, heap_mib=heap_mib, harness=harness),
-                stdin=child_stdin,
-                stdout=child_stdout,
-                cwd=root / "cwd",
-                env=deno_environment(root),
-                start_new_session=True,
-            )
-        except BaseException as exc:  # OSError, or cancelled while spawning: no directory survives
+            # Shielded: a spawn cancelled halfway leaves a child asyncio never reaps. Cancellation
+            # lands right after, and the handshake's clean-up below closes the process properly.
+            with anyio.CancelScope(shield=True):
+                process = await anyio.open_process(
+                    deno_command(deno, heap_mib=heap_mib, harness=harness),
+                    stdin=child_stdin,
+                    stdout=child_stdout,
+                    cwd=root / "cwd",
+                    env=deno_environment(root),
+                    start_new_session=True,
+                )
+        except BaseException as exc:  # OSError (or a bug): no descriptor or directory survives
             for fd in (child_stdin, host_stdin, host_stdout, child_stdout):
                 os.close(fd)
             shutil.rmtree(root, ignore_errors=True)
