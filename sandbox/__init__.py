@@ -13,12 +13,14 @@ from .errors import (
 )
 from .executor import DenoExecutor, Executor
 from .limits import Limits
+from .names import RESERVED_GLOBALS
 from .outbound import OutboundPolicy
 from .request import LogCallback, ToolCallback
 from .result import GuestError, LogEntry, RunResult, RunStats
 from .settings import SandboxSettings
 
 __all__ = [
+    "RESERVED_GLOBALS",
     "DenoExecutor",
     "DenoNotFoundError",
     "DenoVersionError",

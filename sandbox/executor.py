@@ -14,7 +14,6 @@ Three ways to get a process, one hardening:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from pathlib import Path
@@ -25,22 +24,19 @@ import anyio
 from anyio.abc import TaskGroup
 
 from .deno import deno_version, find_deno
-from .errors import SettingsError
 from .limits import Limits
+from .names import check_names
 from .pool import SETTLE_S, ProcessPool
 from .process import SandboxProcess
 from .request import LogCallback, RunRequest, ToolCallback
 from .result import RunResult
 from .run import SandboxRun
+from .scratch import remove_orphaned_scratch
 from .settings import SandboxSettings
 from .source import candidates
 from .warm import WarmSandboxes
 
 __all__ = ["DenoExecutor", "Executor"]
-
-_IDENTIFIER = re.compile(r"^[A-Za-z_$][\w$]*$")
-_RESERVED = frozenset({"console", "Deno", "globalThis", "JSON", "Promise", "Object", "Error", "fetch"})
-"""Globals the harness relies on or the guest needs; a namespace may not replace them."""
 
 
 class Executor(Protocol):
@@ -76,6 +72,7 @@ class DenoExecutor:
 
     async def __aenter__(self) -> Self:
         deno = find_deno(self.settings.deno_path)
+        await anyio.to_thread.run_sync(remove_orphaned_scratch)  # left by hosts that were killed
         if self.settings.check_version:
             await anyio.to_thread.run_sync(deno_version, deno)
         self.deno = deno
@@ -132,7 +129,7 @@ class DenoExecutor:
             raise RuntimeError("use `async with DenoExecutor(...) as executor:` before run()")
         limits = limits or self.settings.limits
         tools = tools or {}
-        _check_names(tools, globals)
+        check_names(tools, globals)
         request = RunRequest(
             candidates=candidates(code),
             tools=tools,
@@ -177,22 +174,10 @@ class DenoExecutor:
         )
 
 
-def _check_names(tools: Mapping[str, Sequence[str]], globals: Sequence[str]) -> None:
-    for ns in [*tools, *globals]:
-        if ns in _RESERVED:
-            raise SettingsError(f"namespace or global {ns!r} would hide the built-in {ns}; rename it")
-    for ns, names in tools.items():
-        if not _IDENTIFIER.match(ns):
-            raise SettingsError(f"namespace {ns!r} is not a JavaScript identifier (sanitize it first)")
-        for name in names:
-            if not _IDENTIFIER.match(name):
-                raise SettingsError(f"tool {ns}.{name!r} is not a JavaScript identifier (sanitize it first)")
-    for name in globals:
-        if not _IDENTIFIER.match(name):
-            raise SettingsError(f"global function {name!r} is not a JavaScript identifier")
-
-
 async def _settled(cleanup: Callable[[], Awaitable[None]]) -> None:
     """Run `cleanup` once the caller of the run that just ended has had `SETTLE_S` to answer."""
-    await anyio.sleep(SETTLE_S)
-    await cleanup()
+    try:
+        await anyio.sleep(SETTLE_S)
+    finally:  # also when the executor is cancelled meanwhile: the process and its directory go
+        with anyio.CancelScope(shield=True):
+            await cleanup()

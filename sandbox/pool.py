@@ -42,6 +42,7 @@ class ProcessPool:
         self._wanted = anyio.Event()
         self._filled = anyio.Event()
         self._closed = False
+        self._dead: list[SandboxProcess] = []
         self.spawned = 0
         """Processes started by the refill so far."""
 
@@ -59,6 +60,8 @@ class ProcessPool:
             if proc.process.returncode is None and not proc.killed:
                 return proc
             proc.kill()
+            self._dead.append(proc)  # closed (reaped, directory removed) by the refill
+            self._wanted.set()
         return None
 
     def replenish(self) -> None:
@@ -69,6 +72,8 @@ class ProcessPool:
         """Run in the executor's task group until it is cancelled."""
         backoff = 0.1
         while not self._closed:
+            while self._dead:
+                await self._dead.pop().aclose()
             while len(self._ready) < self.size and not self._closed:
                 try:
                     proc = await self.spawn()
@@ -105,3 +110,5 @@ class ProcessPool:
         self._wanted.set()
         while self._ready:
             await self._ready.popleft().aclose()
+        while self._dead:
+            await self._dead.pop().aclose()

@@ -1,8 +1,8 @@
 """One sandbox process: spawn the harness, hand-shake, apply rlimits, measure, kill.
 
 The process starts in its own session (so the whole process group can be killed), with a clean
-environment, cwd an empty temporary directory, and a DENO_DIR that cannot be created (so Deno keeps
-every cache in memory and nothing it writes can outlive the process; see `deno_environment`).
+environment, cwd an empty temporary directory, and a private DENO_DIR inside its scratch directory,
+deleted with it (see `deno_environment` and sandbox/scratch.py).
 Limits are applied with prlimit(2) after the handshake and before any guest code arrives:
 
 - RLIMIT_DATA = the process's own start-up data size + `Limits.memory_mib`. This bounds what V8's
@@ -20,17 +20,18 @@ import resource
 import secrets
 import shutil
 import signal
-import tempfile
 from pathlib import Path
 
 import anyio
 from anyio.abc import Process
 
-from .bridge import Frame, FrameReader, encode_line
+from .bridge import BridgeProtocolError, Frame, FrameReader, encode_line, nonce_line
 from .command import HARNESS_PATH, deno_command, deno_environment
 from .errors import SandboxCrashError
 from .limits import Limits
+from .names import RESERVED_GLOBALS
 from .pipes import PipeReader, PipeWriter, make_pipe
+from .scratch import make_scratch
 
 __all__ = ["SandboxProcess"]
 
@@ -65,6 +66,8 @@ class SandboxProcess:
         """VmData right after start-up; RLIMIT_DATA is this plus the run's memory budget."""
         self.runs = 0
         """Runs sent to this process so far."""
+        self.last_call_id = 0
+        """The highest call id the harness used so far (ids only grow; a lower one is forged)."""
         self.killed = False
         self._closed = False
 
@@ -74,28 +77,43 @@ class SandboxProcess:
 
     @classmethod
     async def start(
-        cls, deno: Path, *, heap_mib: int, frame_bytes: int, fetch: bool, harness: Path = HARNESS_PATH
+        cls,
+        deno: Path,
+        *,
+        heap_mib: int,
+        frame_bytes: int,
+        fetch: bool,
+        harness: Path = HARNESS_PATH,
     ) -> SandboxProcess:
         """Spawn the harness and wait for its `ready` frame (`harness` is a seam for protocol tests)."""
-        root = Path(tempfile.mkdtemp(prefix="codemode-sandbox-"))
-        (root / "cwd").mkdir()
-        (root / "no-deno-dir").touch()  # a file: DENO_DIR below it can never be created
-        child_stdin, host_stdin = make_pipe()
-        host_stdout, child_stdout = make_pipe()
+        root = make_scratch()
         try:
-            process = await anyio.open_process(
-                deno_command(deno, heap_mib=heap_mib, harness=harness),
-                stdin=child_stdin,
-                stdout=child_stdout,
-                cwd=root / "cwd",
-                env=deno_environment(root),
-                start_new_session=True,
-            )
-        except OSError as exc:
+            (root / "cwd").mkdir()
+            (root / "deno").mkdir()
+            child_stdin, host_stdin = make_pipe()
+            host_stdout, child_stdout = make_pipe()
+        except BaseException:
+            shutil.rmtree(root, ignore_errors=True)
+            raise
+        try:
+            # Shielded: a spawn cancelled halfway leaves a child asyncio never reaps. Cancellation
+            # lands right after, and the handshake's clean-up below closes the process properly.
+            with anyio.CancelScope(shield=True):
+                process = await anyio.open_process(
+                    deno_command(deno, heap_mib=heap_mib, harness=harness),
+                    stdin=child_stdin,
+                    stdout=child_stdout,
+                    cwd=root / "cwd",
+                    env=deno_environment(root),
+                    start_new_session=True,
+                )
+        except BaseException as exc:  # OSError (or a bug): no descriptor or directory survives
             for fd in (child_stdin, host_stdin, host_stdout, child_stdout):
                 os.close(fd)
             shutil.rmtree(root, ignore_errors=True)
-            raise SandboxCrashError(f"cannot start Deno at {deno}: {exc}") from exc
+            if isinstance(exc, OSError):
+                raise SandboxCrashError(f"cannot start Deno at {deno}: {exc}") from exc
+            raise
         os.close(child_stdin)
         os.close(child_stdout)
         nonce = secrets.token_hex(16)
@@ -108,7 +126,10 @@ class SandboxProcess:
             PipeReader(host_stdout),
         )
         try:
-            await self.send({"t": "init", "nonce": nonce, "fetch": fetch})
+            await self.send_line(
+                nonce_line(nonce)
+                + encode_line({"t": "init", "fetch": fetch, "reserved": sorted(RESERVED_GLOBALS)})
+            )
             frames: list[Frame] | None = []
             with anyio.fail_after(HANDSHAKE_TIMEOUT_S):
                 while frames == []:
@@ -116,6 +137,9 @@ class SandboxProcess:
             if not frames or frames[0].type != "ready":
                 raise SandboxCrashError(f"the harness did not start: {await self.stderr_text()}")
             self.base_data_kib = self._status_kib("VmData")
+        except BridgeProtocolError as exc:  # no guest code exists yet: the harness itself is broken
+            await self.aclose()
+            raise SandboxCrashError(f"the harness broke the bridge at start-up: {exc}") from exc
         except BaseException:
             await self.aclose()
             raise
@@ -138,6 +162,16 @@ class SandboxProcess:
         if not data:
             return None
         return self.reader.feed(data)
+
+    def discard_pending_output(self) -> None:
+        """Drop what the process wrote to stdout since the last run (never read: not any run's)."""
+        while True:
+            try:
+                data = os.read(self.stdout.fd, 1 << 20)
+            except (BlockingIOError, OSError):
+                return
+            if not data:
+                return
 
     async def stderr_text(self, limit: int = 4096) -> str:
         if self.process.stderr is None:
@@ -171,6 +205,10 @@ class SandboxProcess:
             return 0.0
         fields = text.rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / _TICKS
+
+    def data_used_mib(self) -> float:
+        """Data segment the process added since start-up (what RLIMIT_DATA bounds), per the kernel."""
+        return max(0, self._status_kib("VmData") - self.base_data_kib) / 1024
 
     def peak_memory_mib(self) -> float:
         return self._status_kib("VmHWM") / 1024

@@ -19,9 +19,10 @@ How the harness converts a guest's return value (and tool-call arguments) to JSO
 | objects with `toJSON()`           | the converted result of `toJSON()`                   |
 | other objects, class instances    | their own enumerable properties                      |
 
-A converted value whose JSON is larger than `Limits.result_bytes` becomes a string: the first
-`result_bytes` bytes of the JSON, then `…[truncated: result is N bytes, limit M bytes (raise
-Limits.result_bytes)]`, and `RunResult.truncated` is True.
+The host measures the value it received. When its JSON is larger than `Limits.result_bytes` it
+becomes a string: the first `result_bytes` bytes of the JSON, then `…[truncated: the result is N
+bytes of JSON, the limit is M bytes]`, and `RunResult.truncated` is True. Every string is valid
+Unicode: lone UTF-16 surrogates from the guest become U+FFFD.
 """
 
 from __future__ import annotations
@@ -32,8 +33,16 @@ from typing import Any, Literal
 __all__ = ["GuestError", "LimitName", "LogEntry", "RunResult", "RunStats"]
 
 LimitName = Literal[
-    "wall_s", "cpu_s", "memory_mib", "output_bytes", "tool_calls", "concurrent_calls", "frame_bytes"
+    "wall_s",
+    "cpu_s",
+    "memory_mib",
+    "output_bytes",
+    "tool_calls",
+    "concurrent_calls",
+    "frame_bytes",
+    "read_bytes",
 ]
+"""The `Limits` fields a run can end on (`GuestError.limit`)."""
 
 
 @dataclass(frozen=True)
@@ -53,11 +62,13 @@ class GuestError:
     name: str
     """The error class (`TypeError`, `SyntaxError`, `TimeoutError`, `MemoryError`, ...)."""
     message: str
-    """The message; for a limit it names the limit and the setting that raises it."""
+    """The message; for a limit it states the limit and what the run used, in plain words (add the
+    setting that raises it from `limit`, in your own terms)."""
     stack: str = ""
     """The stack, with positions as `guest.ts:LINE:COL` in the model's own code; harness frames removed."""
     limit: LimitName | None = None
-    """The limit that ended the run, if any."""
+    """The `Limits` field that ended the run, set by the host code that enforced it (never read from
+    the guest's text); None when no limit was involved."""
 
 
 @dataclass(frozen=True)

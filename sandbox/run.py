@@ -1,14 +1,25 @@
 """One run on one sandbox process: send the code, serve its tool calls, collect logs and the result.
 
-Everything the process sends is untrusted (see sandbox/bridge.py). Every way a run can end is mapped
-to a `RunResult`; the only exceptions that escape are cancellation and bugs.
+Everything the process sends is untrusted (see sandbox/bridge.py), and nothing a frame says about
+limits, sizes or state is believed: the host counts every limit itself on what it received (bytes
+read, frame size and depth in the reader; log entries and bytes, result bytes, tool calls and calls
+in flight here). Every way a run can end is mapped to a `RunResult`; the only exceptions that escape
+are cancellation and bugs.
+
+Host memory for one run is bounded whatever the guest writes: the reader's unfinished line (at most
+`frame_bytes`) and one chunk's frames, the logs (at most `log_entries` entries and `log_bytes` bytes),
+the arguments of at most `concurrent_calls` calls in flight, and the result (at most `frame_bytes` as
+received, `result_bytes` once measured); `read_bytes` ends a run that sends more than that in total.
+docs/sandbox.md states the figure.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
+import secrets
 import signal
 import time
 from typing import Any
@@ -16,7 +27,7 @@ from typing import Any
 import anyio
 from anyio.abc import TaskGroup
 
-from .bridge import BridgeProtocolError, Frame, encode_line
+from .bridge import BridgeProtocolError, Frame, encode_line, nonce_line, parse_json
 from .errors import ToolCallError
 from .outbound import OutboundPolicy
 from .process import SandboxProcess
@@ -33,6 +44,8 @@ _MEMORY_RANGE_ERRORS = re.compile(
     r"Array buffer allocation failed|Unable to grow instance memory|Out of memory"
 )
 _LEVELS = frozenset({"log", "info", "warn", "error", "debug"})
+_TEXT_CAP = 100_000
+"""Characters kept of a guest error's name, message and stack."""
 
 
 class SandboxRun:
@@ -43,18 +56,23 @@ class SandboxRun:
         self.req = request
         self.limits = request.limits
         self.logs: list[LogEntry] = []
-        self.log_chars = 0
+        self.log_bytes = 0
         self.logs_cut = False
         self.output_bytes = 0
+        self.stderr_read = 0
         self.calls = 0
+        self.refused: LimitName | None = None
+        """The first call limit the host refused a call for in this run."""
         self.inflight: set[int] = set()
-        self.seen_ids: set[int] = set()
         self.outcome: RunResult | None = None
         self.peak_mib = 0.0
         self.cpu_end: float | None = None
         self.stderr = bytearray()
         self.stderr_done = anyio.Event()
         self._tg: TaskGroup | None = None
+        self._read0 = 0
+        self._noise0 = 0
+        self._noise_counted = 0
         # Tool calls are served by worker tasks that loop, not by a new task per call: a handoff
         # through a memory stream costs one event-loop step less than spawning (see pipes.py).
         self._work_send, self._work_recv = anyio.create_memory_object_stream[_Work](math.inf)
@@ -62,24 +80,28 @@ class SandboxRun:
 
     async def execute(self) -> RunResult:
         proc, limits = self.proc, self.limits
+        # Whatever the process wrote since its last run (leftover work of that run) is not this run's.
+        proc.discard_pending_output()
+        nonce = secrets.token_hex(16)
+        proc.reader.expect(nonce)
         proc.reader.frame_bytes = limits.frame_bytes
+        proc.reader.decode_budget = limits.read_bytes
+        self._read0 = proc.reader.bytes_fed
+        self._noise0 = proc.reader.noise_bytes
         proc.apply_limits(limits)
         cpu0 = proc.cpu_seconds()
         proc.runs += 1
         self.run_id = proc.runs
         started = time.perf_counter()
-        await self._send(
-            {
-                "t": "run",
-                "run": self.run_id,
-                "candidates": [
-                    {"kind": c.kind, "source": c.source, "body": c.body} for c in self.req.candidates
-                ],
-                "tools": {ns: list(names) for ns, names in self.req.tools.items()},
-                "globals": list(self.req.globals),
-                "limits": limits.to_harness(),
-            }
-        )
+        run = {
+            "t": "run",
+            "run": self.run_id,
+            "candidates": [{"kind": c.kind, "source": c.source, "body": c.body} for c in self.req.candidates],
+            "tools": {ns: list(names) for ns, names in self.req.tools.items()},
+            "globals": list(self.req.globals),
+            "limits": limits.to_harness(),
+        }
+        await self._send_line(nonce_line(nonce) + encode_line(run))
         with self._work_send, self._work_recv, anyio.move_on_after(limits.wall_s) as wall:
             async with anyio.create_task_group() as tg:
                 self._tg = tg
@@ -91,9 +113,7 @@ class SandboxRun:
         if wall.cancelled_caught and self.outcome is None:
             proc.kill()
             self._fail(
-                "TimeoutError",
-                f"run exceeded wall-clock limit of {limits.wall_s:g} s (raise Limits.wall_s / --timeout)",
-                "wall_s",
+                "TimeoutError", f"the run took longer than its time limit of {limits.wall_s:g} s", "wall_s"
             )
         cpu_end = self.cpu_end if self.cpu_end is not None else proc.cpu_seconds()
         stats = RunStats(
@@ -114,19 +134,20 @@ class SandboxRun:
             try:
                 frames = await self.proc.next_frames()
             except BridgeProtocolError as exc:
-                self._protocol_error(str(exc))
+                self._protocol_error(exc)
                 return
             self._take_noise()
+            self._check_read()
             if frames is None:
                 await self._on_exit()
                 return
             for frame in frames:
+                if self._done():
+                    return
                 try:
                     self._handle(frame)
                 except BridgeProtocolError as exc:
-                    self._protocol_error(str(exc))
-                if self._done():
-                    return
+                    self._protocol_error(exc)
 
     def _done(self) -> bool:
         return self.outcome is not None
@@ -139,67 +160,111 @@ class SandboxRun:
             level, msg = body.get("level"), body.get("msg")
             if level not in _LEVELS or not isinstance(msg, str):
                 raise BridgeProtocolError("a log frame without a level and message")
-            self._log(level, msg, marker=body.get("cut") is True)
+            self._log(level, msg)
         elif frame.type == "result":
             self._on_result(body)
         elif frame.type == "fetch":
             self._on_fetch(body)
         elif frame.type == "fatal":
-            self._fail("BridgeError", f"the sandbox harness failed: {str(body.get('message'))[:500]}", None)
             self.proc.kill()
+            self._fail("BridgeError", f"the sandbox harness failed: {str(body.get('message'))[:500]}", None)
         else:
-            raise BridgeProtocolError(f"an unexpected {frame.type!r} frame")
+            raise BridgeProtocolError(f"an unexpected {frame.type[:100]!r} frame")
+
+    def _check_read(self) -> None:
+        """`Limits.read_bytes`: everything read from the process in this run, frames and raw output."""
+        read = self.proc.reader.bytes_fed - self._read0 + self.stderr_read
+        if read > self.limits.read_bytes and self.outcome is None:
+            self.proc.kill()
+            self._fail(
+                "OutputLimitError",
+                f"the run sent {read} bytes to the host, over the limit of {self.limits.read_bytes} bytes "
+                "per run",
+                "read_bytes",
+            )
 
     def _on_result(self, body: dict[str, Any]) -> None:
         if body.get("run") != self.run_id:
-            raise BridgeProtocolError(f"a result for run {body.get('run')!r}, expected {self.run_id}")
+            raise BridgeProtocolError(f"a result for run {str(body.get('run'))[:50]}, expected {self.run_id}")
         self.cpu_end = self.proc.cpu_seconds()
         self.peak_mib = self.proc.peak_memory_mib()
         if body.get("ok") is True:
-            self.outcome = RunResult(
-                ok=True, value=body.get("value"), truncated=body.get("truncated") is True
-            )
+            text = body.get("json")
+            if isinstance(text, str):  # a large value arrives as its JSON text: measured, then decoded
+                value, truncated = self._measured_text(text)
+            else:
+                value, truncated = self._measured(body.get("value"))
+            self.outcome = RunResult(ok=True, value=value, truncated=truncated)
             return
         err = body.get("error")
         if not isinstance(err, dict):
             raise BridgeProtocolError("a failed result without an error")
-        name, message, stack = (str(err.get(k, ""))[:100_000] for k in ("name", "message", "stack"))
-        limit: LimitName | None = None
-        if _MEMORY_RANGE_ERRORS.search(message):
+        name, message, stack = (str(err.get(k, ""))[:_TEXT_CAP] for k in ("name", "message", "stack"))
+        limit = self.refused
+        # V8's text only says an allocation failed; the host's own measurement says whether the memory
+        # limit was the reason (a guest can throw that text, not fake the size of its data segment).
+        if (
+            limit is None
+            and name == "RangeError"
+            and _MEMORY_RANGE_ERRORS.search(message)
+            and self.proc.data_used_mib() >= self.limits.memory_mib / 2
+        ):
             limit = "memory_mib"
-            message += f" (memory limit of {self.limits.memory_mib} MiB; raise Limits.memory_mib)"
-        elif "raise Limits.tool_calls" in message:
-            limit = "tool_calls"
-        elif "raise Limits.concurrent_calls" in message:
-            limit = "concurrent_calls"
+            message += f" (the run reached its memory limit of {self.limits.memory_mib} MiB)"
         self.outcome = RunResult(ok=False, error=GuestError(name or "Error", message, stack, limit))
 
+    def _measured(self, value: Any) -> tuple[Any, bool]:
+        """The value, or its JSON cut to `Limits.result_bytes` with a marker when it is larger."""
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        if len(text) <= self.limits.result_bytes // 4:
+            return value, False
+        return self._measured_text(text, value)
+
+    def _measured_text(self, text: str, value: Any = None) -> tuple[Any, bool]:
+        limit = self.limits.result_bytes
+        data = text.encode()
+        if len(data) <= limit:
+            return (parse_json(data) if value is None else value), False
+        head = data[:limit].decode(errors="ignore")
+        return (
+            head + f"…[truncated: the result is {len(data)} bytes of JSON, the limit is {limit} bytes]",
+            True,
+        )
+
     # ------------------------------------------------------------------ tool calls
+    def _take_id(self, body: dict[str, Any], what: str) -> int:
+        """Call ids only grow within a process: no set of seen ids to keep, none to reuse."""
+        call_id = body.get("id")
+        if not isinstance(call_id, int) or isinstance(call_id, bool) or call_id <= self.proc.last_call_id:
+            raise BridgeProtocolError(f"a {what} with a bad or duplicate id {str(call_id)[:50]}")
+        self.proc.last_call_id = call_id
+        return call_id
+
     def _on_call(self, body: dict[str, Any]) -> None:
-        call_id, ns, tool = body.get("id"), body.get("ns"), body.get("tool")
-        if not isinstance(call_id, int) or isinstance(call_id, bool) or call_id in self.seen_ids:
-            raise BridgeProtocolError(f"a call with a bad or duplicate id {call_id!r}")
+        call_id = self._take_id(body, "call")
+        ns, tool = body.get("ns"), body.get("tool")
         if not isinstance(ns, str) or not isinstance(tool, str):
             raise BridgeProtocolError("a call without a namespace and tool name")
-        self.seen_ids.add(call_id)
         what = f"{ns}.{tool}" if ns else tool
         known = tool in self.req.tools.get(ns, ()) if ns else tool in self.req.globals
         if not known or self.req.callback is None:
-            self._reply_error(call_id, f"unknown tool {what}")
+            self._reply_error(call_id, f"unknown tool {what[:200]}")
             return
         self.calls += 1
-        if self.calls > self.limits.tool_calls:
+        limits = self.limits
+        if self.calls > limits.tool_calls:
+            self.refused = self.refused or "tool_calls"
             self._reply_error(
                 call_id,
-                f"tool-call limit of {self.limits.tool_calls} calls per run reached at {what} "
-                "(raise Limits.tool_calls)",
+                f"{what}: call {self.calls} is over the limit of {limits.tool_calls} tool calls per run",
             )
             return
-        if len(self.inflight) >= self.limits.concurrent_calls:
+        if len(self.inflight) >= limits.concurrent_calls:
+            self.refused = self.refused or "concurrent_calls"
             self._reply_error(
                 call_id,
-                f"{what}: more than {self.limits.concurrent_calls} tool calls in flight at once "
-                "(raise Limits.concurrent_calls)",
+                f"{what}: {len(self.inflight) + 1} tool calls in flight at once, over the limit of "
+                f"{limits.concurrent_calls}",
             )
             return
         self.inflight.add(call_id)
@@ -235,19 +300,16 @@ class SandboxRun:
         if len(line) > self.limits.frame_bytes:
             line = self._error_line(
                 call_id,
-                f"{what} returned {len(line)} bytes, over the bridge frame limit of "
-                f"{self.limits.frame_bytes} (raise Limits.frame_bytes)",
+                f"{what} returned {len(line)} bytes, over the limit of {self.limits.frame_bytes} bytes "
+                "the bridge carries in one frame",
             )
         await self._send_line(line)
 
     def _on_fetch(self, body: dict[str, Any]) -> None:
-        call_id = body.get("id")
-        if not isinstance(call_id, int) or isinstance(call_id, bool) or call_id in self.seen_ids:
-            raise BridgeProtocolError(f"a fetch with a bad or duplicate id {call_id!r}")
-        self.seen_ids.add(call_id)
+        call_id = self._take_id(body, "fetch")
         policy = self.req.outbound
         if policy is None:
-            self._reply_error(call_id, "network is off in this sandbox (SandboxSettings.outbound)")
+            self._reply_error(call_id, "network is off in this sandbox")
             return
         assert self._tg is not None
         self._tg.start_soon(self._serve_fetch, call_id, policy, body)
@@ -267,23 +329,36 @@ class SandboxRun:
         assert self._tg is not None
         self._tg.start_soon(self._send_line, self._error_line(call_id, message))
 
-    async def _send(self, obj: object) -> None:
-        await self._send_line(encode_line(obj))
-
     async def _send_line(self, line: bytes) -> None:
         await self.proc.send_line(line)
 
     # ------------------------------------------------------------------ logs and output
-    def _log(self, level: str, message: str, *, marker: bool = False) -> None:
+    def _log(self, level: str, message: str) -> None:
+        """Keep an entry, counted by the host: `log_entries` entries, `log_bytes` UTF-8 bytes."""
         if self.logs_cut:
             return
-        over_entries = len(self.logs) >= self.limits.log_entries + 1
-        over_chars = self.log_chars + len(message) > self.limits.log_bytes + 200
-        if (over_entries or over_chars) and not marker:
-            self.logs_cut = True
-            message, level = "[logs cut by the host: over Limits.log_entries / Limits.log_bytes]", "warn"
-        self.log_chars += len(message)
-        entry = LogEntry(level, message)
+        limits = self.limits
+        if len(self.logs) >= limits.log_entries:
+            self._cut_logs(f"[logs cut: the run logged more than {limits.log_entries} entries, the limit]")
+            return
+        size = len(message) if message.isascii() else len(message.encode())
+        room = limits.log_bytes - self.log_bytes
+        if size > room:
+            if room > 0:
+                self._append(LogEntry(level, message.encode()[:room].decode(errors="ignore")))
+            self._cut_logs(
+                f"[logs cut: the run's console output went over the limit of {limits.log_bytes} bytes "
+                f"({self.log_bytes + size} bytes received)]"
+            )
+            return
+        self.log_bytes += size
+        self._append(LogEntry(level, message))
+
+    def _cut_logs(self, marker: str) -> None:
+        self.logs_cut = True
+        self._append(LogEntry("warn", marker))
+
+    def _append(self, entry: LogEntry) -> None:
         self.logs.append(entry)
         if self.req.on_log is not None:
             try:
@@ -292,31 +367,33 @@ class SandboxRun:
                 logger.exception("on_log callback failed")
 
     def _take_noise(self) -> None:
+        """Raw stdout (lines that were not frames): counted against `output_bytes`, kept as logs."""
         reader = self.proc.reader
-        if self.output_bytes + reader.pending_noise_bytes() > self.limits.output_bytes:
-            self._output(reader.pending_noise_bytes())
+        seen = reader.noise_bytes - self._noise0
+        self._output(seen - self._noise_counted)
+        self._noise_counted = seen
+        pending = reader.pending_noise_bytes()
+        if self.output_bytes + pending > self.limits.output_bytes:
+            self._output(pending)
         if not reader.noise:
             return
         lines, reader.noise = reader.noise, []
         for raw in lines:
-            self._output(len(raw) + 1)
             if self.outcome is None:
                 self._log("stdout", raw.decode(errors="replace"))
 
     def _output(self, n: int) -> None:
+        if n <= 0:
+            return
         self.output_bytes += n
         if self.output_bytes > self.limits.output_bytes and self.outcome is None:
             self.proc.kill()
             self._fail(
                 "OutputLimitError",
-                f"run wrote more than {self.limits.output_bytes} bytes to stdout/stderr outside the console "
-                "(raise Limits.output_bytes)",
+                f"the run wrote {self.output_bytes} bytes to stdout/stderr outside the console, "
+                f"over the limit of {self.limits.output_bytes} bytes",
                 "output_bytes",
             )
-
-    def _over_output(self) -> bool:
-        o = self.outcome
-        return o is not None and o.error is not None and o.error.limit == "output_bytes"
 
     async def _drain_stderr(self) -> None:
         stream = self.proc.process.stderr
@@ -326,12 +403,10 @@ class SandboxRun:
             async for chunk in stream:
                 if len(self.stderr) < 65536:
                     self.stderr += chunk[: 65536 - len(self.stderr)]
+                self.stderr_read += len(chunk)
                 self._output(len(chunk))
-                if (
-                    self.outcome is not None
-                    and self.outcome.error
-                    and self.outcome.error.limit == "output_bytes"
-                ):
+                self._check_read()
+                if self.outcome is not None and self.outcome.error and self.outcome.error.limit:
                     if self._tg is not None:
                         self._tg.cancel_scope.cancel()
                     return
@@ -351,16 +426,18 @@ class SandboxRun:
         code = self.proc.process.returncode
         err = self.stderr.decode(errors="replace")
         self._log_stderr()
-        if "out of memory" in err.lower() or "memory allocation of" in err:
+        died = code is not None and code < 0 and not self.proc.killed
+        if died and ("out of memory" in err.lower() or "memory allocation of" in err):
+            # Killed by a signal the host did not send, with V8's or Rust's allocation failure report.
             self._fail(
                 "MemoryError",
-                f"run exceeded memory limit of {self.limits.memory_mib} MiB (raise Limits.memory_mib)",
+                f"the run needed more than its memory limit of {self.limits.memory_mib} MiB",
                 "memory_mib",
             )
         elif code in (-signal.SIGXCPU, -signal.SIGKILL) and not self.proc.killed:
             self._fail(
                 "CpuLimitError",
-                f"run exceeded CPU limit of {self.limits.cpu_s:g} s (raise Limits.cpu_s)",
+                f"the run used more than its CPU time limit of {self.limits.cpu_s:g} s",
                 "cpu_s",
             )
         else:
@@ -379,11 +456,9 @@ class SandboxRun:
             if line.strip():
                 self._log("stderr", line)
 
-    def _protocol_error(self, why: str) -> None:
+    def _protocol_error(self, exc: BridgeProtocolError) -> None:
         self.proc.kill()
-        if self.outcome is None:
-            limit: LimitName | None = "frame_bytes" if "frame_bytes" in why else None
-            self._fail("BridgeError", f"the sandbox broke the bridge protocol: {why}", limit)
+        self._fail("BridgeError", f"the sandbox broke the bridge protocol: {exc}", exc.limit)
 
     def _fail(self, name: str, message: str, limit: LimitName | None) -> None:
         if self.outcome is None:

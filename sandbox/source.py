@@ -38,6 +38,7 @@ _STATEMENT_KEYWORDS = frozenset(
         *("type", "interface", "enum", "declare", "namespace"),
     }
 )
+_NOT_AN_EXPRESSION = _STATEMENT_KEYWORDS - {"async", "function", "class"}
 _STRICT = '"use strict";'
 _REGEX_PRECEDERS = frozenset("(,=:[!&|?{};+-*%<>~^")
 
@@ -73,7 +74,11 @@ def candidates(code: str) -> list[Candidate]:
         return [Candidate("module", "\n" + code, None)]
     out: list[Candidate] = []
     expr = code.rstrip().rstrip(";")
-    if expr.strip():
+    start = _last_statement_start(code)
+    last_word = _first_word(code[start:]) if start is not None else ""
+    # A program whose last statement starts with `return`, `const`, `interface`, ... is no expression:
+    # skipping that candidate saves a failed compile (and, for TypeScript, a failed module import).
+    if expr.strip() and last_word not in _NOT_AN_EXPRESSION:
         out.append(
             Candidate(
                 "expression",
@@ -81,7 +86,6 @@ def candidates(code: str) -> list[Candidate]:
                 _STRICT + " return (\n" + expr + "\n);",
             )
         )
-    start = _last_statement_start(code)
     if start is not None:
         tail = code[start:].rstrip().rstrip(";")
         if tail and _first_word(tail) not in _STATEMENT_KEYWORDS and not tail.startswith(("}", "{")):

@@ -2,7 +2,7 @@
 
     codemode bench [--tasks single,analysis] [--json PATH] [--plot PATH.svg] [--seed N] [--node-modules DIR]
     codemode bench --live --provider anthropic|openai --model MODEL [--tasks ...] [--max-turns N]
-    codemode bench sandbox [--json PATH] [--quick]  see codemode/bench/sandbox.py
+    codemode bench sandbox [--json PATH] [--quick]  see sandbox/benchmark.py
     codemode bench http [--calls N] [--json PATH]   see codemode/bench/http_latency.py
 
 The token benchmark runs offline by default (`codemode.bench.suite`), live with `--live`
@@ -66,7 +66,7 @@ def register(subparsers: Any) -> None:
 def run_sandbox(args: argparse.Namespace) -> int:
     import anyio
 
-    from codemode.bench.sandbox import QUICK, BenchSettings, format_report, run_sandbox_bench
+    from sandbox.benchmark import QUICK, BenchSettings, format_report, run_sandbox_bench
 
     settings = QUICK if args.quick else BenchSettings()
     report = anyio.run(run_sandbox_bench, settings)

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import logging
 import os
+import signal
 import warnings
 from typing import Any
 
@@ -76,6 +77,9 @@ def run(args: argparse.Namespace) -> int:
         allowed_origins=tuple(args.allowed_origin),
     )
     publish = args.publish_tools or (config is not None and config.settings.publish_tools)
+    # SIGTERM (a service manager, `kill`) stops the server like Ctrl-C: the sandbox executor then
+    # closes its processes and removes their scratch directories instead of leaving them behind.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with contextlib.suppress(KeyboardInterrupt):
         anyio.run(_serve, config, args.transport, options, publish)
     return 0

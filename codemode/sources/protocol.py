@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from sandbox import RESERVED_GLOBALS
 from tool_schemas import sanitize_identifier
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "GUEST_GLOBALS",
     "ChangeListeners",
     "SourceState",
     "SourceStatus",
@@ -28,78 +28,6 @@ __all__ = [
     "namespace_identifier",
 ]
 
-# TODO(lead): use sandbox.RESERVED_GLOBALS (the names the harness itself refuses) once the sandbox
-# exports it, so the list lives in one place and the harness receives it from the host.
-GUEST_GLOBALS = frozenset(
-    {
-        "Array",
-        "ArrayBuffer",
-        "Atomics",
-        "BigInt",
-        "Boolean",
-        "DataView",
-        "Date",
-        "Deno",
-        "Error",
-        "EvalError",
-        "Function",
-        "Infinity",
-        "Intl",
-        "JSON",
-        "Map",
-        "Math",
-        "NaN",
-        "Number",
-        "Object",
-        "Promise",
-        "Proxy",
-        "RangeError",
-        "ReferenceError",
-        "Reflect",
-        "RegExp",
-        "Set",
-        "SharedArrayBuffer",
-        "String",
-        "Symbol",
-        "SyntaxError",
-        "TypeError",
-        "URIError",
-        "URL",
-        "URLSearchParams",
-        "WeakMap",
-        "WeakRef",
-        "WeakSet",
-        "WebAssembly",
-        "AbortController",
-        "Blob",
-        "Headers",
-        "Request",
-        "Response",
-        "TextDecoder",
-        "TextEncoder",
-        "atob",
-        "btoa",
-        "caches",
-        "clearInterval",
-        "clearTimeout",
-        "console",
-        "crypto",
-        "fetch",
-        "globalThis",
-        "localStorage",
-        "navigator",
-        "performance",
-        "process",
-        "queueMicrotask",
-        "self",
-        "setInterval",
-        "setTimeout",
-        "structuredClone",
-        "window",
-        "search",
-        "describe",
-    }
-)
 """Names the program relies on: a namespace named like one would hide it, so it gets a `_`.
 (`search` and `describe` are the discovery functions.)"""
 
@@ -119,7 +47,7 @@ def namespace_identifier(name: str) -> str:
     `my-server` -> `my_server`; `console` -> `console_`; `crypto` -> `crypto_`.
     """
     identifier = sanitize_identifier(name)
-    return identifier + "_" if identifier in GUEST_GLOBALS else identifier
+    return identifier + "_" if identifier in RESERVED_GLOBALS else identifier
 
 
 SourceState = Literal["starting", "ready", "failed", "closed"]

@@ -4,8 +4,9 @@
 // Promise, TextEncoder or Array methods cannot break or spy on the bridge), removes persistent
 // storage, installs the console capture, then waits for frames from the host on stdin:
 //
-//   host -> harness  (one JSON object per line on stdin)
-//     {"t":"init","nonce":"...","fetch":bool}      first line, before any guest code runs
+//   host -> harness  (one JSON object per line on stdin, except the raw nonce lines)
+//     N<32 hex digits>                              a fresh nonce, before `init` and before every `run`
+//     {"t":"init","fetch":bool,"reserved":[...]}   before any guest code runs
 //     {"t":"run","run":N,"candidates":[...],"tools":{ns:[names]},"globals":[...],"limits":{...}}
 //     {"t":"ret","id":N,"ok":true,"value":...} | {"t":"ret","id":N,"ok":false,"error":"..."}
 //   harness -> host  (one line per frame on stdout: "\n" NONCE " " JSON "\n")
@@ -16,9 +17,20 @@
 //     {"t":"result","run":N,"ok":true,"value":...} | {"t":"result","run":N,"ok":false,"error":{...}}
 //
 // Guest code is never the entry module: it is imported from a data: URL, so every permission check
-// applies to it. The nonce lives only in this module's scope; the guest can write to stdout, but it
-// cannot produce a line the host accepts as a frame. See sandbox/bridge.py for the host side.
+// applies to it. The nonce is kept as bytes outside the JavaScript heap (an ArrayBuffer's backing
+// store, which heap snapshots do not contain) and is never a string; the guest can write to stdout,
+// but it cannot produce a line the host accepts as a frame. See sandbox/bridge.py for the host side.
+//
+// Runs of one process (a warm sandbox) share the JavaScript realm, so every run's code executes in an
+// async context of its own (an AsyncVariable of Deno's core, captured here before the guest exists and
+// then hidden). Timers, promises, microtasks and message ports carry the context they were created
+// in: work left over by a finished run still runs, but calls, logs and fetches from it are refused,
+// and its frames would carry a nonce the host no longer accepts.
 
+const internal = Deno[Deno.internal];
+const core = internal.core;
+const runContext = new core.AsyncVariable();
+const setAsyncContext = core.setAsyncContext;
 const stringify = JSON.stringify;
 const parse = JSON.parse;
 const PromiseCtor = Promise;
@@ -40,12 +52,20 @@ const ObjectFreeze = Object.freeze;
 const ObjectCreate = Object.create;
 const ObjectDefine = Object.defineProperty;
 const ObjectSetPrototypeOf = Object.setPrototypeOf;
+const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+const ArrayBufferCtor = ArrayBuffer;
+const RangeErrorCtor = RangeError;
+const NotCapable = Deno.errors.NotCapable;
+const PermissionDenied = Deno.errors.PermissionDenied;
+const errorToString = Function.prototype.call.bind(Error.prototype.toString);
+const globalEval = eval;
 // Arrays the bridge fills by index get no prototype: a guest that defines setters on
 // Array.prototype ("0", "1", ...) must not see or redirect what the harness stores.
 const bareArray = () => ObjectSetPrototypeOf([], null);
 const ArrayIsArray = Array.isArray;
 const StringFn = String;
 const MathMin = Math.min;
+const MathMax = Math.max;
 const harnessUrl = import.meta.url;
 // Methods used on the bridge's hot path, uncurried now so that later prototype patches cannot reach them.
 const uncurry = (fn) => Function.prototype.call.bind(fn);
@@ -63,15 +83,37 @@ const setHas = uncurry(Set.prototype.has);
 const setAdd = uncurry(Set.prototype.add);
 const setDelete = uncurry(Set.prototype.delete);
 
-let nonce = null;
-let limits = { log_entries: 1000, log_bytes: 1 << 20, result_bytes: 1 << 20, tool_calls: 1000, frame_bytes: 16 << 20 };
+// The nonce as bytes in off-heap memory (buffers over 64 bytes never live in the V8 heap).
+const NONCE_MAX = 64;
+const nonce = new U8(new ArrayBufferCtor(4096), 0, NONCE_MAX);
+const nextNonce = new U8(new ArrayBufferCtor(4096), 0, NONCE_MAX);
+let nonceLength = 0;
+let nextNonceLength = 0;
+const NONCE_LINE = "\u0000nonce"; // what readLine returns for a raw nonce line (never JSON)
+let limits = { log_entries: 1000, log_bytes: 1 << 20, result_bytes: 1 << 20, frame_bytes: 16 << 20 };
+
+function takeNonce() {
+  for (let i = 0; i < nextNonceLength; i++) nonce[i] = nextNonce[i];
+  nonceLength = nextNonceLength;
+}
 
 // ---------------------------------------------------------------- frames out
+function sendText(json) {
+  const body = encode(json);
+  const n = u8Length(body);
+  const total = n + nonceLength + 3;
+  const out = new U8(new ArrayBufferCtor(total > 128 ? total : 128), 0, total);
+  out[0] = 10;
+  u8Set(out, new U8(u8Buffer(nonce), 0, nonceLength), 1);
+  out[nonceLength + 1] = 32;
+  u8Set(out, body, nonceLength + 2);
+  out[total - 1] = 10;
+  let off = stdoutWrite(out);
+  while (off < total) off += stdoutWrite(new U8(u8Buffer(out), off, total - off));
+}
+
 function send(obj) {
-  const bytes = encode("\n" + nonce + " " + stringify(obj) + "\n");
-  const total = u8Length(bytes);
-  let off = stdoutWrite(bytes);
-  while (off < total) off += stdoutWrite(new U8(u8Buffer(bytes), off, total - off));
+  sendText(stringify(obj));
 }
 
 // ---------------------------------------------------------------- frames in
@@ -97,6 +139,14 @@ function takePending(last) {
   return out;
 }
 
+// A raw nonce line: copied byte by byte into off-heap memory, never decoded into a string.
+function keepNonce(part) {
+  const n = MathMin(u8Length(part) - 1, NONCE_MAX);
+  for (let i = 0; i < n; i++) nextNonce[i] = part[i + 1];
+  nextNonceLength = n;
+  return NONCE_LINE;
+}
+
 async function readLine() {
   while (linesHead >= lines.length) {
     lines.length = 0;
@@ -109,7 +159,7 @@ async function readLine() {
     while ((idx = u8IndexOf(view, 10, start)) !== -1) {
       let part = new U8(readBuffer, start, idx - start);
       if (pendingLength !== 0) part = takePending(part);
-      lines[lines.length] = decode(part);
+      lines[lines.length] = part[0] === 78 ? keepNonce(part) : decode(part);
       start = idx + 1;
     }
     if (start < n) {
@@ -235,10 +285,17 @@ function formatArgs(args) {
   return out;
 }
 
-let activeRun = null;
+let activeToken = null; // the async-context token of the run in progress, null between runs
 
+// True only for code running in the async context of the run in progress (not leftovers of an earlier one).
+function inActiveRun() {
+  return activeToken !== null && runContext.get() === activeToken;
+}
+
+// The host counts and cuts logs itself; the harness only stops sending once the host has seen the
+// limit crossed (the entry that crosses it is still sent, shortened), to save work.
 function emitLog(level, args) {
-  if (logsCut || nonce === null || activeRun === null) return;
+  if (logsCut || !inActiveRun()) return;
   let msg;
   try {
     msg = formatArgs(args);
@@ -247,14 +304,12 @@ function emitLog(level, args) {
   }
   if (logCount >= limits.log_entries) {
     logsCut = true;
-    send({ t: "log", level: "warn", msg: `[logs cut: more than ${limits.log_entries} entries (raise Limits.log_entries)]`, cut: true });
+    send({ t: "log", level, msg: msg.slice(0, 100) });
     return;
   }
   if (logBytes + msg.length > limits.log_bytes) {
     logsCut = true;
-    const room = Math.max(0, limits.log_bytes - logBytes);
-    if (room > 0) send({ t: "log", level, msg: msg.slice(0, room) });
-    send({ t: "log", level: "warn", msg: `[logs cut: more than ${limits.log_bytes} bytes (raise Limits.log_bytes)]`, cut: true });
+    send({ t: "log", level, msg: msg.slice(0, MathMax(0, limits.log_bytes - logBytes) + 1) });
     return;
   }
   logCount++;
@@ -262,20 +317,24 @@ function emitLog(level, args) {
   send({ t: "log", level, msg });
 }
 
+// The console is the host's: its methods cannot be replaced or wrapped by one run for the next.
 const consoleObj = globalThis.console;
-for (const level of ["log", "info", "warn", "error", "debug"]) {
-  consoleObj[level] = (...args) => emitLog(level, args);
+const consoleMethods = { trace: "debug", dir: "log", table: "log" };
+for (const level of ["log", "info", "warn", "error", "debug", "trace", "dir", "table"]) {
+  const as = consoleMethods[level] ?? level;
+  const fn = level === "dir" || level === "table" ? (obj) => emitLog(as, [obj]) : (...args) => emitLog(as, args);
+  ObjectDefine(consoleObj, level, { value: fn, writable: false, enumerable: true, configurable: false });
 }
-consoleObj.trace = (...args) => emitLog("debug", args);
-consoleObj.dir = (obj) => emitLog("log", [obj]);
-consoleObj.table = (obj) => emitLog("log", [obj]);
+ObjectDefine(globalThis, "console", { value: consoleObj, writable: false, enumerable: false, configurable: false });
 
 // ---------------------------------------------------------------- calls
 let nextCallId = 1;
-let callsThisRun = 0;
 const waiting = ObjectCreate(null);
 
 function request(fields) {
+  if (!inActiveRun()) {
+    return PromiseCtor.reject(new ErrorCtor("calls are only possible from the run in progress"));
+  }
   const id = nextCallId++;
   const frame = { ...fields, id }; // defined, not assigned: no Object.prototype setter can intercept
   return new PromiseCtor((resolve, reject) => {
@@ -284,16 +343,12 @@ function request(fields) {
   });
 }
 
+// The host counts calls and calls in flight against the limits; the harness only converts and sends.
 function callTool(ns, tool, args) {
   const what = (ns ? ns + "." : "") + tool;
-  if (activeRun === null) {
-    return PromiseCtor.reject(new ErrorCtor(`${what}: tool calls are only possible while a run is in progress`));
+  if (!inActiveRun()) {
+    return PromiseCtor.reject(new ErrorCtor(`${what}: tool calls are only possible from the run in progress`));
   }
-  if (callsThisRun >= limits.tool_calls) {
-    const err = new ErrorCtor(`tool-call limit of ${limits.tool_calls} calls per run reached at ${what} (raise Limits.tool_calls)`);
-    return PromiseCtor.reject(err);
-  }
-  callsThisRun++;
   let converted;
   try {
     converted = args === undefined ? {} : toJson(args, new SetCtor(), 0);
@@ -332,22 +387,89 @@ function closeNames(name, names) {
 // type checks behave as on a plain object (no thenable proxies).
 const PLAIN = new Set(["then", "catch", "finally", "toJSON", "constructor", "valueOf", "toString", "toLocaleString", "inspect", "asymmetricMatch", "$$typeof", "nodeType", "length"]);
 
-function makeNamespace(ns, names) {
+// What the run in progress offers: namespace -> tool names, and the global functions.
+let offeredTools = ObjectCreate(null);
+let offeredGlobals = ObjectCreate(null);
+const toolFns = ObjectCreate(null);
+const namespaces = ObjectCreate(null);
+const globalFns = ObjectCreate(null);
+let reserved = new SetCtor();
+
+function offered(ns) {
+  return offeredTools[ns] ?? [];
+}
+
+function toolFn(ns, name) {
+  const key = ns + "." + name;
+  return (toolFns[key] ??= (args) => callTool(ns, name, args));
+}
+
+// One proxy per namespace for the life of the process, installed as a read-only, non-configurable
+// global: a run can neither replace nor wrap it for a later run. It answers with the tools the run
+// in progress offers.
+function makeNamespace(ns) {
   const target = ObjectCreate(null);
-  for (const name of names) {
-    target[name] = (args) => callTool(ns, name, args);
-  }
-  ObjectFreeze(target);
+  const refuse = () => false;
   return new Proxy(target, {
     get(t, prop) {
-      if (typeof prop !== "string" || prop in t || setHas(PLAIN, prop)) return t[prop];
+      if (typeof prop !== "string" || setHas(PLAIN, prop)) return undefined;
+      const names = offered(ns);
+      if (names.includes(prop)) return toolFn(ns, prop);
       return () => {
         const close = closeNames(prop, names);
         const hint = close.length ? ` Did you mean ${close.map((n) => ns + "." + n).join(", ")}?` : "";
         throw new TypeErrorCtor(`unknown tool ${ns}.${prop}.${hint} Tools in ${ns}: ${names.join(", ") || "(none)"}`);
       };
     },
+    has: (t, prop) => typeof prop === "string" && offered(ns).includes(prop),
+    ownKeys: () => offered(ns).slice(),
+    getOwnPropertyDescriptor(t, prop) {
+      if (typeof prop !== "string" || !offered(ns).includes(prop)) return undefined;
+      return { __proto__: null, value: toolFn(ns, prop), writable: false, enumerable: true, configurable: true };
+    },
+    set: refuse,
+    defineProperty: refuse,
+    deleteProperty: refuse,
+    setPrototypeOf: refuse,
+    getPrototypeOf: () => null,
   });
+}
+
+// Define `name` on globalThis as `value`, read-only and non-configurable. False when an earlier run
+// took the name first (a non-configurable property, or a global `let` made with indirect eval).
+function installGlobal(name, value) {
+  const d = ObjectGetOwnPropertyDescriptor(globalThis, name);
+  if (d !== undefined && !d.configurable) return d.value === value && !d.writable;
+  ObjectDefine(globalThis, name, { __proto__: null, value, writable: false, enumerable: false, configurable: false });
+  try {
+    return globalEval(`typeof ${name} === "undefined" ? undefined : ${name}`) === value;
+  } catch {
+    return false;
+  }
+}
+
+// Installs the run's namespaces and global functions; returns the first name it could not install.
+function offer(msg) {
+  offeredTools = ObjectCreate(null);
+  offeredGlobals = ObjectCreate(null);
+  const nsNames = ObjectKeys(msg.tools);
+  for (let i = 0; i < nsNames.length; i++) {
+    const ns = nsNames[i];
+    if (setHas(reserved, ns)) continue;
+    offeredTools[ns] = msg.tools[ns];
+    if (namespaces[ns] === undefined) {
+      namespaces[ns] = makeNamespace(ns);
+    }
+    if (!installGlobal(ns, namespaces[ns])) return ns;
+  }
+  for (let i = 0; i < msg.globals.length; i++) {
+    const g = msg.globals[i];
+    if (setHas(reserved, g)) continue;
+    offeredGlobals[g] = true;
+    globalFns[g] ??= (args) => callTool("", g, args);
+    if (!installGlobal(g, globalFns[g])) return g;
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------- outbound fetch via the host
@@ -373,14 +495,59 @@ async function hostFetch(input, init) {
 }
 
 // ---------------------------------------------------------------- errors and stacks
+// Every stack the guest can see (its own `e.stack` included) is formatted here: only the program's own
+// frames, as guest.ts:LINE:COL, and frames without a file (built-ins). Frames of the harness, of Deno's
+// internals or of any file are dropped, so no host path shows. Installed read-only before guest code:
+// a guest's own `Error.prepareStackTrace` would see the raw call sites.
+function guestLocation(cs) {
+  const line = cs.getLineNumber();
+  const col = cs.getColumnNumber();
+  // Guest code compiled as an async function body: three lines of prologue (two of V8's, one of ours).
+  if (cs.isEval()) return `guest.ts:${MathMax(1, line - 3)}:${col}`;
+  const file = cs.getFileName();
+  // Guest code imported from a data: URL: one prologue line.
+  if (typeof file === "string" && file.startsWith("data:")) return `guest.ts:${MathMax(1, line - 1)}:${col}`;
+  if (file === null || file === undefined || file === "") return "";
+  return null; // the harness, Deno's internals, any file: not the program's own
+}
+
+function formatFrame(cs) {
+  const loc = guestLocation(cs);
+  if (loc === null) return null;
+  if (loc === "") return StringFn(cs); // a built-in such as `Array.map (<anonymous>)`
+  let fn = cs.getFunctionName();
+  if (fn === "anonymous" || fn === "eval" || fn === "default") fn = null;
+  const prefix = cs.isAsync() ? "async " : cs.isConstructor() ? "new " : "";
+  return fn ? `${prefix}${fn} (${loc})` : `${prefix}${loc}`;
+}
+
+function prepareStackTrace(error, callSites) {
+  let out;
+  try {
+    out = errorToString(error);
+  } catch {
+    out = "Error";
+  }
+  for (let i = 0; i < callSites.length; i++) {
+    let frame = null;
+    try {
+      frame = formatFrame(callSites[i]);
+    } catch {
+      // an unprintable frame is left out
+    }
+    if (frame !== null) out += "\n    at " + frame;
+  }
+  return out;
+}
+
+// Positions inside messages (parse errors of data: modules) and any stack formatted before start-up.
 function mapStack(text) {
   if (typeof text !== "string") return "";
   const out = [];
   for (let line of text.split("\n")) {
-    // Guest frames compiled as async function bodies: three lines of prologue (two of V8's, one of ours).
     line = line.replace(/eval at .*?<anonymous>:(\d+):(\d+)/g, (_, l, c) => `guest.ts:${Math.max(1, Number(l) - 3)}:${c}`);
     line = line.replace(/^(\s*at )(?:async )?eval \((guest\.ts:\d+:\d+)\)$/, "$1$2");
-    if (line.includes(harnessUrl) || line.includes("ext:")) continue;
+    if (line.includes(harnessUrl) || line.includes("ext:") || line.includes("file:")) continue;
     if (/^\s*\d*\s*\|/.test(line)) continue; // source snippet of a parse error
     // Guest frames: data: URLs (Deno abbreviates long ones as "data:.....TAIL"); one prologue line.
     line = line.replace(/data:[^\s()]*?:(\d+):(\d+)/g, (_, l, c) => `guest.ts:${Math.max(1, Number(l) - 1)}:${c}`);
@@ -389,6 +556,10 @@ function mapStack(text) {
   }
   return out.join("\n").trim();
 }
+
+// Deno's permission errors advise "run again with the --allow-read flag": useless to a model that
+// cannot change flags. Recognized by class (never by text), and told what to do instead.
+const NO_ACCESS = "the sandbox has no file system, network, environment, subprocess or system access; use the tools it offers instead";
 
 function describeError(e) {
   if (e instanceof ErrorCtor || (e && typeof e === "object" && "message" in e)) {
@@ -400,6 +571,12 @@ function describeError(e) {
     }
     message = mapStack(message);
     let stack = mapStack(StringFn(e.stack ?? ""));
+    if (e instanceof NotCapable || e instanceof PermissionDenied) {
+      const what = message.split(", run again")[0];
+      message = `${what}: ${NO_ACCESS}`;
+      const at = stack.indexOf("\n");
+      stack = `${name}: ${message}` + (at === -1 ? "" : stack.slice(at));
+    }
     if (name === "SyntaxError") stack = "SyntaxError: " + message;
     return { name, message, stack };
   }
@@ -413,8 +590,6 @@ function describeError(e) {
 }
 
 // ---------------------------------------------------------------- runs
-const RESERVED = new Set(["console", "Deno", "globalThis", "JSON", "Promise", "Object", "Error", "fetch"]);
-
 const AsyncFunction = (async () => {}).constructor;
 const SyntaxErrorCtor = SyntaxError;
 
@@ -453,39 +628,60 @@ async function loadGuest(candidates) {
   throw lastError;
 }
 
+async function evaluate(msg) {
+  const guest = await loadGuest(msg.candidates);
+  let value = await guest();
+  if (typeof value === "function") value = await value();
+  if (typeof value === "function") value = await value();
+  return value;
+}
+
+// The result frame's text: the whole converted value (the host measures it against result_bytes and
+// cuts it), or an error when it cannot fit in one frame.
+function resultText(runId, value) {
+  const converted = toJson(value, new SetCtor(), 0);
+  const json = converted === undefined ? "null" : stringify(converted);
+  const budget = limits.frame_bytes - 256;
+  if (json.length * 3 > budget) {
+    const total = u8Length(encode(json));
+    if (total > budget) {
+      const message = `the return value is ${total} bytes as JSON, more than the ${budget} bytes a run can return; return a smaller value or a summary`;
+      return stringify({ t: "result", run: runId, ok: false, error: { name: "RangeError", message, stack: "" } });
+    }
+  }
+  // Over result_bytes: sent as JSON text (one string, cheap for the host to hold and measure), which
+  // the host cuts to result_bytes with a marker stating the size it received.
+  if (json.length > limits.result_bytes / 3 && u8Length(encode(json)) > limits.result_bytes) {
+    return '{"t":"result","run":' + runId + ',"ok":true,"json":' + stringify(json) + "}";
+  }
+  return '{"t":"result","run":' + runId + ',"ok":true,"value":' + json + "}";
+}
+
 async function runGuest(msg) {
   const runId = msg.run;
-  activeRun = runId;
   limits = msg.limits;
   logCount = 0;
   logBytes = 0;
   logsCut = false;
-  callsThisRun = 0;
-  for (const ns of ObjectKeys(msg.tools)) {
-    if (setHas(RESERVED, ns)) continue;
-    globalThis[ns] = makeNamespace(ns, msg.tools[ns]);
+  takeNonce();
+  const taken = offer(msg);
+  if (taken !== null) {
+    send({ t: "fatal", message: `code of an earlier run in this sandbox took the global name \`${taken}\`; the sandbox was reset, run the program again` });
+    return;
   }
-  for (const g of msg.globals) {
-    if (setHas(RESERVED, g)) continue;
-    globalThis[g] = (args) => callTool("", g, args);
-  }
-  let frame;
+  // The guest runs in an async context of its own: everything it schedules carries `token`.
+  const token = ObjectCreate(null);
+  activeToken = token;
+  const outer = runContext.enter(token);
+  let pending;
   try {
-    const guest = await loadGuest(msg.candidates);
-    let value = await guest();
-    if (typeof value === "function") value = await value();
-    if (typeof value === "function") value = await value();
-    const converted = toJson(value, new SetCtor(), 0);
-    const json = converted === undefined ? "null" : stringify(converted);
-    if (json.length > limits.result_bytes / 4) {
-      const total = encode(json).length;
-      if (total > limits.result_bytes) {
-        const marker = `…[truncated: result is ${total} bytes, limit ${limits.result_bytes} bytes (raise Limits.result_bytes)]`;
-        const text = decode(encode(json).subarray(0, limits.result_bytes)).replace(/\uFFFD$/, "") + marker;
-        frame = { t: "result", run: runId, ok: true, truncated: true, value: text };
-      }
-    }
-    if (frame === undefined) frame = { t: "result", run: runId, ok: true, value: converted === undefined ? null : converted };
+    pending = evaluate(msg);
+  } finally {
+    setAsyncContext(outer);
+  }
+  let text;
+  try {
+    text = resultText(runId, await pending);
   } catch (e) {
     let error;
     try {
@@ -493,10 +689,10 @@ async function runGuest(msg) {
     } catch {
       error = { name: "Error", message: "the guest's error could not be described (were built-ins patched?)", stack: "" };
     }
-    frame = { t: "result", run: runId, ok: false, error };
+    text = stringify({ t: "result", run: runId, ok: false, error });
   }
-  activeRun = null;
-  send(frame);
+  activeToken = null;
+  sendText(text);
 }
 
 // ---------------------------------------------------------------- hardening before any guest code
@@ -517,6 +713,13 @@ ObjectDefine(Deno, "stdin", {
   },
   configurable: false,
 });
+ObjectDefine(ErrorCtor, "prepareStackTrace", { value: prepareStackTrace, writable: false, enumerable: false, configurable: false });
+// No host path: not the Deno binary's, not the harness's (node:process derives argv and execPath from these).
+internal.__nodeBootstrapArgs.argv0 = "deno";
+ObjectDefine(Deno, "execPath", { value: () => "deno", writable: false, enumerable: true, configurable: false });
+ObjectDefine(Deno, "mainModule", { get: () => "file:///sandbox/main.ts", enumerable: true, configurable: false });
+// Deno's internals (core ops, the async-context switch, bootstrap arguments) are the harness's alone.
+delete Deno[Deno.internal];
 
 // ---------------------------------------------------------------- main loop
 // V8 compiles functions lazily: run the run path once on a throwaway value at start-up, so the first
@@ -524,28 +727,33 @@ ObjectDefine(Deno, "stdin", {
 async function warmUp() {
   const f = new AsyncFunction('"use strict";\nreturn ({ a: [1, "x", null], m: new Map([[1, 2]]) });');
   const v = await f();
-  stringify(toJson(v, new SetCtor(), 0));
+  resultText(0, v);
   formatArgs(["x", v]);
   encode("\n" + stringify({ t: "log", msg: "x" }) + "\n");
-  makeNamespace("w", ["f"]).f;
+  makeNamespace("w").f;
   describeError(new ErrorCtor("x"));
+  // The first TypeScript module of a process sets up Deno's transpiler and module caches (~1 ms with
+  // a real DENO_DIR): done here, a pooled run of a typed program costs what a plain one does.
+  await import("data:application/typescript,export%20default%20(x%3A%20number)%3A%20number%20%3D%3E%20x%3B");
 }
 
 async function main() {
   await warmUp();
-  const first = await readLine();
+  let first;
+  while ((first = await readLine()) === NONCE_LINE);
   if (first === null) return;
   const init = parse(first);
-  nonce = init.nonce;
+  takeNonce();
+  reserved = new SetCtor(init.reserved);
   if (init.fetch) {
     net = { btoa: globalThis.btoa, atob: globalThis.atob, Request, Response, Headers };
-    globalThis.fetch = hostFetch;
+    ObjectDefine(globalThis, "fetch", { value: hostFetch, writable: false, enumerable: true, configurable: false });
   }
   send({ t: "ready" });
   for (;;) {
     const line = await readLine();
     if (line === null) break;
-    if (line === "") continue;
+    if (line === "" || line === NONCE_LINE) continue;
     const msg = parse(line);
     if (msg.t === "ret") {
       const w = waiting[msg.id];

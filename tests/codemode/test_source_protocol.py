@@ -42,7 +42,6 @@ def test_a_raising_listener_does_not_stop_the_others(caplog: pytest.LogCaptureFi
         pytest.param(
             "codemode.sources.protocol",
             [
-                "GUEST_GLOBALS",
                 "ChangeListeners",
                 "SourceState",
                 "SourceStatus",

@@ -43,7 +43,7 @@ def sandbox_orphans() -> list[int]:
             continue
         for var in environ:
             if var.startswith(b"DENO_DIR=" + SCRATCH_PREFIX.encode()):
-                root = Path(var.split(b"=", 1)[1].decode()).parents[1]
+                root = Path(var.split(b"=", 1)[1].decode()).parent
                 if not root.exists():
                     orphans.append(int(entry.name))
     return orphans
@@ -69,9 +69,7 @@ def sandbox_pids(*, children_only: bool = False) -> list[int]:
             continue
         for var in environ:
             prefix = b"DENO_DIR=" + SCRATCH_PREFIX.encode()
-            scratch_exists = (
-                var.startswith(prefix) and Path(var.split(b"=", 1)[1].decode()).parents[1].exists()
-            )
+            scratch_exists = var.startswith(prefix) and Path(var.split(b"=", 1)[1].decode()).parent.exists()
             if scratch_exists and process_alive(int(entry.name)):
                 pids.append(int(entry.name))
     return pids

@@ -1,4 +1,4 @@
-"""`codemode bench sandbox` runs end to end (tiny repetition counts: a smoke test, not a measurement)."""
+"""`codemode bench sandbox` (sandbox/benchmark.py) runs end to end: a smoke test, not a measurement."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ import pytest
 
 from codemode.cli import main
 
-LATENCIES = ("baseline_deno_run_ms", "cold_ms", "pooled_ms", "warm_by_id_ms", "tool_call_roundtrip_us")
+LATENCIES = (
+    "baseline_deno_run_ms",
+    "cold_ms",
+    "pooled_ms",
+    "pooled_ts_ms",
+    "pooled_untyped_ms",
+    "warm_by_id_ms",
+    "tool_call_roundtrip_us",
+)
 NUMBERS = ("calls_per_s", "executions_per_s", "idle_rss_mib")
 
 
@@ -24,6 +32,9 @@ def test_bench_sandbox_quick_writes_every_figure(tmp_path: Path, capsys: pytest.
     for key in NUMBERS:
         assert isinstance(report[key], int | float) and report[key] > 0, key
     assert set(report["ratios"]) == {"cold_ms", "pooled_ms", "warm_by_id_ms"}
+    # Host memory while a forged-frame flood is served, beside an idle run (issue 18).
+    assert set(report["host_rss_mib"]) == {"idle", "log_flood", "deep_args"}
+    assert all(mib >= 0 for mib in report["host_rss_mib"].values())
     table = capsys.readouterr().out
     for key in LATENCIES + NUMBERS:
         assert key in table

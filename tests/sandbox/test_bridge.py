@@ -175,5 +175,5 @@ async def test_a_result_over_the_frame_limit_becomes_an_error(executor: DenoExec
         limits=Limits(frame_bytes=1 << 20),
     )
     assert result.ok, result.error
-    assert "raise Limits.frame_bytes" in result.value
+    assert "over the limit of 1048576 bytes" in result.value
     assert "github.create_issue returned" in result.value

@@ -188,10 +188,12 @@ async function line() {
   }
   const i = text.indexOf("\n"); const l = text.slice(0, i); text = text.slice(i + 1); return l;
 }
-const nonce = JSON.parse(await line()).nonce;
+let nonce = (await line()).slice(1);
+await line(); // init
 const raw = (s) => Deno.stdout.writeSync(new TextEncoder().encode("\n" + nonce + " " + s + "\n"));
 const send = (o) => raw(JSON.stringify(o));
 send({t: "ready"});
+nonce = (await line()).slice(1); // every run has its own nonce
 const run = JSON.parse(await line());
 const scenario = run.candidates.at(-1).source.split("\n")[1].trim();
 const call = (id) => send({t: "call", id, ns: "t", tool: "f", args: {}});
@@ -217,10 +219,10 @@ SCENARIOS = [
     pytest.param("no-type", "BridgeError", "without a type", id="no-type"),
     pytest.param("unknown-type", "BridgeError", "unexpected 'exec'", id="unknown-type"),
     pytest.param("wrong-run", "BridgeError", "result for run 999", id="wrong-run"),
-    pytest.param("huge-frame", "BridgeError", "Limits.frame_bytes", id="huge-frame"),
+    pytest.param("huge-frame", "BridgeError", "over the limit of 1048576 bytes", id="huge-frame"),
     pytest.param("bad-log", "BridgeError", "log frame", id="bad-log"),
     pytest.param("bad-error", "BridgeError", "without an error", id="bad-error"),
-    pytest.param("silence", "TimeoutError", "Limits.wall_s", id="silence"),
+    pytest.param("silence", "TimeoutError", "time limit of 3 s", id="silence"),
 ]
 
 

@@ -77,7 +77,7 @@ def test_the_child_starts_with_a_clean_environment(tmp_path: Path) -> None:
 
     env = deno_environment(tmp_path)
     assert set(env) == {"DENO_DIR", "HOME", "NO_COLOR", "DENO_NO_UPDATE_CHECK", "DENO_NO_PROMPT"}
-    assert env["DENO_DIR"].startswith(str(tmp_path / "no-deno-dir"))
+    assert env["DENO_DIR"] == str(tmp_path / "deno")
     cmd = deno_command(Path("/bin/deno"), heap_mib=64)
     assert "--no-config" in cmd
     assert "--no-remote" in cmd and "--no-npm" in cmd and "--cached-only" in cmd

@@ -16,6 +16,7 @@ def test_all_is_pinned() -> None:
         "LogCallback",
         "LogEntry",
         "OutboundPolicy",
+        "RESERVED_GLOBALS",
         "RunResult",
         "RunStats",
         "SandboxCrashError",

@@ -25,10 +25,10 @@ def test_strip_fence(text: str, code: str) -> None:
     ("code", "kinds"),
     [
         pytest.param("export default async function () {}", ["module"], id="module"),
-        pytest.param("return 1", ["expression", "body"], id="body-with-return"),
+        pytest.param("return 1", ["body"], id="body-with-return"),
         pytest.param("const x = 1;\nx + 1", ["expression", "last-expression", "body"], id="final-expression"),
         pytest.param("async () => 1", ["expression", "body"], id="arrow"),
-        pytest.param("if (a) {\n  b()\n}", ["expression", "body"], id="ends-with-block"),
+        pytest.param("if (a) {\n  b()\n}", ["body"], id="ends-with-block"),
     ],
 )
 def test_candidate_kinds(code: str, kinds: list[str]) -> None:

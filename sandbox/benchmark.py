@@ -7,11 +7,16 @@
 | baseline_deno_run_ms      | a bare `deno run` of a one-line file (the yardstick)                   |
 | cold_ms                   | one-shot run without the pool: spawn, handshake, run `return 1`       |
 | pooled_ms                 | one-shot run on a pre-spawned process (the pool refilled in between)  |
+| pooled_ts_ms              | the same, for a typed TypeScript program as models write it           |
+| pooled_untyped_ms         | the same program without its types (plain JavaScript)                 |
 | warm_by_id_ms             | a run on the warm sandbox of one id                                   |
 | tool_call_roundtrip_us    | guest -> host callback -> guest, sequential calls in one run          |
 | calls_per_s               | sequential tool calls per second in one run                           |
 | executions_per_s          | isolated one-shot runs per second with `concurrency` callers          |
 | idle_rss_mib              | resident memory of an idle pooled process                              |
+| host_rss_mib              | the host's peak RSS growth during an idle run and during forged-frame  |
+|                           | floods (a stand-in harness that knows the nonce, as a guest that found |
+|                           | it would): `{"idle", "log_flood", "deep_args"}`                        |
 
 Latencies are `{"p50", "p95"}`; `ratios` gives each latency's p50 over the baseline's p50.
 """
@@ -31,8 +36,14 @@ from typing import Any
 
 import anyio
 
-from sandbox import DenoExecutor, Limits, SandboxSettings
-from sandbox.deno import find_deno
+from .deno import find_deno
+from .executor import DenoExecutor
+from .limits import Limits
+from .process import SandboxProcess
+from .request import RunRequest
+from .run import SandboxRun
+from .settings import SandboxSettings
+from .source import candidates
 
 __all__ = ["QUICK", "BenchSettings", "format_report", "run_sandbox_bench"]
 
@@ -81,6 +92,65 @@ QUICK = BenchSettings(
 )
 """A smoke test of the whole benchmark in a few seconds (numbers not meaningful)."""
 
+TYPED = """\
+interface Order { id: number; total: number; status: "open" | "paid" }
+enum Kind { Small = "small", Large = "large" }
+function top<T extends { total: number }>(rows: T[], n: number): T[] {
+  return [...rows].sort((a: T, b: T) => b.total - a.total).slice(0, n);
+}
+const orders: Order[] = [{ id: 1, total: 5, status: "open" }, { id: 2, total: 9, status: "paid" }];
+const best = top<Order>(orders, 1)[0] as Order;
+const kind: Kind = best.total > 8 ? Kind.Large : Kind.Small;
+return { id: best.id, kind } satisfies { id: number; kind: Kind };
+"""
+"""A typed program as models write it: an interface, an enum, generics, `as`, `satisfies`."""
+
+UNTYPED = """\
+const Kind = { Small: "small", Large: "large" };
+function top(rows, n) {
+  return [...rows].sort((a, b) => b.total - a.total).slice(0, n);
+}
+const orders = [{ id: 1, total: 5, status: "open" }, { id: 2, total: 9, status: "paid" }];
+const best = top(orders, 1)[0];
+const kind = best.total > 8 ? Kind.Large : Kind.Small;
+return { id: best.id, kind };
+"""
+"""`TYPED` without its types."""
+
+FORGER = r"""
+const buf = new Uint8Array(1 << 16);
+let text = "";
+async function line() {
+  while (!text.includes("\n")) {
+    const n = await Deno.stdin.read(buf);
+    if (n === null) Deno.exit(0);
+    text += new TextDecoder().decode(buf.subarray(0, n));
+  }
+  const i = text.indexOf("\n"); const l = text.slice(0, i); text = text.slice(i + 1); return l;
+}
+let nonce = (await line()).slice(1);
+await line();
+const enc = new TextEncoder();
+const write = (b) => { let o = 0; while (o < b.length) o += Deno.stdout.writeSync(b.subarray(o)); };
+const frame = (s) => enc.encode("\n" + nonce + " " + s + "\n");
+write(frame('{"t":"ready"}'));
+nonce = (await line()).slice(1);
+const run = JSON.parse(await line());
+const kind = run.candidates.at(-1).source.split("\n")[1].trim();
+if (kind === "idle") await new Promise((r) => setTimeout(r, 1500));
+if (kind === "log_flood") {
+  const one = frame(JSON.stringify({t: "log", level: "log", msg: "y".repeat(4000), cut: true}));
+  for (;;) write(one);
+}
+if (kind === "deep_args") {
+  const args = "[" + "{},".repeat(((run.limits.frame_bytes - 200) / 3) | 0) + "{}]";
+  for (let id = 1; ; id++) write(frame(`{"t":"call","id":${id},"ns":"t","tool":"f","args":${args}}`));
+}
+write(frame(JSON.stringify({t: "result", run: run.run, ok: true, value: kind})));
+await new Promise(() => {});
+"""
+"""A stand-in harness that knows the nonce, as a guest that found it would."""
+
 
 def _stats(samples: Sequence[float]) -> dict[str, float]:
     ordered = sorted(samples)
@@ -101,14 +171,18 @@ async def _baseline(deno: Path, runs: int) -> list[float]:
 
 
 async def _timed_runs(
-    executor: DenoExecutor, runs: int, before: Callable[[], Any] | None = None, **kwargs: Any
+    executor: DenoExecutor,
+    runs: int,
+    before: Callable[[], Any] | None = None,
+    code: str = "return 1",
+    **kwargs: Any,
 ) -> list[float]:
     samples = []
     for _ in range(runs):
         if before is not None:
             await before()
         started = time.perf_counter()
-        result = await executor.run("return 1", **kwargs)
+        result = await executor.run(code, **kwargs)
         samples.append((time.perf_counter() - started) * 1000)
         if not result.ok:
             raise RuntimeError(f"benchmark run failed: {result.error}")
@@ -153,6 +227,44 @@ async def _throughput(executor: DenoExecutor, executions: int, concurrency: int)
     return executions / (time.perf_counter() - started)
 
 
+async def _host_rss(deno: Path, kinds: Sequence[str]) -> dict[str, float]:
+    """Peak growth of this process's RSS (MiB) while one forged run of each kind is served."""
+    with tempfile.TemporaryDirectory() as tmp:
+        harness = Path(tmp) / "forger.js"
+        harness.write_text(FORGER)
+        return {kind: await _peak_growth(deno, harness, kind) for kind in kinds}
+
+
+async def _slow_tool(ns: str, tool: str, args: Any) -> Any:
+    await anyio.sleep(1)  # calls pile up to the in-flight limit, each holding its arguments
+    return len(args)
+
+
+async def _peak_growth(deno: Path, harness: Path, kind: str) -> float:
+    limits = Limits(wall_s=3)
+    proc = await SandboxProcess.start(
+        deno, heap_mib=64, frame_bytes=limits.frame_bytes, fetch=False, harness=harness
+    )
+    base = peak = _rss_mib(os.getpid())
+    done = anyio.Event()
+
+    async def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _rss_mib(os.getpid()))
+            await anyio.sleep(0.005)
+
+    try:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(sample)
+            request = RunRequest(candidates(kind), {"t": ["f"]}, (), limits, _slow_tool)
+            await SandboxRun(proc, request).execute()
+            done.set()
+    finally:
+        await proc.aclose()
+    return round(peak - base, 1)
+
+
 def _rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -179,18 +291,24 @@ async def run_sandbox_bench(settings: BenchSettings | None = None) -> dict[str, 
                 await pool.wait_full()
 
         pooled = await _timed_runs(pooled_executor, s.pooled_runs, before=refill)
+        pooled_ts = await _timed_runs(pooled_executor, s.pooled_runs, before=refill, code=TYPED)
+        pooled_untyped = await _timed_runs(pooled_executor, s.pooled_runs, before=refill, code=UNTYPED)
         await refill()
         idle_rss = statistics.median(_rss_mib(pid) for pid in pool.pids())
         executions_per_s = await _throughput(pooled_executor, s.executions, s.concurrency)
+    host_rss = await _host_rss(deno, ("idle", "log_flood", "deep_args"))
     report: dict[str, Any] = {
         "baseline_deno_run_ms": _stats(baseline),
         "cold_ms": _stats(cold),
         "pooled_ms": _stats(pooled),
+        "pooled_ts_ms": _stats(pooled_ts),
+        "pooled_untyped_ms": _stats(pooled_untyped),
         "warm_by_id_ms": _stats(warm),
         "tool_call_roundtrip_us": _stats(gaps),
         "calls_per_s": round(calls_per_s, 1),
         "executions_per_s": round(executions_per_s, 1),
         "idle_rss_mib": round(idle_rss, 1),
+        "host_rss_mib": host_rss,
     }
     base = report["baseline_deno_run_ms"]["p50"]
     report["ratios"] = {
@@ -210,12 +328,15 @@ def format_report(report: dict[str, Any]) -> str:
     """The human-readable table `codemode bench sandbox` prints."""
     base = report["baseline_deno_run_ms"]["p50"]
     lines = [f"{'measure':<26} {'p50':>10} {'p95':>10} {'x baseline':>11}  target"]
-    for key in ("baseline_deno_run_ms", "cold_ms", "pooled_ms", "warm_by_id_ms", "tool_call_roundtrip_us"):
+    latencies = ("baseline_deno_run_ms", "cold_ms", "pooled_ms", "pooled_ts_ms", "pooled_untyped_ms")
+    for key in (*latencies, "warm_by_id_ms", "tool_call_roundtrip_us"):
         p50, p95 = report[key]["p50"], report[key]["p95"]
         ratio = f"{p50 / base:.3f}" if key.endswith("_ms") else ""
         lines.append(f"{key:<26} {p50:>10.3f} {p95:>10.3f} {ratio:>11}  {_target(key, p50, base)}")
     for key in ("calls_per_s", "executions_per_s", "idle_rss_mib"):
         lines.append(f"{key:<26} {report[key]:>10.1f} {'':>10} {'':>11}  {_target(key, report[key], base)}")
+    rss = report["host_rss_mib"]
+    lines.append("host RSS growth (MiB): " + ", ".join(f"{kind} {mib:g}" for kind, mib in rss.items()))
     return "\n".join(lines)
 
 
@@ -223,6 +344,8 @@ def _target(key: str, value: float, base: float) -> str:
     if key == "cold_ms":
         limit = 1.3 * base
         return f"<= {limit:.1f} (1.3x) {'ok' if value <= limit else 'MISSED'}"
+    if key == "pooled_ts_ms":
+        return "<= pooled_untyped_ms + 1"
     if key not in TARGETS:
         return ""
     op, limit = TARGETS[key]
