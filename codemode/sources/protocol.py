@@ -28,6 +28,7 @@ __all__ = [
     "namespace_identifier",
 ]
 
+_PROGRAM_NAMES = RESERVED_GLOBALS | {"search", "describe"}
 """Names the program relies on: a namespace named like one would hide it, so it gets a `_`.
 (`search` and `describe` are the discovery functions.)"""
 
@@ -47,7 +48,7 @@ def namespace_identifier(name: str) -> str:
     `my-server` -> `my_server`; `console` -> `console_`; `crypto` -> `crypto_`.
     """
     identifier = sanitize_identifier(name)
-    return identifier + "_" if identifier in RESERVED_GLOBALS else identifier
+    return identifier + "_" if identifier in _PROGRAM_NAMES else identifier
 
 
 SourceState = Literal["starting", "ready", "failed", "closed"]
