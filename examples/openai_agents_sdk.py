@@ -6,6 +6,10 @@
 
 The same URL works for ChatGPT connectors and any streamable-HTTP MCP client; beyond loopback,
 serve with `--token` (or CODEMODE_TOKEN) and pass it here as CODEMODE_TOKEN too.
+
+Tracing is off here: the SDK uploads traces to OpenAI's own endpoint, which fails (and prints
+"Tracing request failed" four times) offline or with OPENAI_BASE_URL pointed elsewhere. To send
+traces, run with OPENAI_AGENTS_DISABLE_TRACING=0.
 """
 
 from __future__ import annotations
@@ -14,6 +18,10 @@ import os
 import sys
 
 import anyio
+
+# Read by the SDK on first use; set before it is imported. An explicit value from the user wins.
+os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
+
 from agents import Agent, Runner
 from agents.mcp import MCPServerStreamableHttp, MCPServerStreamableHttpParams
 
