@@ -13,7 +13,6 @@ async with open_engine(load_config("codemode.json"), sources=[my_tools]) as engi
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import sys
 from collections.abc import AsyncIterator, Sequence
@@ -24,6 +23,7 @@ from codemode.config import Config
 from codemode.engine import CodeMode, EngineSettings
 from codemode.errors import CodemodeError, ConfigError
 from codemode.http import HttpOptions, bind_socket, build_app
+from codemode.limit_keys import limits_from_config
 from codemode.mcp_server import CodeModeServer, build_server
 from codemode.sources.protocol import ToolSource
 from codemode.sources.toolbox import Toolbox
@@ -41,10 +41,6 @@ __all__ = [
     "serve",
 ]
 
-#: Config key (`codemode.limits`) -> `sandbox.Limits` field, where the config's friendlier name differs.
-_LIMIT_FIELDS = {"timeout_s": "wall_s", "max_tool_calls": "tool_calls", "max_output_bytes": "result_bytes"}
-
-
 # -- settings ----------------------------------------------------------------------------------------
 
 
@@ -52,10 +48,7 @@ def sandbox_limits(config: Config | None) -> Limits:
     """The per-run sandbox limits the config sets, over the sandbox's safe defaults."""
     if config is None:
         return Limits()
-    values: dict[str, Any] = {
-        _LIMIT_FIELDS.get(key, key): value for key, value in config.settings.limits_dict().items()
-    }
-    return dataclasses.replace(Limits(), **values)
+    return limits_from_config(config.settings.limits_dict())
 
 
 def engine_settings(config: Config | None) -> EngineSettings:

@@ -11,14 +11,18 @@
 ```
 
 Each server becomes a namespace named by its key (sanitized like tool names). `${VAR}` (or Cursor's
-`${env:VAR}`) in command, args, env, cwd, url and headers is replaced from the host environment.
+`${env:VAR}`, or Claude Code's `${VAR:-default}`) in command, args, env, cwd, url and headers is
+replaced from the host environment. VS Code's shape (`servers` in place of `mcpServers`) is read too.
 A file with mistakes is rejected as a whole at load time, with every problem listed; servers that fail
-later, at run time, never take the others down (that is the Toolbox's job). Top-level keys other than
-`mcpServers` and `codemode` are ignored, so a whole Claude Desktop config file can be used as is.
+later, at run time, never take the others down (that is the Toolbox's job). Other top-level keys are
+other clients' settings and are ignored (a whole Claude Desktop file works as is), unless they look
+like a misspelling of ours. An entry that would start codemode itself is skipped with a warning
+(see `codemode.self_reference`).
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 import os
@@ -31,6 +35,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError
 
 from codemode.errors import ConfigError
+from codemode.self_reference import DEPTH_ENV, MAX_DEPTH, starts_codemode
 from codemode.sources.protocol import namespace_identifier
 from codemode.validation_messages import describe_problems
 
@@ -47,7 +52,11 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_VARIABLE = re.compile(r"\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)\}")
+_VARIABLE = re.compile(r"\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+_ANY_VARIABLE = re.compile(r"\$\{[^}]*\}")
+_TOP_LEVEL = ("mcpServers", "servers", "codemode")
+DEFAULT_STARTUP_TIMEOUT_S = 30.0
+"""Seconds an upstream server may take to start and list its tools before it counts as timed out."""
 _PYTHON_TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 _FOREIGN_KEYS = frozenset({"autoApprove", "alwaysAllow", "description"})
 """Per-server keys other clients write that mean nothing to us: ignored, with a debug log."""
@@ -71,6 +80,8 @@ class StdioServerConfig(_Strict):
     """The working directory; default: ours."""
     timeout: PositiveFloat | None = None
     """Seconds one tool call may take; None: the Toolbox default."""
+    startup_timeout: PositiveFloat = DEFAULT_STARTUP_TIMEOUT_S
+    """Seconds to start, initialize and list tools before it counts as timed out (and is retried)."""
     disabled: bool = False
     """Skip this server without deleting its entry."""
 
@@ -84,6 +95,8 @@ class HttpServerConfig(_Strict):
     """Extra HTTP headers sent with every request (authorization, ...)."""
     timeout: PositiveFloat | None = None
     """Seconds one tool call may take; None: the Toolbox default."""
+    startup_timeout: PositiveFloat = DEFAULT_STARTUP_TIMEOUT_S
+    """Seconds to start, initialize and list tools before it counts as timed out (and is retried)."""
     disabled: bool = False
     """Skip this server without deleting its entry."""
 
@@ -94,7 +107,7 @@ ServerConfig = StdioServerConfig | HttpServerConfig
 
 class LimitsSection(_Strict):
     """The `codemode.limits` section: per-run sandbox limits in the config's words; a missing key keeps
-    the sandbox's default. `codemode.app` maps them onto `sandbox.Limits`."""
+    the sandbox's default. `codemode.limit_keys` maps them onto `sandbox.Limits`."""
 
     timeout_s: PositiveFloat | None = None
     """Wall-clock seconds one program may run."""
@@ -105,8 +118,18 @@ class LimitsSection(_Strict):
     max_tool_calls: PositiveInt | None = None
     """Tool calls one program may make."""
     max_output_bytes: PositiveInt | None = None
-    """Bytes of the JSON value one program may return (`sandbox.Limits.result_bytes`); console output
-    has its own limits in the sandbox."""
+    """Bytes of the JSON value one program may return (`sandbox.Limits.result_bytes`); a larger one is
+    cut, with a marker."""
+    max_log_bytes: PositiveInt | None = None
+    """Characters of console output kept per run; later output is dropped after a marker."""
+    max_log_entries: PositiveInt | None = None
+    """Console entries kept per run; later ones are dropped after a marker."""
+    max_concurrent_calls: PositiveInt | None = None
+    """Tool calls one program may have in flight at once."""
+    max_raw_output_bytes: PositiveInt | None = None
+    """Bytes the sandbox process may write outside the bridge (raw stdout/stderr) before it is killed."""
+    max_frame_bytes: PositiveInt | None = None
+    """Largest single tool call, argument set or result crossing the bridge, in bytes."""
 
 
 class CodemodeSection(_Strict):
@@ -140,6 +163,13 @@ class Config:
     """Where the config came from, for messages."""
     disabled: tuple[str, ...] = ()
     """Keys of entries marked `"disabled": true`."""
+    skipped: dict[str, str] = field(default_factory=dict)
+    """Keys of entries not started, with why (an entry that would start codemode itself)."""
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder of the config file (where its `python` entries are imported from first)."""
+        return None if self.source.startswith("<") else Path(self.source).resolve().parent
 
 
 def load_config(path: str | os.PathLike[str], environ: Mapping[str, str] | None = None) -> Config:
@@ -166,15 +196,17 @@ def parse_config(data: Any, source: str = "<config>", environ: Mapping[str, str]
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: the config must be a JSON object with `mcpServers`, got {_kind(data)}")
     problems: list[str] = []
+    _check_top_level(data, problems)
     settings = _settings(data.get("codemode", {}), problems)
     servers: dict[str, ServerConfig] = {}
     disabled: list[str] = []
-    raw_servers = data.get("mcpServers", {})
+    key = "servers" if "servers" in data and "mcpServers" not in data else "mcpServers"
+    raw_servers = data.get(key, {})
     if not isinstance(raw_servers, dict):
-        problems.append(f"`mcpServers` must be an object of name -> server, got {_kind(raw_servers)}")
+        problems.append(f"`{key}` must be an object of name -> server, got {_kind(raw_servers)}")
         raw_servers = {}
     for name, entry in raw_servers.items():
-        server = _server(name, entry, env, problems)
+        server = _server(f"{key}.{name}", entry, env, problems)
         if server is None:
             continue
         if server.disabled:
@@ -185,7 +217,57 @@ def parse_config(data: Any, source: str = "<config>", environ: Mapping[str, str]
     if problems:
         listed = "\n".join(f"  - {problem}" for problem in problems)
         raise ConfigError(f"{source}: {len(problems)} problem(s) in the config:\n{listed}")
-    return Config(servers=servers, settings=settings, source=source, disabled=tuple(disabled))
+    skipped = _self_references(servers, key, env)
+    for name in skipped:
+        del servers[name]
+    return Config(
+        servers=servers, settings=settings, source=source, disabled=tuple(disabled), skipped=skipped
+    )
+
+
+def _check_top_level(data: dict[str, Any], problems: list[str]) -> None:
+    """A misspelling of one of our keys is a mistake; anything else is another client's setting."""
+    if "servers" in data and "mcpServers" in data:
+        problems.append(
+            "has both `mcpServers` (Claude Desktop, Cursor) and `servers` (VS Code); keep one of them"
+        )
+    for key in data:
+        if key in _TOP_LEVEL:
+            continue
+        lowered = {name.lower(): name for name in _TOP_LEVEL}
+        close = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=0.75)
+        if close:
+            problems.append(
+                f"unknown top-level key `{key}` (did you mean `{lowered[close[0]]}`?); "
+                "accepted: `mcpServers` (or VS Code's `servers`) and `codemode`"
+            )
+        else:
+            logger.debug("ignoring top-level key `%s` (a setting of another MCP client)", key)
+
+
+def _self_references(servers: Mapping[str, ServerConfig], key: str, env: Mapping[str, str]) -> dict[str, str]:
+    """Entries that would start codemode itself, each with one warning naming it."""
+    try:
+        depth = int(env.get(DEPTH_ENV, "0"))
+    except ValueError:
+        depth = 0
+    skipped: dict[str, str] = {}
+    for name, server in servers.items():
+        if not isinstance(server, StdioServerConfig):
+            continue
+        if starts_codemode(server.command, server.args):
+            reason = "it starts codemode itself, which would read this file and start itself again"
+        elif depth >= MAX_DEPTH:
+            reason = (
+                f"codemode is already nested {depth} deep under codemode ({DEPTH_ENV}={depth}), "
+                "so something in this file starts codemode again"
+            )
+        else:
+            continue
+        command = " ".join([server.command, *server.args])
+        logger.warning("skipping %s.%s (`%s`): %s", key, name, command, reason)
+        skipped[name] = reason
+    return skipped
 
 
 def _settings(raw: Any, problems: list[str]) -> CodemodeSection:
@@ -209,9 +291,9 @@ def _settings(raw: Any, problems: list[str]) -> CodemodeSection:
     return settings
 
 
-def _server(name: str, entry: Any, environ: Mapping[str, str], problems: list[str]) -> ServerConfig | None:
-    """One `mcpServers` entry -> its config, or None with the problems recorded."""
-    where = f"mcpServers.{name}"
+def _server(where: str, entry: Any, environ: Mapping[str, str], problems: list[str]) -> ServerConfig | None:
+    """One `mcpServers` entry (at `where`, e.g. `mcpServers.memory`) -> its config, or None with the
+    problems recorded."""
     if not isinstance(entry, dict):
         problems.append(
             f"{where}: must be an object with `command` (stdio) or `url` (HTTP), got {_kind(entry)}"
@@ -249,10 +331,18 @@ def _server(name: str, entry: Any, environ: Mapping[str, str], problems: list[st
     missing: list[str] = []
     entry = _expand(entry, missing, environ)
     for variable in dict.fromkeys(missing):
-        problems.append(
-            f"{where}: refers to ${{{variable}}}, which is not set in the environment; "
-            "export it before starting codemode or write the value in the config"
-        )
+        if variable.startswith("${"):
+            problems.append(
+                f"{where}: {variable} is not a variable codemode can fill in (VS Code's ${{input:...}} "
+                "and ${workspaceFolder} need VS Code); write the value, or use ${ENV_VAR} or "
+                "${ENV_VAR:-default} from the environment"
+            )
+        else:
+            problems.append(
+                f"{where}: refers to ${{{variable}}}, which is not set in the environment; export it "
+                f"before starting codemode, write the value in the config, or give a default: "
+                f"${{{variable}:-value}}"
+            )
     if missing:
         return None
     try:
@@ -268,13 +358,19 @@ def _expand(value: Any, missing: list[str], env: Mapping[str, str]) -> Any:
     if isinstance(value, str):
 
         def replace(match: re.Match[str]) -> str:
-            variable = match.group(1)
+            variable, default = match.group(1), match.group(2)
+            if env.get(variable):
+                return env[variable]
+            if default is not None:  # `${VAR:-default}`: unset or empty takes the default
+                return default
             if variable not in env:
                 missing.append(variable)
-                return match.group(0)
-            return env[variable]
+            return env.get(variable, match.group(0))
 
-        return _VARIABLE.sub(replace, value)
+        expanded = _VARIABLE.sub(replace, value)
+        for match in _ANY_VARIABLE.finditer(_VARIABLE.sub("", value)):
+            missing.append(match.group(0))
+        return expanded
     if isinstance(value, list):
         return [_expand(item, missing, env) for item in value]
     if isinstance(value, dict):

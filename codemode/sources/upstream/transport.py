@@ -22,6 +22,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.message import SessionMessage
 
 from codemode.config import HttpServerConfig, ServerConfig
+from codemode.self_reference import DEPTH_ENV
 
 __all__ = ["StderrCapture", "WatchedTransport", "open_transport"]
 
@@ -120,12 +121,20 @@ def open_transport(config: ServerConfig, stderr: StderrCapture | None) -> Transp
     parameters = StdioServerParameters(
         command=config.command,
         args=list(config.args),
-        env=dict(config.env) or None,
+        # The child's depth under codemode: see codemode.self_reference (the recursion backstop).
+        env={**config.env, DEPTH_ENV: str(_our_depth() + 1)},
         cwd=config.cwd,
     )
     if stderr is None:
         raise ValueError(f"a stdio server ({config.command}) needs a StderrCapture for its stderr")
     return stdio_client(parameters, errlog=stderr.file)
+
+
+def _our_depth() -> int:
+    try:
+        return max(0, int(os.environ.get(DEPTH_ENV, "0")))
+    except ValueError:
+        return 0
 
 
 @asynccontextmanager
