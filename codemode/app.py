@@ -20,7 +20,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, Literal
 
 from codemode.config import Config
-from codemode.engine import CodeMode, EngineSettings
+from codemode.engine import CodeMode, EngineSettings, ToolProvider
 from codemode.errors import CodemodeError, ConfigError
 from codemode.http import HttpOptions, bind_socket, build_app
 from codemode.limit_keys import limits_from_config
@@ -124,10 +124,20 @@ def build_toolbox(config: Config | None, sources: Sequence[ToolSource] = (), **u
 
 @asynccontextmanager
 async def open_toolbox(
-    config: Config | None = None, *, sources: Sequence[ToolSource] = (), **upstream: Any
+    config: Config | None = None,
+    *,
+    sources: Sequence[ToolSource] = (),
+    wait: bool = True,
+    **upstream: Any,
 ) -> AsyncIterator[Toolbox]:
-    """The started toolbox of `build_toolbox`, closed when the block ends."""
+    """The started toolbox of `build_toolbox`, closed when the block ends.
+
+    `wait`: first let every upstream server connect, fail or time out (each bounded by its
+    `startup_timeout`); without it they connect in the background.
+    """
     async with build_toolbox(config, sources, **upstream) as toolbox:
+        if wait:
+            await toolbox.settled()
         yield toolbox
 
 
@@ -141,14 +151,16 @@ async def open_engine(
     sources: Sequence[ToolSource] = (),
     sandbox: SandboxSettings | None = None,
     settings: EngineSettings | None = None,
+    wait: bool = True,
 ) -> AsyncIterator[CodeMode]:
     """Tools, sandbox and engine, ready to run code.
 
     The tools are `sources` plus the config's (`python` entries and `mcpServers`); with neither,
     the embedded default world, so that `codemode serve` with no arguments has a real toolset.
+    `wait=False` does not wait for upstream servers to connect (what `serve` does).
     """
     async with AsyncExitStack() as stack:
-        toolbox = await stack.enter_async_context(open_toolbox(config, sources=sources))
+        toolbox = await stack.enter_async_context(open_toolbox(config, sources=sources, wait=wait))
         executor = DenoExecutor(sandbox or SandboxSettings(limits=sandbox_limits(config)))
         await stack.enter_async_context(executor)
         yield CodeMode(toolbox, executor, settings or engine_settings(config))
@@ -174,15 +186,17 @@ async def serve(
 
         anyio.run(serve, [tools])           # stdio; or serve([tools], transport="http")
     """
-    async with open_engine(config, sources=sources) as engine:
+    # Upstream servers connect in the background: the client gets `initialize` and `tools/list` at
+    # once, and `tools/list_changed` as each server's tools arrive.
+    async with open_engine(config, sources=sources, wait=False) as engine:
         toolbox = engine.tools
         server = build_server(engine, publish_tools=toolbox if publish_tools else None)
-        count = len(toolbox.tools())
+        count = _tool_count(toolbox)
         if transport == "stdio":
             # stderr: stdout belongs to the protocol. A person who ran this in a terminal learns
             # why nothing happens; an MCP client shows it in its server log.
             print(
-                f"codemode: serving `code` ({count} tools behind it) over stdio; "
+                f"codemode: serving `code` ({count} behind it) over stdio; "
                 "an MCP client talks to it on stdin/stdout (--transport http to serve HTTP)",
                 file=sys.stderr,
                 flush=True,
@@ -192,7 +206,15 @@ async def serve(
             await _serve_http(server, http or HttpOptions(), count)
 
 
-async def _serve_http(server: CodeModeServer, options: HttpOptions, count: int) -> None:
+def _tool_count(toolbox: ToolProvider) -> str:
+    """`23 tools`, or `4 tools so far, 2 server(s) starting` while upstreams connect."""
+    status = toolbox.status() if isinstance(toolbox, Toolbox) else {}
+    starting = sum(1 for report in status.values() if report.state == "starting")
+    tools = len(toolbox.tools())
+    return f"{tools} tools" + (f" so far, {starting} server(s) starting" if starting else "")
+
+
+async def _serve_http(server: CodeModeServer, options: HttpOptions, count: str) -> None:
     import uvicorn
 
     try:
@@ -205,7 +227,7 @@ async def _serve_http(server: CodeModeServer, options: HttpOptions, count: int) 
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     print(
-        f"codemode: serving `code` ({count} tools behind it) at http://{shown}:{port}{options.path}"
+        f"codemode: serving `code` ({count} behind it) at http://{shown}:{port}{options.path}"
         + (" (bearer token required)" if options.token else ""),
         file=sys.stderr,
         flush=True,

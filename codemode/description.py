@@ -95,6 +95,9 @@ def describe(
     if down:
         lines = "\n".join(f"- {namespace}: {why}" for namespace, why in sorted(down.items()))
         body += f"\n\nNot available right now (their tools are missing above; do not call them):\n{lines}"
+        for namespace in down:
+            # The namespace still exists in the program: a call throws the server's reason.
+            guest.setdefault(namespace, [])
     return Described(
         declarations=declarations,
         description=body,

@@ -5,10 +5,12 @@ write the code, then the TypeScript declarations), so it is listed live from the
 than registered once: when an upstream server's tools change, the next `tools/list` shows the new
 declarations and connected clients are sent `notifications/tools/list_changed`.
 
-During a run, guest `console` lines are also sent as MCP log messages, and a progress
+During a run, guest `console` lines are also sent as MCP log messages (at or above the level a
+client chose with `logging/setLevel`; 2026-07-28 clients opt in per request), and a progress
 notification goes out every second (for clients that asked for progress), so a long run is never
-silent. Cancelling the request (`notifications/cancelled`) cancels the run: the sandbox kills the
-Deno process group and in-flight tool calls are cancelled with it.
+silent. The declared capabilities say so: `logging`, and `tools.listChanged`. Cancelling the
+request (`notifications/cancelled`) cancels the run: the sandbox kills the Deno process group and
+in-flight tool calls are cancelled with it.
 
 `structuredContent` is not sent for `code`. Its value has no fixed schema (each program returns
 its own shape), and clients that forward both content and structured content to the model would
@@ -25,10 +27,19 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
+from mcp.server import NotificationOptions
+from mcp.server.context import CallNext, ServerRequestContext
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError as SDKToolError
 from mcp.shared.subscriptions import ToolsListChanged
-from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
+from mcp.types import (
+    CallToolResult,
+    ContentBlock,
+    EmptyResult,
+    SetLevelRequestParams,
+    TextContent,
+    ToolAnnotations,
+)
 from mcp.types import Tool as MCPTool
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
@@ -44,6 +55,12 @@ __all__ = ["CodeModeServer", "build_server"]
 logger = logging.getLogger(__name__)
 
 _LOG_LEVELS = {"debug": "debug", "log": "info", "info": "info", "warn": "warning", "error": "error"}
+_SEVERITY = {
+    level: rank
+    for rank, level in enumerate(
+        ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
+    )
+}
 #: How often a running program reports progress.
 PROGRESS_INTERVAL_S = 1.0
 #: How long one log line may take to reach a client before forwarding stops (the result has them all).
@@ -61,17 +78,28 @@ class CodeModeServer(MCPServer[Any]):
         name: str = "codemode",
         instructions: str | None = None,
     ) -> None:
+        self._sessions: dict[int, Any] = {}
+        """A session per open connection of the handshake era, for `notifications/tools/list_changed`."""
+        self._log_levels: dict[int, str] = {}
+        """The level each handshake-era connection asked for with `logging/setLevel`."""
         super().__init__(
             name=name,
+            version=_version(),
             instructions=instructions
             or "Call the `code` tool with a short TypeScript program that uses the declared tools.",
             log_level="WARNING",
+            middleware=[self._remember_client],
         )
         self.engine = engine
         self._published = publish_tools
-        self._sessions: dict[int, Any] = {}
-        """A session per open connection of the handshake era, for `notifications/tools/list_changed`."""
         engine.on_change(self._tools_changed)
+        # The SDK derives capabilities from the handlers registered, and takes `tools.listChanged`
+        # only as an argument at initialization; we subclass its server, so we set both here.
+        lowlevel = self._lowlevel_server
+        lowlevel.add_request_handler("logging/setLevel", SetLevelRequestParams, self._set_log_level)
+        lowlevel.create_initialization_options = functools.partial(  # type: ignore[method-assign]
+            lowlevel.create_initialization_options, NotificationOptions(tools_changed=True)
+        )
 
     # -- tools/list ------------------------------------------------------------------------
 
@@ -109,8 +137,6 @@ class CodeModeServer(MCPServer[Any]):
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> CallToolResult:
-        if context is not None:
-            self._remember_session(context)
         if name == CODE_TOOL_NAME:
             try:
                 code = program_of(arguments)
@@ -132,7 +158,8 @@ class CodeModeServer(MCPServer[Any]):
                 send.send_nowait(entry)
 
         async with anyio.create_task_group() as group:
-            group.start_soon(_forward_logs, receive, context)
+            level = self._log_levels.get(_connection_key(context.session), "debug")
+            group.start_soon(_forward_logs, receive, context, _SEVERITY.get(level, 0))
             progress = anyio.CancelScope()
             group.start_soon(_report_progress, context, progress)
             try:
@@ -166,7 +193,20 @@ class CodeModeServer(MCPServer[Any]):
 
     # -- list_changed ----------------------------------------------------------------------
 
-    def _remember_session(self, context: Context[Any, Any]) -> None:
+    async def _remember_client(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> Any:
+        """Middleware: a client that sent anything (`tools/list`, ...) is told when the tools change."""
+        if ctx.method != "initialize":  # the connection holds its `initialize` parameters only after it
+            self._remember_session(ctx.session, ctx.protocol_version)
+        return await call_next(ctx)
+
+    async def _set_log_level(
+        self, ctx: ServerRequestContext[Any, Any], params: SetLevelRequestParams
+    ) -> EmptyResult:
+        """`logging/setLevel`: this connection gets guest console lines at `params.level` and above."""
+        self._log_levels[_connection_key(ctx.session)] = params.level
+        return EmptyResult()
+
+    def _remember_session(self, session: Any, protocol_version: str | None) -> None:
         """Keep one session per handshake-era connection, to tell it when the tools change.
 
         The SDK builds a session object per request and offers no public handle on the connection
@@ -175,11 +215,9 @@ class CodeModeServer(MCPServer[Any]):
         call it ever made. So one session is kept per connection, recognized by the `initialize`
         parameters the connection holds for its whole life, and dropped when sending to it fails.
         """
-        if context.protocol_version in MODERN_PROTOCOL_VERSIONS:
+        if protocol_version in MODERN_PROTOCOL_VERSIONS:
             return  # these clients listen on `subscriptions/listen`
-        session = context.session
-        key = id(session.client_params) if session.client_params is not None else id(session)
-        self._sessions.setdefault(key, session)
+        self._sessions.setdefault(_connection_key(session), session)
 
     async def _notify_session(self, key: int, session: Any) -> None:
         try:
@@ -187,6 +225,7 @@ class CodeModeServer(MCPServer[Any]):
         except Exception:
             logger.debug("could not send tools/list_changed; forgetting the session", exc_info=True)
             self._sessions.pop(key, None)
+            self._log_levels.pop(key, None)
 
     def _tools_changed(self) -> None:
         # Two audiences: 2026-07-28 clients listening on `subscriptions/listen`, and clients of
@@ -211,11 +250,13 @@ def _to_call_result(outcome: CodeOutcome) -> CallToolResult:
     return CallToolResult(content=content, is_error=outcome.is_error)
 
 
-async def _forward_logs(receive: Any, context: Context[Any, Any]) -> None:
-    """Send each guest console line as an MCP log message, until the run closes the stream."""
+async def _forward_logs(receive: Any, context: Context[Any, Any], threshold: int) -> None:
+    """Send each guest console line at or above `threshold` as an MCP log message, until the run ends."""
     async with receive:
         async for entry in receive:
             level = _LOG_LEVELS.get(entry.level, "info")
+            if _SEVERITY[level] < threshold:
+                continue
             try:
                 with anyio.fail_after(_LOG_SEND_TIMEOUT_S):
                     await context.log(level, entry.message, logger_name="guest")  # type: ignore[arg-type]
@@ -244,6 +285,21 @@ async def _progress_loop(context: Context[Any, Any]) -> None:
         except Exception:
             logger.debug("could not report progress", exc_info=True)
             return
+
+
+def _connection_key(session: Any) -> int:
+    """One key per client connection: the SDK makes a session object per request, but each holds the
+    connection's `initialize` parameters, the same object for the connection's whole life."""
+    return id(session.client_params) if session.client_params is not None else id(session)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("codemode")
+    except PackageNotFoundError:
+        return "0"
 
 
 def _spawn(send: Callable[[], Awaitable[None]]) -> None:

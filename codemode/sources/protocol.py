@@ -16,6 +16,12 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from sandbox import RESERVED_GLOBALS
 from tool_schemas import sanitize_identifier
 
+
+def not_connected(server: str, reason: str) -> str:
+    """What a call into a server that is down throws: the server, why (one line), what it means."""
+    return f"server {server} is not connected: {reason}; its tools are unavailable until it reconnects"
+
+
 logger = logging.getLogger(__name__)
 
 __all__ = [
@@ -26,6 +32,7 @@ __all__ = [
     "ToolSource",
     "classic_tool_name",
     "namespace_identifier",
+    "not_connected",
 ]
 
 _PROGRAM_NAMES = RESERVED_GLOBALS | {"search", "describe"}

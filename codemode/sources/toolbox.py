@@ -7,7 +7,9 @@ async with Toolbox([crm, UpstreamServer("memory", memory_config)]) as toolbox:
 ```
 
 Sources start concurrently; one that fails to start is logged and shown in `status()` while the others
-serve (upstream servers keep retrying on their own). Each source is started and closed in its own task,
+serve (upstream servers keep retrying on their own). Entering the toolbox does not wait for upstream
+servers to connect (they connect in the background, in parallel); `settled()` does, each bounded by its
+`startup_timeout`. Each source is started and closed in its own task,
 which is what `UpstreamServer` needs to own its connection.
 """
 
@@ -23,7 +25,7 @@ import anyio
 import anyio.abc
 
 from codemode.errors import NamespaceCollisionError, ToolError
-from codemode.sources.protocol import ChangeListeners, SourceStatus, ToolInfo, ToolSource
+from codemode.sources.protocol import ChangeListeners, SourceStatus, ToolInfo, ToolSource, not_connected
 
 __all__ = ["Toolbox"]
 
@@ -36,6 +38,7 @@ class Toolbox:
     """All tool sources, by namespace; `call(namespace, name, arguments)` routes a guest call."""
 
     def __init__(self, sources: Iterable[ToolSource]) -> None:
+        """`sources` in order; two with the same namespace raise `NamespaceCollisionError`."""
         self._sources: dict[str, ToolSource] = {}
         for source in sources:
             other = self._sources.get(source.namespace)
@@ -72,6 +75,19 @@ class Toolbox:
             raise
         return self
 
+    async def settled(self) -> None:
+        """Wait until every source that connects in the background has made its first attempt."""
+        async with anyio.create_task_group() as group:
+            for source in self._sources.values():
+                group.start_soon(self._settled, source)
+
+    @staticmethod
+    async def _settled(source: ToolSource) -> None:
+        # Optional in the protocol: only sources that connect in the background have it.
+        settled = getattr(source, "settled", None)
+        if callable(settled):
+            await settled()
+
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> bool | None:
@@ -86,7 +102,7 @@ class Toolbox:
         try:
             await source.start()
         except Exception as error:
-            self._start_errors[source.namespace] = f"{type(error).__name__}: {error}"
+            self._start_errors[source.namespace] = f"failed: {type(error).__name__}: {error}"
             logger.exception("tool source `%s` failed to start; the others go on", source.namespace)
         finally:
             started.set()
@@ -142,6 +158,8 @@ class Toolbox:
         object (`None` counts as `{}`). A JSON-able result, or `ToolError` with what to do instead.
         """
         source = self._source(namespace, name)
+        if source.status().state == "starting" and not source.tools():
+            await self._settled(source)  # bounded by its startup_timeout (and the run's time limit)
         tool = self._tool(source, name)
         if arguments is None:
             arguments = {}
@@ -163,7 +181,9 @@ class Toolbox:
                 return tool
         status = self.status()[source.namespace]
         if not tools and status.state != "ready":
-            raise ToolError(f"tool `{source.namespace}.{name}`: {status.detail or status.state}")
+            raise ToolError(
+                not_connected(getattr(source, "name", source.namespace), status.detail or status.state)
+            )
         raise ToolError(self._unknown_tool(source, name))
 
     def _source(self, namespace: str, name: str) -> ToolSource:

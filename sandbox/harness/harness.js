@@ -415,6 +415,8 @@ function makeNamespace(ns) {
       if (typeof prop !== "string" || setHas(PLAIN, prop)) return undefined;
       const names = offered(ns);
       if (names.includes(prop)) return toolFn(ns, prop);
+      // A namespace offered with no tool names is open: the host answers every call (and checks it).
+      if (names.length === 0 && offeredTools[ns] !== undefined) return toolFn(ns, prop);
       return () => {
         const close = closeNames(prop, names);
         const hint = close.length ? ` Did you mean ${close.map((n) => ns + "." + n).join(", ")}?` : "";

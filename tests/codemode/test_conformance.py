@@ -132,18 +132,7 @@ def test_every_server_scenario_of_the_suite_is_run_or_left_out_with_a_reason(
     assert not set(APPLICABLE) & set(NEEDS_FIXTURES)
 
 
-@pytest.mark.parametrize(
-    "scenario",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(reason="logging/setLevel is not answered yet (issue 17)", strict=True)
-            if name == "logging-set-level"
-            else (),
-        )
-        for name in APPLICABLE
-    ],
-)
+@pytest.mark.parametrize("scenario", APPLICABLE)
 def test_conformance_scenario_passes(
     scenario: str, server_url: str, node_modules: Path, tmp_path: Path
 ) -> None:

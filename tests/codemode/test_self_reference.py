@@ -6,7 +6,9 @@ import json
 import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
+import anyio
 import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
@@ -141,9 +143,23 @@ async def test_serving_a_file_that_lists_codemode_starts_no_copy_of_it(
     params = StdioServerParameters(
         command=sys.executable, args=["-m", "codemode", "serve", "--config", str(config_path)]
     )
+    changed = anyio.Event()
+
+    async def on_message(message: Any) -> None:
+        nonlocal changed
+        if "ToolListChanged" in type(getattr(message, "root", message)).__name__:
+            changed.set()
+
     with stderr_path.open("w") as stderr:
-        async with Client(stdio_client(params, errlog=stderr)) as client:
+        async with Client(
+            stdio_client(params, errlog=stderr), message_handler=on_message, mode="legacy"
+        ) as client:
             tools = (await client.list_tools()).tools
+            with anyio.fail_after(120):  # memory connects in the background; its tools arrive as a change
+                while "declare const memory" not in (tools[0].description or ""):
+                    await changed.wait()
+                    changed = anyio.Event()
+                    tools = (await client.list_tools()).tools
             result = await client.call_tool("code", {"code": "return Object.keys(await memory.read_graph())"})
             copies = _processes_mentioning(str(config_path))
     warnings = [line for line in stderr_path.read_text().splitlines() if "skipping" in line]

@@ -121,7 +121,7 @@ async def test_a_failing_source_never_takes_the_others_down() -> None:
     async with Toolbox([BrokenSource(), crm()]) as toolbox:
         status = toolbox.status()
         assert status["broken"].state == "failed"
-        assert status["broken"].detail == "ConnectionRefusedError: no database at localhost:5432"
+        assert status["broken"].detail == "failed: ConnectionRefusedError: no database at localhost:5432"
         with pytest.raises(
             ToolError, match=r"^tool `broken.query` failed: ConnectionRefusedError: still no database"
         ):

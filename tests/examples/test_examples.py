@@ -55,8 +55,9 @@ async def test_claude_desktop_entry_starts_codemode_over_the_example_config(
     return {{people: graph.entities.map((e) => e.name), text}};
     """
     async with Client(StdioServerParameters(command=desktop["command"], args=args)) as client:
-        description = (await client.list_tools()).tools[0].description or ""
+        # Servers still starting make the first call wait for them; then they are declared.
         result = await client.call_tool("code", {"code": code})
+        description = (await client.list_tools()).tools[0].description or ""
     assert "declare const memory" in description and "declare const filesystem" in description
     assert result.is_error is False, result.content
     value = json.loads(result.content[0].text)

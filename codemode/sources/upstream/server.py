@@ -1,10 +1,15 @@
 """`UpstreamServer`: one `mcpServers` entry as a kept-open, self-healing tool source.
 
-One connection per server, opened at `start()` and kept: a supervisor task connects, lists the tools,
-then waits for the connection to end. When it ends (the child exited, the HTTP server went away) or
-never comes up, calls fail at once with a `ToolError` naming the server, its state and the last error,
-and the supervisor reconnects with exponential backoff (1 s, 2 s, 4 s, ... capped at 30 s), re-listing
-the tools each time. `tools/list_changed` (the legacy notification, or a 2026-07-28 `subscriptions/listen`
+One connection per server, kept: `start()` launches a supervisor task and returns at once (the MCP
+server answers its clients while upstreams connect, in parallel); `settled()` waits for the first
+attempt. The supervisor connects, lists the tools within the entry's `startup_timeout`, then waits for
+the connection to end. When it ends (the child exited, the HTTP server went away) or never comes up,
+calls fail at once with `server NAME is not connected: <reason>; its tools are unavailable until it
+reconnects`, and the supervisor reconnects with exponential backoff (1 s, 2 s, 4 s, ... capped at
+30 s), re-listing the tools each time. The reason is one line, the same in `status()` and in the `code`
+tool's description: "starting", "failed: <what went wrong>" or "timed out after N s, retrying"; every
+change of it notifies `on_change` listeners, like a changed tool list. `tools/list_changed` (the
+legacy notification, or a 2026-07-28 `subscriptions/listen`
 event) re-lists the tools and notifies `on_change` listeners.
 
 `start()` and `aclose()` must be called from the same task (the Toolbox does), or use `async with`.
@@ -35,6 +40,7 @@ from codemode.sources.protocol import (
     SourceStatus,
     ToolInfo,
     namespace_identifier,
+    not_connected,
 )
 from codemode.sources.upstream.transport import StderrCapture, WatchedTransport, open_transport
 from codemode.sources.upstream.unwrap import unwrap_result
@@ -58,7 +64,7 @@ class UpstreamServer:
         config: ServerConfig,
         *,
         call_timeout: float = 60.0,
-        connect_timeout: float = 30.0,
+        connect_timeout: float | None = None,
         initial_backoff: float = 1.0,
         max_backoff: float = 30.0,
     ) -> None:
@@ -70,8 +76,8 @@ class UpstreamServer:
         """The entry's settings."""
         self.call_timeout = config.timeout or call_timeout
         """Seconds one tool call may take."""
-        self.connect_timeout = connect_timeout
-        """Seconds to start the server, initialize the session and list the tools."""
+        self.connect_timeout = connect_timeout or config.startup_timeout
+        """Seconds to start the server, initialize the session and list the tools (`startup_timeout`)."""
         self.initial_backoff = initial_backoff
         """First reconnect delay in seconds; doubles after each failed attempt."""
         self.max_backoff = max_backoff
@@ -82,6 +88,7 @@ class UpstreamServer:
         self._dirty = anyio.Event()
         self._state: SourceState = "starting"
         self._last_error = ""
+        self._reason = "starting"
         self._retry_at: float | None = None
         self._first_attempt = anyio.Event()
         self._listeners = ChangeListeners(f"upstream `{name}`")
@@ -91,7 +98,7 @@ class UpstreamServer:
     # -- lifecycle ---------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Start the supervisor and wait (bounded) for the first connection attempt to finish.
+        """Start the supervisor, which connects in the background; returns at once.
 
         Never raises for a server that fails to come up: that is recorded in `status()` and retried.
         """
@@ -101,8 +108,10 @@ class UpstreamServer:
         task_group = await self._stack.enter_async_context(anyio.create_task_group())
         self._stack.callback(task_group.cancel_scope.cancel)
         task_group.start_soon(self._supervise, name=f"upstream {self.name}")
-        with anyio.move_on_after(self.connect_timeout + 1):
-            await self._first_attempt.wait()
+
+    async def settled(self) -> None:
+        """Wait until the first connection attempt has ended: connected, failed or timed out."""
+        await self._first_attempt.wait()
 
     async def aclose(self) -> None:
         """Disconnect and stop reconnecting (the child process is stopped, bounded)."""
@@ -116,6 +125,7 @@ class UpstreamServer:
 
     async def __aenter__(self) -> UpstreamServer:
         await self.start()
+        await self.settled()
         return self
 
     async def __aexit__(
@@ -135,7 +145,7 @@ class UpstreamServer:
 
     def status(self) -> SourceStatus:
         """State, tool count and, when not ready, the last error and the retry delay."""
-        detail = "" if self._state == "ready" else self._why_not_ready()
+        detail = "" if self._state == "ready" else self._reason
         return SourceStatus(self.namespace, self._state, len(self._tools), detail)
 
     async def call(self, name: str, arguments: dict[str, Any]) -> Any:
@@ -144,7 +154,7 @@ class UpstreamServer:
         qualified = info.qualified_name
         client = self._client
         if client is None or self._state != "ready":
-            raise ToolError(f"tool `{qualified}`: {self._why_not_ready()}")
+            raise ToolError(self._why_not_ready())
         try:
             with anyio.fail_after(self.call_timeout):
                 result = await client.call_tool(info.original_name, arguments)
@@ -178,13 +188,17 @@ class UpstreamServer:
         """Connect, serve until the connection ends, wait out the backoff, repeat."""
         failures = 0
         while True:
+            timed_out = False
             try:
                 await self._connect_and_serve()
                 error = "the connection closed" + (
                     " (the server process exited)" if isinstance(self.config, StdioServerConfig) else ""
                 )
+            except _StartupTimeout:
+                timed_out = True
+                error = f"no answer within {self.connect_timeout:g} s"
             except Exception as exc:
-                error = _describe(exc)
+                error = _describe(exc, self.config)
             if self._state == "ready":
                 failures = 0
             self._client = None
@@ -193,7 +207,12 @@ class UpstreamServer:
             failures += 1
             tail = self._stderr.tail() if self._stderr is not None else ""
             self._last_error = f"{error}; its stderr ends with: {tail}" if tail else error
-            self._state = "failed"
+            reason = (
+                f"timed out after {self.connect_timeout:g} s, retrying"
+                if timed_out
+                else "failed: " + _one_line(self._last_error)
+            )
+            self._set_state("failed", reason)
             self._retry_at = anyio.current_time() + delay
             self._first_attempt.set()
             logger.warning(
@@ -218,14 +237,22 @@ class UpstreamServer:
                     await task_group.start(self._listen, client)
                 await self._refresh(client)
                 connecting.deadline = math.inf
-                self._client, self._lost, self._state = client, lost, "ready"
+                self._client, self._lost = client, lost
+                self._set_state("ready", "")
                 self._first_attempt.set()
                 logger.info("upstream `%s` connected: %d tools", self.name, len(self._tools))
                 task_group.start_soon(self._refresh_when_dirty, client)
                 await lost.wait()
                 task_group.cancel_scope.cancel()
         if connecting.cancelled_caught:
-            raise TimeoutError(f"no answer within {self.connect_timeout:g} s")
+            raise _StartupTimeout
+
+    def _set_state(self, state: SourceState, reason: str) -> None:
+        """Record where the server is; a change of what the model is told notifies the listeners."""
+        changed = (state, reason) != (self._state, self._reason)
+        self._state, self._reason = state, reason
+        if changed:
+            self._listeners.notify()
 
     def _connection_lost(self) -> None:
         if self._lost is not None:
@@ -307,23 +334,39 @@ class UpstreamServer:
 
     def _why_not_ready(self) -> str:
         if self._state == "closed":
-            return f"upstream `{self.name}` is shut down"
-        if self._state == "starting":
-            return f"upstream `{self.name}` is still starting; try again in a moment"
-        retry = ""
-        if self._retry_at is not None:
-            retry = f"; retrying in {max(0.0, self._retry_at - anyio.current_time()):.2g} s"
-        elif self._state == "failed":
-            retry = "; reconnecting now"
-        return f"upstream `{self.name}` is not connected ({self._last_error}){retry}"
+            return f"server {self.name} is shut down; its tools are unavailable"
+        reason = self._reason or self._state
+        if self._retry_at is not None and not reason.startswith("timed out"):
+            reason += f" (retrying in {max(0.0, self._retry_at - anyio.current_time()):.2g} s)"
+        return not_connected(self.name, reason)
 
 
-def _describe(error: BaseException) -> str:
+class _StartupTimeout(Exception):
+    """The server did not start, initialize and list its tools within its `startup_timeout`."""
+
+
+_ONE_LINE_CHARS = 300
+
+
+def _one_line(text: str) -> str:
+    """`text` on one line, shortened: what a description or an error message can carry."""
+    line = " ".join(text.split())
+    return line if len(line) <= _ONE_LINE_CHARS else line[: _ONE_LINE_CHARS - 1] + "…"
+
+
+def _describe(error: BaseException, config: ServerConfig | None = None) -> str:
     """A one-line description of a connection failure, digging into exception groups."""
     while isinstance(error, BaseExceptionGroup) and len(error.exceptions) == 1:
         error = error.exceptions[0]
     if isinstance(error, BaseExceptionGroup):
-        return "; ".join(_describe(inner) for inner in error.exceptions)
+        return "; ".join(_describe(inner, config) for inner in error.exceptions)
+    if isinstance(error, FileNotFoundError) and isinstance(config, StdioServerConfig):
+        return f"command `{config.command}` not found; install it or give its full path in `command`"
+    if isinstance(error, PermissionError) and isinstance(config, StdioServerConfig):
+        return f"command `{config.command}` cannot be run (permission denied)"
+    if isinstance(error, OSError) and error.strerror and config is not None:
+        where = config.command if isinstance(config, StdioServerConfig) else config.url
+        return f"{where}: {error.strerror}"
     if isinstance(error, MCPError):
         if error.code == types.CONNECTION_CLOSED:
             return "the server closed the connection while starting (a stdio server: its process exited)"
