@@ -13,22 +13,28 @@ async with open_engine(load_config("codemode.json"), sources=[my_tools]) as engi
 
 from __future__ import annotations
 
+import errno
 import importlib
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from codemode.config import Config
 from codemode.engine import CodeMode, EngineSettings, ToolProvider
 from codemode.errors import CodemodeError, ConfigError
-from codemode.http import HttpOptions, bind_socket, build_app
 from codemode.limit_keys import limits_from_config
-from codemode.mcp_server import CodeModeServer, build_server
 from codemode.sources.protocol import ToolSource
 from codemode.sources.toolbox import Toolbox
-from codemode.sources.upstream import UpstreamServer
 from sandbox import DenoExecutor, Limits, SandboxSettings
+
+if TYPE_CHECKING:
+    from codemode.http import HttpOptions
+    from codemode.mcp_server import CodeModeServer
+
+# The MCP SDK (the server, upstream clients) is imported where it is used, not here: `codemode exec`
+# over Python tools or the built-in demo needs none of it, and it is most of the start-up time.
 
 __all__ = [
     "build_toolbox",
@@ -51,9 +57,14 @@ def sandbox_limits(config: Config | None) -> Limits:
     return limits_from_config(config.settings.limits_dict())
 
 
-def engine_settings(config: Config | None) -> EngineSettings:
-    """How the config wants the `code` tool described and its results shaped."""
+def engine_settings(config: Config | None, *, demo: bool = False) -> EngineSettings:
+    """How the config wants the `code` tool described and its results shaped; `demo`: the tools are
+    the built-in demo world, and the description says so."""
     if config is None:
+        if demo:
+            from codemode.world import DEMO_NOTICE
+
+            return EngineSettings(notice=DEMO_NOTICE)
         return EngineSettings()
     return EngineSettings(
         token_budget=config.settings.token_budget,
@@ -71,10 +82,28 @@ def config_sources(config: Config, **upstream: Any) -> list[ToolSource]:
     `upstream` keyword arguments go to every `UpstreamServer` (call_timeout, initial_backoff, ...).
     """
     sources: list[ToolSource] = []
+    problems: list[str] = []
+    if config.settings.python:
+        _importable_from(config.folder, Path.cwd())
     for target in config.settings.python:
-        sources.extend(load_python_target(target, config.source))
-    sources.extend(UpstreamServer(name, server, **upstream) for name, server in config.servers.items())
+        try:
+            sources.extend(load_python_target(target, config.source))
+        except ConfigError as error:
+            problems.append(str(error))
+    if problems:  # every bad entry at once, one line each
+        raise ConfigError("\n".join(problems))
+    if config.servers:
+        from codemode.sources.upstream import UpstreamServer
+
+        sources.extend(UpstreamServer(name, server, **upstream) for name, server in config.servers.items())
     return sources
+
+
+def _importable_from(*folders: Path | None) -> None:
+    """Python entries import from the config file's folder first, then the current folder (kept on
+    `sys.path`: a tool module may import its siblings later, when a tool runs)."""
+    added = [str(folder) for folder in folders if folder is not None and str(folder) not in sys.path]
+    sys.path[0:0] = added
 
 
 def load_python_target(target: str, source: str = "<config>") -> list[ToolSource]:
@@ -83,11 +112,18 @@ def load_python_target(target: str, source: str = "<config>") -> list[ToolSource
     where = f"{source}: codemode.python entry {target!r}"
     try:
         value: Any = importlib.import_module(module_name)
-    except Exception as error:
+    except ModuleNotFoundError as error:
+        if error.name != module_name.partition(".")[0] and error.name != module_name:
+            raise ConfigError(
+                f"{where}: importing `{module_name}` failed: {error}; install `{error.name}`"
+            ) from None
         raise ConfigError(
-            f"{where}: cannot import module `{module_name}`: {type(error).__name__}: {error}; "
-            "check that it is installed or on PYTHONPATH"
-        ) from error
+            f"{where}: no module `{module_name}` beside the config file, in the current folder or "
+            "installed; put its .py file next to the config file or install it"
+        ) from None
+    except Exception as error:
+        line = " ".join(f"{type(error).__name__}: {error}".split())
+        raise ConfigError(f"{where}: importing `{module_name}` raised {line}; fix the module") from None
     for part in attribute.split("."):
         try:
             value = getattr(value, part)
@@ -163,7 +199,8 @@ async def open_engine(
         toolbox = await stack.enter_async_context(open_toolbox(config, sources=sources, wait=wait))
         executor = DenoExecutor(sandbox or SandboxSettings(limits=sandbox_limits(config)))
         await stack.enter_async_context(executor)
-        yield CodeMode(toolbox, executor, settings or engine_settings(config))
+        demo = config is None and not sources
+        yield CodeMode(toolbox, executor, settings or engine_settings(config, demo=demo))
 
 
 async def serve(
@@ -190,8 +227,19 @@ async def serve(
     # once, and `tools/list_changed` as each server's tools arrive.
     async with open_engine(config, sources=sources, wait=False) as engine:
         toolbox = engine.tools
+        from codemode.http import HttpOptions
+        from codemode.mcp_server import build_server
+
         server = build_server(engine, publish_tools=toolbox if publish_tools else None)
         count = _tool_count(toolbox)
+        if config is None and not sources:
+            print(
+                "codemode: no config given or found, so serving the built-in DEMO tools (a made-up "
+                "company's CRM, documents, tracker and sales); to serve your own, pass --config FILE "
+                "or create ./codemode.json",
+                file=sys.stderr,
+                flush=True,
+            )
         if transport == "stdio":
             # stderr: stdout belongs to the protocol. A person who ran this in a terminal learns
             # why nothing happens; an MCP client shows it in its server log.
@@ -217,11 +265,19 @@ def _tool_count(toolbox: ToolProvider) -> str:
 async def _serve_http(server: CodeModeServer, options: HttpOptions, count: str) -> None:
     import uvicorn
 
+    from codemode.http import bind_socket, build_app
+
     try:
         sock = bind_socket(options.host, options.port)
     except OSError as error:
+        fix = (
+            "another program (another codemode?) is using it: pass --port N (or CODEMODE_PORT), "
+            "or --port 0 for any free port"
+            if error.errno == errno.EADDRINUSE
+            else "pass another --host or --port"
+        )
         raise CodemodeError(
-            f"cannot listen on {options.host}:{options.port}: {error.strerror or error}"
+            f"cannot listen on {options.host}:{options.port}: {error.strerror or error}; {fix}"
         ) from error
     app = build_app(server, options)
     host, port = sock.getsockname()[:2]

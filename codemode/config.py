@@ -180,7 +180,10 @@ def load_config(path: str | os.PathLike[str], environ: Mapping[str, str] | None 
     except FileNotFoundError:
         raise ConfigError(f"config file {source} does not exist; create it or pass another path") from None
     except OSError as error:
-        raise ConfigError(f"config file {source} cannot be read: {error}") from error
+        raise ConfigError(
+            f"config file {source} cannot be read ({(error.strerror or str(error)).lower()}); "
+            "fix it or pass another --config"
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

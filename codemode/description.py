@@ -67,11 +67,16 @@ def unavailable(statuses: Mapping[str, SourceStatus]) -> dict[str, str]:
 
 
 def describe(
-    tools: Sequence[ToolInfo], token_budget: int, down: Mapping[str, str] | None = None
+    tools: Sequence[ToolInfo],
+    token_budget: int,
+    down: Mapping[str, str] | None = None,
+    *,
+    notice: str = "",
 ) -> Described:
     """Present `tools` to the model in the richest form that fits `token_budget` tokens.
 
-    `down` names sources that are down with no tools (namespace -> why), from `unavailable`.
+    `down` names sources that are down with no tools (namespace -> why), from `unavailable`;
+    `notice` is a paragraph the description starts with.
     """
     grouped: dict[str, list[dict[str, Any]]] = {}
     guest: dict[str, list[str]] = {}
@@ -98,6 +103,8 @@ def describe(
         for namespace in down:
             # The namespace still exists in the program: a call throws the server's reason.
             guest.setdefault(namespace, [])
+    if notice:
+        body = f"{notice}\n\n{body}"
     return Described(
         declarations=declarations,
         description=body,

@@ -59,6 +59,9 @@ class EngineSettings:
     limits: Limits = field(default_factory=Limits)
     """Sandbox limits for every run, unless a run passes its own."""
 
+    notice: str = ""
+    """A paragraph the description starts with (that the tools are a built-in demo, say)."""
+
 
 @dataclass(frozen=True)
 class CodeOutcome:
@@ -119,7 +122,9 @@ class CodeMode:
     def _described(self) -> Described:
         if self._cache is None:
             down = unavailable(self.tools.status())
-            self._cache = describe(self.tools.tools(), self.settings.token_budget, down)
+            self._cache = describe(
+                self.tools.tools(), self.settings.token_budget, down, notice=self.settings.notice
+            )
         return self._cache
 
     # -- running -----------------------------------------------------------------------------
@@ -143,7 +148,9 @@ class CodeMode:
             on_log=on_log,
             sandbox_id=sandbox_id,
         )
-        blocks = format_outcome(result, max_chars=self.settings.max_result_chars)
+        blocks = format_outcome(
+            result, max_chars=self.settings.max_result_chars, limits=limits or self.settings.limits
+        )
         return CodeOutcome(blocks=blocks, is_error=not result.ok, result=result)
 
     async def _callback(self, namespace: str, name: str, arguments: Any) -> Any:

@@ -13,8 +13,10 @@ stack in the model's own line numbers. The second holds the console lines, then 
     [log] checked 40 issues               [log] lines up to the failure
     (12 ms, 3 tool calls)                 (12 ms, 3 tool calls)
 
-A text longer than the limit is cut, with a marker that says how to ask for less; the stats line
-always survives.
+A text longer than the limit is cut, with a marker that says how to ask for less and which config
+key raises the limit; the stats line always survives. A run that broke a sandbox limit says which
+config key raises it (`codemode.limits.timeout_s`), from the limit the sandbox names, never from the
+guest's text.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sandbox import RunResult
+from codemode.limit_keys import config_key
+from sandbox import Limits, RunResult
 
 __all__ = ["format_outcome", "format_value"]
 
@@ -36,28 +39,44 @@ def format_value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def format_outcome(result: RunResult, *, max_chars: int) -> tuple[str, str]:
-    """The value (or error) block and the logs-and-stats block, together at most `max_chars`."""
+def format_outcome(result: RunResult, *, max_chars: int, limits: Limits | None = None) -> tuple[str, str]:
+    """The value (or error) block and the logs-and-stats block, together at most `max_chars`.
+
+    `limits` are the run's sandbox limits, for the figures in the messages (default: the sandbox's).
+    """
+    limits = limits or Limits()
     if result.error is None:
         head = _UNDEFINED_TEXT if result.value is None else format_value(result.value)
     else:
-        head = _error_text(result)
+        head = _error_text(result, limits)
     stats = _stats_line(result)
     logs = "\n".join(f"[{entry.level}] {entry.message}" for entry in result.logs)
-    logs = _cut(logs, max(0, max_chars // 4 - len(stats) - 1), what="log lines") if logs else ""
+    logs = _cut(logs, max(0, max_chars // 4 - len(stats) - 1), what="characters of log lines") if logs else ""
     tail = f"{logs}\n{stats}" if logs else stats
-    head = _cut(head, max(200, max_chars - len(tail) - 1), what="characters")
+    whole = None
+    if result.truncated and result.error is None:
+        # The sandbox cut the value first; its real size is past what reached us.
+        whole = (
+            f"more than {limits.result_bytes:,} bytes of JSON (cut first at `{config_key('result_bytes')}`)"
+        )
+    head = _cut(head, max(200, max_chars - len(tail) - 1), what="characters", whole=whole)
     return head, tail
 
 
-def _error_text(result: RunResult) -> str:
+def _error_text(result: RunResult, limits: Limits) -> str:
     error = result.error
     assert error is not None
     head = f"{error.name}: {error.message}" if error.name else error.message
     stack = (error.stack or "").strip()
     if stack.startswith(head):
         stack = stack[len(head) :].lstrip("\n")
-    return f"{head}\n{stack}" if stack else head
+    text = f"{head}\n{stack}" if stack else head
+    if error.limit is not None:  # set by the host that enforced it, never parsed from the guest's text
+        value = getattr(limits, error.limit, None)
+        now = f", now {value:g}" if isinstance(value, int | float) else ""
+        key = config_key(error.limit)
+        text += f"\n(sandbox limit `{key}`{now}: raise it in the config file if the work needs more)"
+    return text
 
 
 def _stats_line(result: RunResult) -> str:
@@ -66,11 +85,12 @@ def _stats_line(result: RunResult) -> str:
     return f"({stats.wall_ms:.0f} ms, {calls})"
 
 
-def _cut(text: str, max_chars: int, *, what: str) -> str:
+def _cut(text: str, max_chars: int, *, what: str, whole: str | None = None) -> str:
     if len(text) <= max_chars:
         return text
     marker = (
-        f"\n... [cut at {max_chars:,} of {len(text):,} {what}. Return less: select the fields you "
-        "need, filter or aggregate in code, or return a count and a sample.]"
+        f"\n... [cut at {max_chars:,} {what} of {whole or f'{len(text):,}'}; the limit is "
+        "`codemode.max_result_chars`. Return less: select the fields you need, filter or aggregate in "
+        "code, or return a count and a sample.]"
     )
     return text[: max(0, max_chars - len(marker))] + marker

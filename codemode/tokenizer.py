@@ -5,15 +5,24 @@ The tokenizer is OpenAI's `o200k_base` BPE (the GPT-4o/GPT-5 family's encoding) 
 which an offline machine cannot do). Claude's tokenizer is not public; o200k_base is a close, named,
 reproducible stand-in. Text is encoded as ordinary text: a tool description that happens to contain
 `<|endoftext|>` is counted, not refused.
+
+Loading the tables takes most of a second, so `count_tokens` remembers its counts on disk (by the
+text's SHA-256, in the user's cache folder): `codemode exec` and `serve` over a catalog they have
+counted before start without loading the tokenizer at all.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import importlib.metadata
+import json
+import os
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 __all__ = ["Tokenizer", "count_tokens", "default_tokenizer"]
 
@@ -23,6 +32,9 @@ _ENCODING = "o200k_base"
 #: cut at line ends. A cut can split what would have been one token (a run of newlines), so a long
 #: text may count a token or two more per cut than it would whole.
 _PIECE_CHARS = 200_000
+
+_REMEMBERED = 512
+"""How many counts the on-disk memo keeps (the most recent)."""
 
 
 @dataclass
@@ -67,8 +79,39 @@ def default_tokenizer() -> Tokenizer:
 
 
 def count_tokens(text: str) -> int:
-    """The number of o200k_base tokens in `text` (nothing remembered: for one-off counts)."""
-    return _count(_encode(), text)
+    """The number of o200k_base tokens in `text`, remembered on disk across runs."""
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    path = _memo_path()
+    memo = _read_memo(path)
+    count = memo.get(key)
+    if not isinstance(count, int):
+        count = _count(_encode(), text)
+        memo.pop(key, None)
+        memo[key] = count
+        _write_memo(path, dict(list(memo.items())[-_REMEMBERED:]))
+    return count
+
+
+def _memo_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "codemode" / f"{_ENCODING}-counts.json"
+
+
+def _read_memo(path: Path) -> dict[str, int]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_memo(path: Path, memo: dict[str, int]) -> None:
+    """Best effort, atomic: a read-only or missing home folder only costs the next run the count."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(memo), encoding="utf-8")
+        temporary.replace(path)
 
 
 def _count(encode: Callable[[str], list[int]], text: str) -> int:

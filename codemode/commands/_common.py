@@ -1,32 +1,78 @@
-"""What several subcommands share: the `--config` flag and turning bad input into exit status 2."""
+"""What several subcommands share: the `--config` flag (and where a config is found without it), and
+turning bad input into one line on stderr and exit status 2."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 from codemode.config import Config, load_config
 from codemode.errors import ConfigError
 
-__all__ = ["add_config_argument", "config_from_args", "fail"]
+__all__ = [
+    "CONFIG_ENV",
+    "CONFIG_NAME",
+    "add_config_argument",
+    "config_from_args",
+    "fail",
+    "find_config",
+    "user_config_dir",
+]
+
+CONFIG_ENV = "CODEMODE_CONFIG"
+"""The environment variable that stands for `--config`."""
+
+CONFIG_NAME = "codemode.json"
+"""The file looked for, without `--config`: in the current folder, then in the user's config folder."""
+
+
+def user_config_dir() -> Path:
+    """Where a user's own config lives: `$XDG_CONFIG_HOME/codemode` (`~/.config/codemode`), the
+    Application Support folder on macOS, `%APPDATA%` on Windows."""
+    if sys.platform == "win32" and os.environ.get("APPDATA"):
+        return Path(os.environ["APPDATA"]) / "codemode"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "codemode"
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "codemode"
 
 
 def add_config_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config",
         metavar="PATH",
-        help="JSON config with `mcpServers` (Claude Desktop / Cursor format) and `codemode` settings; "
-        "without it, the embedded default tools",
+        default=os.environ.get(CONFIG_ENV) or None,
+        help=f"JSON config with `mcpServers` (Claude Desktop / Cursor / VS Code format) and `codemode` "
+        f"settings (env {CONFIG_ENV}); without it, ./{CONFIG_NAME}, then "
+        f"{_shown(user_config_dir() / CONFIG_NAME)}, else the built-in demo tools",
     )
 
 
+def find_config(explicit: str | None) -> tuple[Path | None, str]:
+    """The config file to use and how it was chosen; (None, why) for the built-in demo."""
+    if explicit:
+        return Path(explicit), "given"
+    for candidate, where in (
+        (Path.cwd() / CONFIG_NAME, "found in the current folder"),
+        (user_config_dir() / CONFIG_NAME, "found in your config folder"),
+    ):
+        if candidate.is_file():
+            return candidate, where
+    return None, "none given, none found"
+
+
 def config_from_args(args: argparse.Namespace) -> Config | None:
-    """The config named by `--config`, or None for the embedded default. Raises SystemExit(2)."""
-    if args.config is None:
+    """The config named by `--config` (or found), or None for the built-in demo. Raises SystemExit(2)."""
+    path, how = find_config(args.config)
+    if path is None:
         return None
+    if how != "given":
+        print(f"codemode: using {_shown(path)} ({how}; --config names another)", file=sys.stderr)
     try:
-        return load_config(args.config)
+        return load_config(path)
     except ConfigError as error:
         fail(str(error))
 
@@ -35,3 +81,11 @@ def fail(message: str, status: int = 2) -> NoReturn:
     """Print `codemode: message` on stderr and exit."""
     print(f"codemode: {message}", file=sys.stderr)
     raise SystemExit(status)
+
+
+def _shown(path: Path) -> str:
+    """A path as a person reads it: `~/...` under the home folder."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)

@@ -55,9 +55,12 @@ def _read_code(name: str) -> str:
 
 
 async def _exec(code: str, config: Config | None, wall_s: float | None, as_json: bool) -> int:
-    from codemode.app import open_engine
+    from codemode.app import open_engine, sandbox_limits
+    from sandbox import SandboxSettings
 
-    async with open_engine(config) as engine:
+    # One run: no pool of spare Deno processes (it would start two more that nobody uses).
+    sandbox = SandboxSettings(limits=sandbox_limits(config), pool_size=0)
+    async with open_engine(config, sandbox=sandbox) as engine:
         limits = engine.settings.limits
         if wall_s is not None:
             limits = dataclasses.replace(limits, wall_s=wall_s)

@@ -21,5 +21,7 @@ def build_sources(world: World) -> list[PythonTools]:
 
 
 def default_sources() -> list[PythonTools]:
-    """The tools of a fresh default world (`World.generate(seed=0)`)."""
-    return build_sources(World.generate(seed=0))
+    """The tools of a fresh default world (`World.generate(seed=0)`, kept between runs)."""
+    from codemode.world.cache import cached_world
+
+    return build_sources(cached_world(seed=0))

@@ -79,7 +79,11 @@ async def test_a_config_builds_python_and_upstream_sources(tools_module: str) ->
 @pytest.mark.parametrize(
     ("target", "message"),
     [
-        pytest.param("no_such_module_xyz:tools", "cannot import module `no_such_module_xyz`", id="no-module"),
+        pytest.param(
+            "no_such_module_xyz:tools",
+            "no module `no_such_module_xyz` beside the config file",
+            id="no-module",
+        ),
         pytest.param(
             "sample_tools:nothing", "module `sample_tools` has no attribute `nothing`", id="no-attribute"
         ),

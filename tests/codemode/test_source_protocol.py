@@ -49,8 +49,15 @@ def test_a_raising_listener_does_not_stop_the_others(caplog: pytest.LogCaptureFi
                 "ToolSource",
                 "classic_tool_name",
                 "namespace_identifier",
+                "not_connected",
             ],
             id="tools",
+        ),
+        pytest.param(
+            "codemode.limit_keys", ["LIMIT_KEYS", "config_key", "limits_from_config"], id="limit-keys"
+        ),
+        pytest.param(
+            "codemode.self_reference", ["DEPTH_ENV", "MAX_DEPTH", "starts_codemode"], id="self-reference"
         ),
         pytest.param(
             "codemode.errors",

@@ -124,7 +124,6 @@ async def test_a_server_that_cannot_start_fails_alone(node_modules: Path, tmp_pa
         assert message.startswith("server broken is not connected: failed: ")
         assert message.endswith("; its tools are unavailable until it reconnects")
         assert "no API key in GITHUB_TOKEN" in message
-        assert "retrying in" in message
 
         assert await toolbox.call("memory", "read_graph", {}) == {"entities": [], "relations": []}
 
@@ -133,6 +132,7 @@ async def test_a_server_that_cannot_start_fails_alone(node_modules: Path, tmp_pa
 async def test_a_missing_command_is_named() -> None:
     config = StdioServerConfig(command="no-such-mcp-server-command")
     async with Toolbox([UpstreamServer("ghost", config, initial_backoff=30)]) as toolbox:
+        await toolbox.settled()
         status = toolbox.status()["ghost"]
         assert (status.state, status.tool_count) == ("failed", 0)
         assert status.detail == (
