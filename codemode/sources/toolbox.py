@@ -158,7 +158,7 @@ class Toolbox:
         object (`None` counts as `{}`). A JSON-able result, or `ToolError` with what to do instead.
         """
         source = self._source(namespace, name)
-        if source.status().state == "starting" and not source.tools():
+        if not source.tools() and self.status()[namespace].state == "starting":
             await self._settled(source)  # bounded by its startup_timeout (and the run's time limit)
         tool = self._tool(source, name)
         if arguments is None:
