@@ -130,6 +130,8 @@ class LimitsSection(_Strict):
     """Bytes the sandbox process may write outside the bridge (raw stdout/stderr) before it is killed."""
     max_frame_bytes: PositiveInt | None = None
     """Largest single tool call, argument set or result crossing the bridge, in bytes."""
+    max_read_bytes: PositiveInt | None = None
+    """Bytes the host may read from the sandbox in one run, frames and raw output together."""
 
 
 class CodemodeSection(_Strict):

@@ -26,6 +26,7 @@ LIMIT_KEYS: dict[str, str] = {
     "tool_calls": "max_tool_calls",
     "concurrent_calls": "max_concurrent_calls",
     "frame_bytes": "max_frame_bytes",
+    "read_bytes": "max_read_bytes",
 }
 """`sandbox.Limits` field -> its key under `codemode.limits` in the config file."""
 
