@@ -25,7 +25,7 @@ import anyio
 from codemode.approvals.policy import ApprovalPolicy
 from codemode.approvals.render import arguments_digest, question_text
 from codemode.errors import ApprovalDeclined
-from codemode.tools import ToolInfo
+from codemode.sources.protocol import ToolInfo
 from sandbox import wall_clock_paused
 
 __all__ = ["Answer", "ApprovalDecision", "ApprovalGate", "Asker", "Question"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Literal
 
-from codemode.tools import ToolInfo
+from codemode.sources.protocol import ToolInfo
 
 __all__ = ["APPROVAL_GUIDE", "APPROVAL_TAG", "DEFAULT_TIMEOUT_S", "ApprovalPolicy", "Fallback"]
 

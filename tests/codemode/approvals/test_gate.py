@@ -10,7 +10,7 @@ import pytest
 
 from codemode.approvals import Answer, ApprovalDecision, ApprovalGate, ApprovalPolicy, Question
 from codemode.errors import ApprovalDeclined, ToolError
-from codemode.tools import ToolInfo
+from codemode.sources.protocol import ToolInfo
 
 pytestmark = pytest.mark.anyio
 

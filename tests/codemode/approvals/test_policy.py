@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from codemode.approvals import APPROVAL_TAG, ApprovalPolicy, arguments_digest, render_arguments
-from codemode.python_tools import PythonTools
-from codemode.tools import ToolInfo
+from codemode.sources.protocol import ToolInfo
+from codemode.sources.python import PythonTools
 
 
 def _tool(name: str, namespace: str = "tracker", original: str | None = None, **extra: Any) -> ToolInfo:
