@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, Literal
 
+from codemode.approvals import ApprovalPolicy
 from codemode.config import Config
 from codemode.engine import CodeMode, EngineSettings
 from codemode.errors import CodemodeError, ConfigError
@@ -62,10 +63,17 @@ def engine_settings(config: Config | None) -> EngineSettings:
     """How the config wants the `code` tool described and its results shaped."""
     if config is None:
         return EngineSettings()
+    settings = config.settings
     return EngineSettings(
-        token_budget=config.settings.token_budget,
-        max_result_chars=config.settings.max_result_chars,
+        token_budget=settings.token_budget,
+        max_result_chars=settings.max_result_chars,
         limits=sandbox_limits(config),
+        approvals=ApprovalPolicy(
+            approve=settings.approve,
+            approve_destructive=settings.approve_destructive,
+            fallback=settings.approval_fallback,
+            timeout_s=settings.approval_timeout_s,
+        ),
     )
 
 

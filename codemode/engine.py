@@ -4,7 +4,8 @@ One run, from the program to the text the model reads:
 
     CodeMode.run(code)
       -> executor.run(code, tools=..., callback=...)       sandbox: Deno, limits, the bridge
-           guest `ns.tool({...})` -> callback -> tools.call(ns, tool, args)   (a ToolProvider, the Toolbox)
+           guest `ns.tool({...})` -> callback -> the run's approval gate (codemode.approvals)
+                                         -> tools.call(ns, tool, args)   (a ToolProvider, the Toolbox)
            guest `search(q)` / `describe(name)` -> the catalog, when over the token budget
       -> format_outcome(result)                             model_text: the value block, the notes block
 
@@ -14,11 +15,14 @@ The engine is given its tools, executor and settings; it reads no config and bui
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from codemode.approvals import ApprovalGate, ApprovalPolicy, Asker
+from codemode.approvals.gate import DecisionSink
 from codemode.description import DISCOVERY_GLOBALS, Described, describe, unavailable
 from codemode.errors import ToolError
 from codemode.model_text import format_outcome
@@ -58,6 +62,9 @@ class EngineSettings:
 
     limits: Limits = field(default_factory=Limits)
     """Sandbox limits for every run, unless a run passes its own."""
+
+    approvals: ApprovalPolicy = field(default_factory=ApprovalPolicy)
+    """Which tool calls a person must approve (by default: the tools marked `destructiveHint`)."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,9 @@ class CodeMode:
     def _described(self) -> Described:
         if self._cache is None:
             down = unavailable(self.tools.status())
-            self._cache = describe(self.tools.tools(), self.settings.token_budget, down)
+            self._cache = describe(
+                self.tools.tools(), self.settings.token_budget, down, self.settings.approvals
+            )
         return self._cache
 
     # -- running -----------------------------------------------------------------------------
@@ -131,13 +140,19 @@ class CodeMode:
         limits: Limits | None = None,
         on_log: Callable[[LogEntry], None] | None = None,
         sandbox_id: str | None = None,
+        approvals: ApprovalGate | None = None,
     ) -> CodeOutcome:
-        """Run one program. Never raises for the program's mistakes: they are in the outcome."""
+        """Run one program. Never raises for the program's mistakes: they are in the outcome.
+
+        `approvals` is this run's gate (`approval_gate(asker, ...)`); without one, nobody can be
+        asked, so calls that need approval follow the policy's fallback (deny, by default).
+        """
         described = self._described()
+        gate = approvals or self.approval_gate(None, who="a caller with no way to ask")
         result = await self._executor.run(
             code,
             tools=described.guest_tools,
-            callback=self._callback,
+            callback=functools.partial(self._callback, gate),
             globals=DISCOVERY_GLOBALS if described.discovery else (),
             limits=limits or self.settings.limits,
             on_log=on_log,
@@ -146,11 +161,22 @@ class CodeMode:
         blocks = format_outcome(result, max_chars=self.settings.max_result_chars)
         return CodeOutcome(blocks=blocks, is_error=not result.ok, result=result)
 
-    async def _callback(self, namespace: str, name: str, arguments: Any) -> Any:
-        """A guest call: a tool (checked and routed by the tools), or a discovery function."""
+    def approval_gate(
+        self, asker: Asker | None, *, who: str, on_decision: DecisionSink | None = None
+    ) -> ApprovalGate:
+        """A gate for one run under this engine's approval policy; `asker=None`: nobody can be asked."""
+        return ApprovalGate(self.settings.approvals, asker, who=who, on_decision=on_decision)
+
+    async def _callback(self, gate: ApprovalGate, namespace: str, name: str, arguments: Any) -> Any:
+        """A guest call: a tool (approved by the run's gate, checked and routed by the tools), or a
+        discovery function. The one place where a program's tool calls enter the toolbox."""
         try:
             if namespace == "":
                 return self._discovery_call(name, arguments)
+            tool = self._described().tools.get((namespace, name))
+            as_object = {} if arguments is None else arguments
+            if tool is not None and isinstance(as_object, dict):  # the toolbox refuses anything else
+                await gate.check(tool, as_object)
             return await self.tools.call(namespace, name, arguments)
         except ToolError as exc:
             raise ToolCallError(str(exc)) from exc

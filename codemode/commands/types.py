@@ -42,5 +42,6 @@ async def _render(config: Config | None, whole_description: bool) -> str:
 
     async with open_toolbox(config) as toolbox:
         down = unavailable(toolbox.status())
-        described = describe(toolbox.tools(), engine_settings(config).token_budget, down)
+        settings = engine_settings(config)
+        described = describe(toolbox.tools(), settings.token_budget, down, settings.approvals)
     return described.description if whole_description else described.declarations
