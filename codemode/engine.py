@@ -148,7 +148,9 @@ class CodeMode:
         asked, so calls that need approval follow the policy's fallback (deny, by default).
         """
         described = self._described()
-        gate = approvals or self.approval_gate(None, who="a caller with no way to ask")
+        gate = approvals or self.approval_gate(
+            None, who="a caller with no way to ask", cannot_ask="nobody can be asked here"
+        )
         result = await self._executor.run(
             code,
             tools=described.guest_tools,
@@ -162,10 +164,20 @@ class CodeMode:
         return CodeOutcome(blocks=blocks, is_error=not result.ok, result=result)
 
     def approval_gate(
-        self, asker: Asker | None, *, who: str, on_decision: DecisionSink | None = None
+        self,
+        asker: Asker | None,
+        *,
+        who: str,
+        on_decision: DecisionSink | None = None,
+        cannot_ask: str | None = None,
     ) -> ApprovalGate:
-        """A gate for one run under this engine's approval policy; `asker=None`: nobody can be asked."""
-        return ApprovalGate(self.settings.approvals, asker, who=who, on_decision=on_decision)
+        """A gate for one run under this engine's approval policy.
+
+        `asker=None`: nobody can be asked, so the policy's fallback decides; `cannot_ask` says why
+        in the message the program gets (default: the MCP client does not support elicitation).
+        """
+        extra = {"cannot_ask": cannot_ask} if cannot_ask is not None else {}
+        return ApprovalGate(self.settings.approvals, asker, who=who, on_decision=on_decision, **extra)
 
     async def _callback(self, gate: ApprovalGate, namespace: str, name: str, arguments: Any) -> Any:
         """A guest call: a tool (approved by the run's gate, checked and routed by the tools), or a

@@ -75,6 +75,9 @@ class Toolset(Protocol):
     async def call(self, name: str, arguments: Mapping[str, Any]) -> ToolOutcome: ...
 
 
+_NOBODY = "nobody can be asked here (no terminal; `codemode agent --yes` allows every call)"
+
+
 class CodeToolset:
     """Code mode: the one `code` tool, run by the engine."""
 
@@ -96,7 +99,7 @@ class CodeToolset:
             code = program_of(arguments)
         except ToolError as error:
             return ToolOutcome(str(error), True)
-        gate = self._engine.approval_gate(self._asker, who=self._who)
+        gate = self._engine.approval_gate(self._asker, who=self._who, cannot_ask=_NOBODY)
         outcome = await self._engine.run(code, approvals=gate)
         return ToolOutcome(outcome.text, outcome.is_error)
 

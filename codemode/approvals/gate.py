@@ -106,6 +106,9 @@ class ApprovalDecision:
         )
 
 
+NO_ELICITATION = "this client cannot ask one (it does not support MCP elicitation)"
+"""Why nobody can be asked, by default: said in the fallback's message."""
+
 DecisionSink = Callable[[ApprovalDecision], Awaitable[None]]
 """Gets every decision (the server sends it to the client as an MCP log message)."""
 
@@ -120,11 +123,13 @@ class ApprovalGate:
         *,
         who: str,
         on_decision: DecisionSink | None = None,
+        cannot_ask: str = NO_ELICITATION,
     ) -> None:
         self.policy = policy
         self._asker = asker
         self._who = who
         self._on_decision = on_decision
+        self._cannot_ask = cannot_ask
         self._allowed_for_run: set[str] = set()
         self._locks: dict[str, anyio.Lock] = {}
         self.decisions: list[ApprovalDecision] = []
@@ -177,9 +182,8 @@ class ApprovalGate:
             return
         await self._record(name, arguments, "denied: the client cannot ask")
         raise ApprovalDeclined(
-            f"ApprovalDeclined: {name} needs a person's approval and this client cannot ask one "
-            "(it does not support MCP elicitation), so it did not run. Tell the user; to let it run "
-            f"without asking, {self.policy.how_to_allow(tool)}."
+            f"ApprovalDeclined: {name} needs a person's approval and {self._cannot_ask}, so it did "
+            f"not run. Tell the user; to let it run without asking, {self.policy.how_to_allow(tool)}."
         )
 
     async def _record(self, tool: str, arguments: dict[str, Any], decision: str) -> None:

@@ -23,9 +23,9 @@ import anyio.lowlevel
 from anyio.from_thread import run_sync as run_in_loop
 from anyio.streams.memory import MemoryObjectReceiveStream
 
-from codemode.approvals.gate import Answer, Question
+from codemode.approvals.gate import Answer, Asker, Question
 
-__all__ = ["AllowAll", "TerminalAsker"]
+__all__ = ["NO_TERMINAL", "AllowAll", "TerminalAsker", "command_line_asker"]
 
 _ANSWERS = {
     "o": Answer.ONCE,
@@ -70,15 +70,33 @@ class TerminalAsker:
             send, self._lines = anyio.create_memory_object_stream[str | None](1)
             token = anyio.lowlevel.current_token()
 
+            def deliver(line: str | None) -> None:
+                with send:
+                    send.send_nowait(line)
+
             def read() -> None:
                 line = self._read.readline()
                 with contextlib.suppress(Exception):  # the event loop is gone: nobody waits any more
-                    run_in_loop(send.send_nowait, line or None, token=token)
+                    run_in_loop(deliver, line or None, token=token)
 
             threading.Thread(target=read, name="codemode approval prompt", daemon=True).start()
         line = await self._lines.receive()
+        self._lines.close()
         self._lines = None
         return line
+
+
+NO_TERMINAL = "there is no terminal to ask on (run it in one, or pass --yes to allow every call)"
+"""Why a command run without a terminal cannot ask: said in the fallback's message."""
+
+
+def command_line_asker(yes: bool) -> tuple[Asker | None, str]:
+    """`--yes`: allow all; a terminal on stdin: ask there; else nobody (the fallback). And who."""
+    if yes:
+        return AllowAll(), "--yes"
+    if sys.stdin.isatty():
+        return TerminalAsker(), "the terminal user"
+    return None, "nobody (no terminal)"
 
 
 class AllowAll:
