@@ -134,6 +134,7 @@ class CodeModeServer(MCPServer[Any]):
             approvals.asker_for(context),
             who=approvals.client_label(context),
             on_decision=functools.partial(approvals.send_decision, context),
+            cannot_ask=approvals.cannot_ask(context),
         )
         send, receive = anyio.create_memory_object_stream[LogEntry](max_buffer_size=1000)
         outcome: CodeOutcome | None = None

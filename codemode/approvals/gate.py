@@ -106,7 +106,10 @@ class ApprovalDecision:
         )
 
 
-NO_ELICITATION = "this client cannot ask one (it does not support MCP elicitation)"
+NO_ELICITATION = (
+    "this client cannot ask one (it declared no MCP elicitation support, "
+    "or the connection is stateless and has no way back to it)"
+)
 """Why nobody can be asked, by default: said in the fallback's message."""
 
 DecisionSink = Callable[[ApprovalDecision], Awaitable[None]]

@@ -21,9 +21,9 @@ from mcp.shared.exceptions import MCPDeprecationWarning
 from mcp_types.version import is_version_at_least
 
 from codemode.approvals.elicit import ElicitationAsker, can_elicit
-from codemode.approvals.gate import ApprovalDecision, Asker
+from codemode.approvals.gate import NO_ELICITATION, ApprovalDecision, Asker
 
-__all__ = ["ApprovalDecision", "asker_for", "client_label", "send_decision", "uses_rounds"]
+__all__ = ["ApprovalDecision", "asker_for", "cannot_ask", "client_label", "send_decision", "uses_rounds"]
 
 logger = logging.getLogger("codemode.approvals")
 
@@ -43,6 +43,13 @@ def asker_for(context: Context[Any, Any]) -> Asker | None:
     if not can_elicit(context.client_capabilities) or not context.session.can_send_request:
         return None
     return ElicitationAsker(context)
+
+
+def cannot_ask(context: Context[Any, Any]) -> str:
+    """Why `asker_for` found no way to ask this client, for the fallback's message."""
+    if can_elicit(context.client_capabilities):
+        return "this client cannot be asked during a call (the connection is stateless: no way back to it)"
+    return NO_ELICITATION
 
 
 def client_label(context: Context[Any, Any]) -> str:

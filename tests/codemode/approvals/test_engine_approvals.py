@@ -115,7 +115,7 @@ async def test_without_a_gate_nobody_can_be_asked_so_the_fallback_denies(engine_
     engine, closed = engine_and_log
     outcome = await engine.run("return await tracker.close_issue({issue_id: 'ISS-1'})")
     assert outcome.is_error
-    assert "needs a person's approval and this client cannot ask one" in outcome.text
+    assert "needs a person's approval and nobody can be asked here" in outcome.text
     assert closed == []
 
 

@@ -116,7 +116,7 @@ async def test_without_a_way_to_ask_the_default_fallback_denies_and_says_how_to_
         await gate.check(CLOSE, {})
     message = str(caught.value)
     assert message.startswith("ApprovalDeclined: tracker.close_issue needs a person's approval")
-    assert "does not support MCP elicitation" in message
+    assert "declared no MCP elicitation support" in message
     assert 'remove "tracker.close_issue" from "approve"' in message
     assert '"approval_fallback": "allow"' in message
     assert gate.decisions[0].decision == "denied: the client cannot ask"

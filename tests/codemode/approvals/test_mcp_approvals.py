@@ -15,6 +15,7 @@ import anyio
 import mcp_types as types
 import pytest
 from mcp import Client
+from mcp.shared.exceptions import MCPError
 
 from codemode.approvals import ApprovalPolicy
 from codemode.engine import CodeMode, EngineSettings
@@ -277,3 +278,57 @@ async def test_the_code_tool_description_marks_the_gated_tools(served) -> None:
     assert "(needs approval) Close an issue." in description
     assert "(needs approval) Write down a note" not in description
     assert "ApprovalDeclined" in description
+
+
+async def test_input_required_rounds_driven_by_hand(served) -> None:
+    """2026-07-28, one round at a time: the question, a forged retry, the answer, a replayed state."""
+    server, tracker = await served()
+    async with Client(server, elicitation_callback=answering("once")) as client:
+        session = client.session
+        first = await session.call_tool("code", {"code": CLOSE}, allow_input_required=True)
+        assert isinstance(first, types.InputRequiredResult)
+        assert first.request_state and first.input_requests
+        (key, request), *_ = first.input_requests.items()
+        assert isinstance(request, types.ElicitRequest)
+        assert "tracker.close_issue" in request.params.message
+        assert tracker.closed == []  # the run waits at the gated call
+
+        with pytest.raises(MCPError, match="requestState"):  # the SDK binds the state to the call
+            await session.call_tool(
+                "code", {"code": "return 1"}, request_state=first.request_state, allow_input_required=True
+            )
+
+        yes = {key: types.ElicitResult(action="accept", content={"allow": "once"})}
+        done = await session.call_tool(
+            "code",
+            {"code": CLOSE},
+            input_responses=yes,
+            request_state=first.request_state,
+            allow_input_required=True,
+        )
+        assert isinstance(done, types.CallToolResult) and done.is_error is False
+        assert done.content[0].text == "closed ISS-12"
+        assert tracker.closed == ["ISS-12"]
+
+        again = await session.call_tool(
+            "code",
+            {"code": CLOSE},
+            input_responses=yes,
+            request_state=first.request_state,
+            allow_input_required=True,
+        )
+        assert isinstance(again, types.CallToolResult) and again.is_error
+        assert tracker.closed == ["ISS-12"]  # a replayed answer runs nothing
+
+
+@pytest.mark.parametrize("mode", ERAS)
+async def test_a_program_without_gated_calls_is_never_asked_about(served, mode: str) -> None:
+    server, _ = await served()
+    asked: list[types.ElicitRequestParams] = []
+    async with Client(server, mode=mode, elicitation_callback=answering("once", asked=asked)) as client:
+        result = await client.call_tool(
+            "code", {"code": "console.log('hi'); return await tracker.note({text: 'x'})"}
+        )
+    assert result.content[0].text == "noted"
+    assert "[log] hi" in result.content[1].text
+    assert asked == []

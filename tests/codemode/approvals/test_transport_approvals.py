@@ -39,21 +39,11 @@ def _env() -> dict[str, str]:
 
 
 @contextmanager
-def serving_http(config: Path) -> Iterator[str]:
+def serving_http(config: Path, *extra: str) -> Iterator[str]:
     """`codemode serve` on HTTP (a free port) in a subprocess; yields its URL."""
+    command = ["serve", "--config", str(config), "--transport", "http", "--port", "0", *extra]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "codemode",
-            "serve",
-            "--config",
-            str(config),
-            "--transport",
-            "http",
-            "--port",
-            "0",
-        ],
+        [sys.executable, "-m", "codemode", *command],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -125,3 +115,26 @@ async def test_over_stdio(tmp_path: Path, mode: str) -> None:
     await _both_answers(
         lambda answer: Client(params, mode=mode, elicitation_callback=answering(answer)), tmp_path, mode
     )
+
+
+async def test_stateless_http_of_the_handshake_era_cannot_ask_and_says_why(tmp_path: Path) -> None:
+    marker = tmp_path / "wiped"
+    with serving_http(_config(tmp_path), "--stateless") as url:
+        async with Client(url, mode="legacy", elicitation_callback=answering("once")) as client:
+            result = await client.call_tool("code", {"code": _program(marker)})
+    assert "needs a person's approval and this client cannot" in result.content[0].text
+    assert "stateless" in result.content[0].text
+    assert not marker.exists()
+
+
+def test_types_marks_the_tools_that_need_approval(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "codemode", "types", "--config", str(_config(tmp_path))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_env(),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "(needs approval) Wipe the vault" in done.stdout
+    assert "(needs approval) Look inside" not in done.stdout
