@@ -33,6 +33,7 @@ from mcp.types import CallToolResult, ContentBlock, InputRequiredResult, TextCon
 from mcp.types import Tool as MCPTool
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
+from codemode.approvals import ApprovalDecision
 from codemode.approvals import mcp as approvals
 from codemode.approvals.rounds import WaitingRun, WaitingRuns
 from codemode.code_tool import CODE_TOOL_INPUT_SCHEMA, CODE_TOOL_NAME, program_of
@@ -295,7 +296,7 @@ def _sender(send: MemoryObjectSendStream[LogEntry]) -> Callable[[LogEntry], None
     return on_log
 
 
-async def _send_to_attached(waiting: WaitingRun[Any], decision: approvals.ApprovalDecision) -> None:
+async def _send_to_attached(waiting: WaitingRun[Any], decision: ApprovalDecision) -> None:
     """A decision of a run kept across rounds goes to the request attached to it right now."""
     await approvals.send_decision(waiting.context, decision)
 

@@ -6,6 +6,7 @@ render.py     the call as a person reads it; the arguments' digest for the log
 gate.py       one run's gate: ask, remember "the rest of this run", time out, fall back, log
 elicit.py     asking an MCP client: `elicitation/create` (2025-11-25) and its form
 rounds.py     asking an MCP client of the 2026-07-28 era: input-required results, the run kept waiting
+mcp.py        which way the MCP server asks a given client, who it is, the decisions it is told
 terminal.py   asking in a terminal (`codemode agent`, `codemode exec`), or `--yes`
 ```
 """

@@ -23,7 +23,7 @@ from mcp_types.version import is_version_at_least
 from codemode.approvals.elicit import ElicitationAsker, can_elicit
 from codemode.approvals.gate import NO_ELICITATION, ApprovalDecision, Asker
 
-__all__ = ["ApprovalDecision", "asker_for", "cannot_ask", "client_label", "send_decision", "uses_rounds"]
+__all__ = ["asker_for", "cannot_ask", "client_label", "send_decision", "uses_rounds"]
 
 logger = logging.getLogger("codemode.approvals")
 
