@@ -21,6 +21,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from codemode.approvals import ApprovalPolicy
 from codemode.config import Config
 from codemode.engine import CodeMode, EngineSettings, ToolProvider
 from codemode.errors import CodemodeError, ConfigError
@@ -66,10 +67,17 @@ def engine_settings(config: Config | None, *, demo: bool = False) -> EngineSetti
 
             return EngineSettings(notice=DEMO_NOTICE)
         return EngineSettings()
+    settings = config.settings
     return EngineSettings(
-        token_budget=config.settings.token_budget,
-        max_result_chars=config.settings.max_result_chars,
+        token_budget=settings.token_budget,
+        max_result_chars=settings.max_result_chars,
         limits=sandbox_limits(config),
+        approvals=ApprovalPolicy(
+            approve=settings.approve,
+            approve_destructive=settings.approve_destructive,
+            fallback=settings.approval_fallback,
+            timeout_s=settings.approval_timeout_s,
+        ),
     )
 
 

@@ -30,7 +30,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError
 
@@ -147,6 +147,14 @@ class CodemodeSection(_Strict):
     """Also publish every tool as a classic MCP tool beside `code`."""
     python: tuple[str, ...] = ()
     """`module:attribute` names of PythonTools objects (or functions returning them) to load."""
+    approve: tuple[str, ...] = ()
+    """`namespace.tool` globs (`tracker.close_issue`, `github.delete_*`) a person approves per call."""
+    approve_destructive: bool = True
+    """Also ask before every tool whose server marks it `destructiveHint: true`."""
+    approval_fallback: Literal["deny", "allow"] = "deny"
+    """When the client cannot ask a person (no MCP elicitation): refuse such calls, or let them run."""
+    approval_timeout_s: PositiveFloat = 300.0
+    """Seconds a question waits for the person; no answer by then declines the call."""
 
     def limits_dict(self) -> dict[str, float | int]:
         """The limits that are set, as a plain dict for the sandbox."""
@@ -287,6 +295,12 @@ def _settings(raw: Any, problems: list[str]) -> CodemodeSection:
         ]
         problems.extend(f"codemode: {line}" for line in describe_problems(error, accepted, subject="setting"))
         return CodemodeSection()
+    for pattern in settings.approve:
+        if "." not in pattern and "*" not in pattern:
+            problems.append(
+                f"codemode.approve: {pattern!r} names no namespace; write `namespace.tool` like "
+                "`tracker.close_issue`, or a glob like `github.delete_*`"
+            )
     for target in settings.python:
         if not _PYTHON_TARGET.match(target):
             problems.append(

@@ -3,16 +3,18 @@
 The richest form that fits the token budget: every TypeScript declaration when they fit; else a
 one-line index per tool plus the guest functions `search` and `describe`; else (very large catalogs)
 a per-namespace overview plus the same two functions. Sources that are down with no tools are named,
-so the model is told rather than left to guess why a configured server is missing.
+so the model is told rather than left to guess why a configured server is missing. Tools a person
+must approve (`codemode.approvals`) are tagged, and the guide says once what the tag means.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from codemode.approvals import APPROVAL_GUIDE, ApprovalPolicy
 from codemode.discovery import Catalog
 from codemode.sources.protocol import SourceStatus, ToolInfo
 from codemode.tokenizer import count_tokens
@@ -55,6 +57,8 @@ class Described:
     """Guest identifiers by namespace, for the sandbox."""
     catalog: Catalog
     """The search index behind `search` and `describe`."""
+    tools: Mapping[tuple[str, str], ToolInfo] = field(default_factory=dict)
+    """Every tool by (namespace, guest identifier), as its source lists it (untagged)."""
 
 
 def unavailable(statuses: Mapping[str, SourceStatus]) -> dict[str, str]:
@@ -72,31 +76,37 @@ def describe(
     down: Mapping[str, str] | None = None,
     *,
     notice: str = "",
+    approvals: ApprovalPolicy | None = None,
 ) -> Described:
     """Present `tools` to the model in the richest form that fits `token_budget` tokens.
 
     `down` names sources that are down with no tools (namespace -> why), from `unavailable`;
-    `notice` is a paragraph the description starts with.
+    `notice` is a paragraph the description starts with; tools that need approval under `approvals`
+    are tagged.
     """
+    shown = [approvals.mark(tool) for tool in tools] if approvals is not None else list(tools)
+    guide = GUIDE
+    if any(marked is not tool for marked, tool in zip(shown, tools, strict=True)):
+        guide += " " + APPROVAL_GUIDE
     grouped: dict[str, list[dict[str, Any]]] = {}
     guest: dict[str, list[str]] = {}
-    for tool in tools:
+    for tool in shown:
         grouped.setdefault(tool.namespace, []).append(tool.to_mcp_dict())
         guest.setdefault(tool.namespace, []).append(tool.name)
     declarations = render_declarations(grouped)
-    catalog = Catalog(list(tools))
+    catalog = Catalog(shown)
     discovery = count_tokens(declarations) > token_budget
     if not discovery:
-        body = f"{GUIDE}\n\n```ts\n{declarations}```"
+        body = f"{guide}\n\n```ts\n{declarations}```"
     else:
         index = render_index(grouped)
         if count_tokens(index) <= token_budget:
-            shown = "listed as a one-line index"
+            form = "listed as a one-line index"
             listing = f"Index:\n{index}"
         else:
-            shown = "summarized by namespace"
+            form = "summarized by namespace"
             listing = catalog.overview()
-        body = f"{GUIDE}\n\n{_DISCOVERY_GUIDE.format(shown=shown)}\n\n{listing}"
+        body = f"{guide}\n\n{_DISCOVERY_GUIDE.format(shown=form)}\n\n{listing}"
     if down:
         lines = "\n".join(f"- {namespace}: {why}" for namespace, why in sorted(down.items()))
         body += f"\n\nNot available right now (their tools are missing above; do not call them):\n{lines}"
@@ -111,4 +121,5 @@ def describe(
         discovery=discovery,
         guest_tools=guest,
         catalog=catalog,
+        tools={(tool.namespace, tool.name): tool for tool in tools},
     )

@@ -4,7 +4,8 @@ One run, from the program to the text the model reads:
 
     CodeMode.run(code)
       -> executor.run(code, tools=..., callback=...)       sandbox: Deno, limits, the bridge
-           guest `ns.tool({...})` -> callback -> tools.call(ns, tool, args)   (a ToolProvider, the Toolbox)
+           guest `ns.tool({...})` -> callback -> the run's approval gate (codemode.approvals)
+                                         -> tools.call(ns, tool, args)   (a ToolProvider, the Toolbox)
            guest `search(q)` / `describe(name)` -> the catalog, when over the token budget
       -> format_outcome(result)                             model_text: the value block, the notes block
 
@@ -14,11 +15,14 @@ The engine is given its tools, executor and settings; it reads no config and bui
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from codemode.approvals import ApprovalGate, ApprovalPolicy, Asker
+from codemode.approvals.gate import DecisionSink
 from codemode.description import DISCOVERY_GLOBALS, Described, describe, unavailable
 from codemode.errors import ToolError
 from codemode.model_text import format_outcome
@@ -61,6 +65,8 @@ class EngineSettings:
 
     notice: str = ""
     """A paragraph the description starts with (that the tools are a built-in demo, say)."""
+    approvals: ApprovalPolicy = field(default_factory=ApprovalPolicy)
+    """Which tool calls a person must approve (by default: the tools marked `destructiveHint`)."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,11 @@ class CodeMode:
         if self._cache is None:
             down = unavailable(self.tools.status())
             self._cache = describe(
-                self.tools.tools(), self.settings.token_budget, down, notice=self.settings.notice
+                self.tools.tools(),
+                self.settings.token_budget,
+                down,
+                notice=self.settings.notice,
+                approvals=self.settings.approvals,
             )
         return self._cache
 
@@ -136,13 +146,21 @@ class CodeMode:
         limits: Limits | None = None,
         on_log: Callable[[LogEntry], None] | None = None,
         sandbox_id: str | None = None,
+        approvals: ApprovalGate | None = None,
     ) -> CodeOutcome:
-        """Run one program. Never raises for the program's mistakes: they are in the outcome."""
+        """Run one program. Never raises for the program's mistakes: they are in the outcome.
+
+        `approvals` is this run's gate (`approval_gate(asker, ...)`); without one, nobody can be
+        asked, so calls that need approval follow the policy's fallback (deny, by default).
+        """
         described = self._described()
+        gate = approvals or self.approval_gate(
+            None, who="a caller with no way to ask", cannot_ask="nobody can be asked here"
+        )
         result = await self._executor.run(
             code,
             tools=described.guest_tools,
-            callback=self._callback,
+            callback=functools.partial(self._callback, gate),
             globals=DISCOVERY_GLOBALS if described.discovery else (),
             limits=limits or self.settings.limits,
             on_log=on_log,
@@ -153,11 +171,32 @@ class CodeMode:
         )
         return CodeOutcome(blocks=blocks, is_error=not result.ok, result=result)
 
-    async def _callback(self, namespace: str, name: str, arguments: Any) -> Any:
-        """A guest call: a tool (checked and routed by the tools), or a discovery function."""
+    def approval_gate(
+        self,
+        asker: Asker | None,
+        *,
+        who: str,
+        on_decision: DecisionSink | None = None,
+        cannot_ask: str | None = None,
+    ) -> ApprovalGate:
+        """A gate for one run under this engine's approval policy.
+
+        `asker=None`: nobody can be asked, so the policy's fallback decides; `cannot_ask` says why
+        in the message the program gets (default: the MCP client does not support elicitation).
+        """
+        extra = {"cannot_ask": cannot_ask} if cannot_ask is not None else {}
+        return ApprovalGate(self.settings.approvals, asker, who=who, on_decision=on_decision, **extra)
+
+    async def _callback(self, gate: ApprovalGate, namespace: str, name: str, arguments: Any) -> Any:
+        """A guest call: a tool (approved by the run's gate, checked and routed by the tools), or a
+        discovery function. The one place where a program's tool calls enter the toolbox."""
         try:
             if namespace == "":
                 return self._discovery_call(name, arguments)
+            tool = self._described().tools.get((namespace, name))
+            as_object = {} if arguments is None else arguments
+            if tool is not None and isinstance(as_object, dict):  # the toolbox refuses anything else
+                await gate.check(tool, as_object)
             return await self.tools.call(namespace, name, arguments)
         except ToolError as exc:
             raise ToolCallError(str(exc)) from exc

@@ -6,7 +6,8 @@ CodemodeError                  base of everything below
 ├── ToolDefinitionError        a Python function cannot become a tool (unsupported signature, duplicate name)
 ├── NamespaceCollisionError    two tool sources would share one namespace in the declarations
 └── ToolError                  a tool call failed: bad arguments, the tool's own error, an unreachable
-                               upstream. Its message is what the guest program sees as `Error.message`.
+    │                          upstream. Its message is what the guest program sees as `Error.message`.
+    └── ApprovalDeclined       a person (or the approval fallback) did not allow the call; it did not run
 ```
 
 Infrastructure failures raise; a model's mistakes (bad arguments, a tool that throws) become `ToolError`
@@ -16,6 +17,7 @@ messages that the sandbox rethrows inside the guest program.
 from __future__ import annotations
 
 __all__ = [
+    "ApprovalDeclined",
     "CodemodeError",
     "ConfigError",
     "NamespaceCollisionError",
@@ -42,3 +44,11 @@ class NamespaceCollisionError(CodemodeError):
 
 class ToolError(CodemodeError):
     """A tool call failed. The message is written for the model: it names the tool and what to change."""
+
+
+class ApprovalDeclined(ToolError):
+    """A call that needs approval was not allowed (declined, cancelled, unanswered, or no way to ask).
+
+    The message starts with `ApprovalDeclined:` and names the tool, so the program can tell it apart
+    from the tool's own errors; nothing ran.
+    """

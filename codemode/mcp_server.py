@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from mcp.server import NotificationOptions
 from mcp.server.context import CallNext, ServerRequestContext
 from mcp.server.mcpserver import Context, MCPServer
@@ -36,6 +37,7 @@ from mcp.types import (
     CallToolResult,
     ContentBlock,
     EmptyResult,
+    InputRequiredResult,
     SetLevelRequestParams,
     TextContent,
     ToolAnnotations,
@@ -43,6 +45,9 @@ from mcp.types import (
 from mcp.types import Tool as MCPTool
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
+from codemode.approvals import ApprovalDecision
+from codemode.approvals import mcp as approvals
+from codemode.approvals.rounds import WaitingRun, WaitingRuns
 from codemode.code_tool import CODE_TOOL_INPUT_SCHEMA, CODE_TOOL_NAME, program_of
 from codemode.engine import CodeMode, CodeOutcome, ToolProvider
 from codemode.errors import ToolError
@@ -92,6 +97,9 @@ class CodeModeServer(MCPServer[Any]):
         )
         self.engine = engine
         self._published = publish_tools
+        self._waiting = WaitingRuns()
+        self._run_logs: dict[str, MemoryObjectReceiveStream[LogEntry]] = {}
+        """Log streams of runs waiting across input-required rounds, by run id."""
         engine.on_change(self._tools_changed)
         # The SDK derives capabilities from the handlers registered, and takes `tools.listChanged`
         # only as an argument at initialization; we subclass its server, so we set both here.
@@ -136,34 +144,36 @@ class CodeModeServer(MCPServer[Any]):
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
-    ) -> CallToolResult:
+    ) -> CallToolResult | InputRequiredResult:
         if name == CODE_TOOL_NAME:
             try:
                 code = program_of(arguments)
             except ToolError as error:
                 raise SDKToolError(str(error)) from None
-            outcome = await self._run_code(code, context)
-            return _to_call_result(outcome)
+            if context is None:
+                return _to_call_result(await self.engine.run(code))
+            if approvals.uses_rounds(context) and self._any_gated():
+                return await self._run_in_rounds(code, context)
+            return _to_call_result(await self._run_code(code, context))
         return await self._call_published(name, arguments)
 
-    async def _run_code(self, code: str, context: Context[Any, Any] | None) -> CodeOutcome:
-        if context is None:
-            return await self.engine.run(code)
+    async def _run_code(self, code: str, context: Context[Any, Any]) -> CodeOutcome:
+        """One run within this request; approvals are asked by `elicitation/create`, or not at all."""
+        gate = self.engine.approval_gate(
+            approvals.asker_for(context),
+            who=approvals.client_label(context),
+            on_decision=functools.partial(approvals.send_decision, context),
+            cannot_ask=approvals.cannot_ask(context),
+        )
         send, receive = anyio.create_memory_object_stream[LogEntry](max_buffer_size=1000)
         outcome: CodeOutcome | None = None
-
-        def on_log(entry: LogEntry) -> None:
-            # A slow client loses live log lines, never the run: they come back in the result too.
-            with contextlib.suppress(anyio.WouldBlock, anyio.BrokenResourceError, anyio.ClosedResourceError):
-                send.send_nowait(entry)
-
         async with anyio.create_task_group() as group:
             level = self._log_levels.get(_connection_key(context.session), "debug")
             group.start_soon(_forward_logs, receive, context, _SEVERITY.get(level, 0))
             progress = anyio.CancelScope()
             group.start_soon(_report_progress, context, progress)
             try:
-                outcome = await self.engine.run(code, on_log=on_log)
+                outcome = await self.engine.run(code, on_log=_sender(send), approvals=gate)
             finally:
                 # Closing the stream ends the forwarder once it has sent every buffered line;
                 # the task group waits for that before the result goes out.
@@ -171,6 +181,70 @@ class CodeModeServer(MCPServer[Any]):
                 progress.cancel()
         assert outcome is not None
         return outcome
+
+    async def _run_in_rounds(
+        self, code: str, context: Context[Any, Any]
+    ) -> CallToolResult | InputRequiredResult:
+        """One round of a run that asks in input-required results (2026-07-28; approvals/rounds.py)."""
+        if context.request_state is None:
+            waiting = self._start_waiting(code, approvals.client_label(context))
+        else:
+            found = self._waiting.get(context.request_state)
+            if found is None or found.code != code:
+                return _error_result(
+                    "this approval answer belongs to a run that is over or unknown here (answered too "
+                    "late, or the server restarted); call `code` again to run the program anew"
+                )
+            waiting = found
+            waiting.answer(context.input_responses)
+        logs = self._run_logs[waiting.token]
+        waiting.attach(context)
+        try:
+            async with anyio.create_task_group() as group:
+                level = self._log_levels.get(_connection_key(context.session), "debug")
+                group.start_soon(_forward_logs, logs, context, _SEVERITY.get(level, 0), False)
+                progress = anyio.CancelScope()
+                group.start_soon(_report_progress, context, progress)
+                try:
+                    step = await waiting.next_step()
+                finally:
+                    progress.cancel()
+                    if not waiting.done:  # more rounds to come: the rest of the lines wait for them
+                        group.cancel_scope.cancel()
+        except BaseException:
+            waiting.cancel()  # the client cancelled or went away: the program stops too
+            self._waiting.discard(waiting)
+            raise
+        finally:
+            waiting.detach()
+        if isinstance(step, CodeOutcome):
+            self._waiting.discard(waiting)
+            return _to_call_result(step)
+        return InputRequiredResult(input_requests=dict(step), request_state=waiting.token)
+
+    def _start_waiting(self, code: str, who: str) -> WaitingRun[CodeOutcome]:
+        send, receive = anyio.create_memory_object_stream[LogEntry](max_buffer_size=1000)
+
+        async def run(waiting: WaitingRun[CodeOutcome]) -> CodeOutcome:
+            sink = functools.partial(_send_to_attached, waiting)
+            gate = self.engine.approval_gate(waiting, who=who, on_decision=sink)
+            with send:  # closed when the run ends: the last round's forwarder drains, then stops
+                return await self.engine.run(code, on_log=_sender(send), approvals=gate)
+
+        keep_s = self.engine.settings.approvals.timeout_s
+        waiting = self._waiting.start(code, run, keep_s=keep_s)
+        self._run_logs[waiting.token] = receive
+        waiting.on_close(functools.partial(self._drop_logs, waiting.token))
+        return waiting
+
+    def _drop_logs(self, token: str) -> None:
+        logs = self._run_logs.pop(token, None)
+        if logs is not None:
+            logs.close()
+
+    def _any_gated(self) -> bool:
+        policy = self.engine.settings.approvals
+        return any(policy.needs_approval(tool) for tool in self.engine.tools.tools())
 
     async def _call_published(self, name: str, arguments: dict[str, Any]) -> CallToolResult:
         if self._published is not None:
@@ -250,9 +324,31 @@ def _to_call_result(outcome: CodeOutcome) -> CallToolResult:
     return CallToolResult(content=content, is_error=outcome.is_error)
 
 
-async def _forward_logs(receive: Any, context: Context[Any, Any], threshold: int) -> None:
-    """Send each guest console line at or above `threshold` as an MCP log message, until the run ends."""
-    async with receive:
+def _error_result(message: str) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=message)], is_error=True)
+
+
+def _sender(send: MemoryObjectSendStream[LogEntry]) -> Callable[[LogEntry], None]:
+    """The run's `on_log`: a slow client loses live lines, never the run (the result has them too)."""
+
+    def on_log(entry: LogEntry) -> None:
+        with contextlib.suppress(anyio.WouldBlock, anyio.BrokenResourceError, anyio.ClosedResourceError):
+            send.send_nowait(entry)
+
+    return on_log
+
+
+async def _send_to_attached(waiting: WaitingRun[Any], decision: ApprovalDecision) -> None:
+    """A decision of a run kept across rounds goes to the request attached to it right now."""
+    await approvals.send_decision(waiting.context, decision)
+
+
+async def _forward_logs(receive: Any, context: Context[Any, Any], threshold: int, owned: bool = True) -> None:
+    """Send each guest console line at or above `threshold` as an MCP log message, until the run
+    closes the stream.
+
+    `owned=False`: the stream outlives this request (a run across input-required rounds)."""
+    async with receive if owned else contextlib.nullcontext():
         async for entry in receive:
             level = _LOG_LEVELS.get(entry.level, "info")
             if _SEVERITY[level] < threshold:

@@ -18,6 +18,7 @@ from .outbound import OutboundPolicy
 from .request import LogCallback, ToolCallback
 from .result import GuestError, LogEntry, RunResult, RunStats
 from .settings import SandboxSettings
+from .wallclock import wall_clock_paused
 
 __all__ = [
     "RESERVED_GLOBALS",
@@ -38,4 +39,5 @@ __all__ = [
     "SettingsError",
     "ToolCallError",
     "ToolCallback",
+    "wall_clock_paused",
 ]

@@ -33,6 +33,7 @@ from .outbound import OutboundPolicy
 from .process import SandboxProcess
 from .request import RunRequest
 from .result import GuestError, LimitName, LogEntry, RunResult, RunStats
+from .wallclock import wall_clock
 
 __all__ = ["SandboxRun"]
 
@@ -102,7 +103,7 @@ class SandboxRun:
             "limits": limits.to_harness(),
         }
         await self._send_line(nonce_line(nonce) + encode_line(run))
-        with self._work_send, self._work_recv, anyio.move_on_after(limits.wall_s) as wall:
+        with self._work_send, self._work_recv, anyio.move_on_after(limits.wall_s) as wall, wall_clock(wall):
             async with anyio.create_task_group() as tg:
                 self._tg = tg
                 tg.start_soon(self._drain_stderr)

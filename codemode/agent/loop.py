@@ -50,6 +50,7 @@ from codemode.agent.usage import TurnUsage
 from codemode.code_tool import CODE_TOOL_NAME
 
 if TYPE_CHECKING:  # the engine brings the sandbox; the loop only calls what it is given
+    from codemode.approvals import Asker
     from codemode.engine import CodeMode, ToolProvider
 
 __all__ = ["AgentResult", "ToolCallRecord", "TurnRecord", "run_agent"]
@@ -144,16 +145,20 @@ async def run_agent(
     on_event: EventHandler | None = None,
     client: Any = None,
     system: str | None = None,
+    asker: Asker | None = None,
+    who: str = "the agent's user",
 ) -> AgentResult:
     """Run `task` to a final answer (see the module docstring).
 
     `client` is an SDK client to use (default: a new one from the environment, closed at the end);
     `system` replaces the default system prompt of the mode. `max_tokens` caps each reply (reasoning
-    included); 8192 is the most every Anthropic model accepts without streaming.
+    included); 8192 is the most every Anthropic model accepts without streaming. `asker` (e.g.
+    `codemode.approvals.terminal.TerminalAsker()`) is asked before each call that needs approval, and
+    `who` names that person in the decision log; without one, such calls follow the approval fallback.
     """
     if max_turns < 1:
         raise AgentError(f"max_turns must be at least 1, got {max_turns}")
-    toolset = _toolset(mode, toolbox, engine)
+    toolset = _toolset(mode, toolbox, engine, asker, who)
     emit: EventHandler = on_event or _ignore
     own_client = client is None
     if own_client:
@@ -202,11 +207,13 @@ async def run_agent(
     return result
 
 
-def _toolset(mode: str, toolbox: ToolProvider | None, engine: CodeMode | None) -> Toolset:
+def _toolset(
+    mode: str, toolbox: ToolProvider | None, engine: CodeMode | None, asker: Asker | None, who: str
+) -> Toolset:
     if mode == "code":
         if engine is None:
             raise AgentError("mode `code` needs an engine: pass engine=CodeMode(...)")
-        return CodeToolset(engine)
+        return CodeToolset(engine, asker, who)
     if mode == "tools":
         if toolbox is None:
             raise AgentError("mode `tools` needs a toolbox: pass toolbox=Toolbox(...)")

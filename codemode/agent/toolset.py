@@ -23,6 +23,7 @@ from codemode.model_text import format_value
 from codemode.sources.protocol import ToolInfo, classic_tool_name
 
 if TYPE_CHECKING:  # the engine brings the sandbox; the agent only calls what it is given
+    from codemode.approvals import Asker
     from codemode.engine import CodeMode, ToolProvider
 
 __all__ = [
@@ -74,13 +75,19 @@ class Toolset(Protocol):
     async def call(self, name: str, arguments: Mapping[str, Any]) -> ToolOutcome: ...
 
 
+_NOBODY = "nobody can be asked here (no terminal; `codemode agent --yes` allows every call)"
+
+
 class CodeToolset:
     """Code mode: the one `code` tool, run by the engine."""
 
     mode: Mode = "code"
 
-    def __init__(self, engine: CodeMode) -> None:
+    def __init__(self, engine: CodeMode, asker: Asker | None = None, who: str = "the agent's user") -> None:
         self._engine = engine
+        self._asker = asker
+        """Asked before each call that needs approval; None: nobody (the approval fallback decides)."""
+        self._who = who
 
     def model_tools(self) -> list[ModelTool]:
         return [ModelTool(CODE_TOOL_NAME, self._engine.description(), dict(CODE_TOOL_INPUT_SCHEMA))]
@@ -92,7 +99,8 @@ class CodeToolset:
             code = program_of(arguments)
         except ToolError as error:
             return ToolOutcome(str(error), True)
-        outcome = await self._engine.run(code)
+        gate = self._engine.approval_gate(self._asker, who=self._who, cannot_ask=_NOBODY)
+        outcome = await self._engine.run(code, approvals=gate)
         return ToolOutcome(outcome.text, outcome.is_error)
 
 

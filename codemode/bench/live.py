@@ -26,6 +26,7 @@ from codemode.agent.errors import AgentError
 from codemode.agent.loop import AgentResult, run_agent
 from codemode.agent.providers import ProviderName, check_api_key
 from codemode.agent.toolset import Mode
+from codemode.approvals.terminal import AllowAll
 from codemode.bench.accounting import ModeTokens, TurnTokens
 from codemode.bench.environment import BenchTools, Upstreams, open_upstreams
 from codemode.bench.report import write_json, write_plot
@@ -138,6 +139,8 @@ async def _run_mode(task: Task, mode: Mode, bench: _Live) -> tuple[dict[str, Any
                 toolbox=bench.tools,
                 engine=bench.engine,
                 max_turns=bench.max_turns,
+                asker=AllowAll(),  # unattended: the model's calls are allowed, and logged
+                who="the live benchmark (unattended)",
             )
         except AgentError as failure:
             error = str(failure)

@@ -26,6 +26,7 @@ from typing import Any
 
 import anyio
 
+from codemode.approvals.terminal import AllowAll
 from codemode.bench.accounting import count_definitions, count_transcript
 from codemode.bench.definitions import Provider, classic_definitions, code_definition
 from codemode.bench.environment import BenchTools, Upstreams, open_upstreams
@@ -243,7 +244,9 @@ async def _run_code_mode(task: Task, code: str, bench: _Bench) -> _CodeRun:
     tools.recording = True
     try:
         async with tools.world(world):
-            outcome = await bench.full.run(code)
+            # Unattended: the plan's calls are allowed (the description still marks gated tools).
+            gate = bench.full.approval_gate(AllowAll(), who="the benchmark (unattended)")
+            outcome = await bench.full.run(code, approvals=gate)
     finally:
         tools.recording = False
     answer = outcome.result.value

@@ -48,6 +48,11 @@ def register(subparsers: Any) -> None:
         "--max-tokens", type=int, default=8192, metavar="N", help="output token cap per request (8192)"
     )
     parser.add_argument("--transcript", metavar="PATH", help="write the whole exchange as JSON to PATH")
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="allow every tool call that needs approval without asking (default: ask in the terminal)",
+    )
     parser.add_argument("task", metavar="TASK", help="what to do, or - to read it from stdin")
     parser.set_defaults(handler=run)
 
@@ -84,8 +89,10 @@ async def _agent(args: argparse.Namespace, config: Config | None, task: str) -> 
     from codemode.agent.loop import run_agent
     from codemode.agent.transcript import write_transcript
     from codemode.app import open_engine
+    from codemode.approvals.terminal import command_line_asker
 
     console = Console()
+    asker, who = command_line_asker(args.yes)
     async with open_engine(config) as engine:
         # Caught inside: the engine's task groups would wrap it in an ExceptionGroup on the way out.
         try:
@@ -99,6 +106,8 @@ async def _agent(args: argparse.Namespace, config: Config | None, task: str) -> 
                 max_turns=args.max_turns,
                 max_tokens=args.max_tokens,
                 on_event=LiveDisplay(console),
+                asker=asker,
+                who=who,
             )
         except AgentError as error:
             print(f"codemode agent: {error}", file=sys.stderr)

@@ -32,6 +32,12 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help='print one JSON object {"ok", "result", "logs", "error", "stats"}',
     )
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="allow every call that needs approval without asking (default: ask on a terminal, "
+        "refuse without one)",
+    )
     parser.add_argument("file", metavar="FILE|-", help="the program, or - to read it from stdin")
     parser.set_defaults(handler=run)
 
@@ -41,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         fail(f"--timeout must be a positive number of seconds, got {args.timeout}")
     code = _read_code(args.file)
     config = config_from_args(args)
-    return anyio.run(_exec, code, config, args.timeout, args.json)
+    return anyio.run(_exec, code, config, args.timeout, args.json, args.yes)
 
 
 def _read_code(name: str) -> str:
@@ -54,8 +60,9 @@ def _read_code(name: str) -> str:
         fail(f"cannot read {name}: {error.strerror or error}")
 
 
-async def _exec(code: str, config: Config | None, wall_s: float | None, as_json: bool) -> int:
+async def _exec(code: str, config: Config | None, wall_s: float | None, as_json: bool, yes: bool) -> int:
     from codemode.app import open_engine, sandbox_limits
+    from codemode.approvals.terminal import NO_TERMINAL, command_line_asker
     from sandbox import SandboxSettings
 
     # One run: no pool of spare Deno processes (it would start two more that nobody uses).
@@ -64,7 +71,9 @@ async def _exec(code: str, config: Config | None, wall_s: float | None, as_json:
         limits = engine.settings.limits
         if wall_s is not None:
             limits = dataclasses.replace(limits, wall_s=wall_s)
-        outcome = await engine.run(code, limits=limits)
+        asker, who = command_line_asker(yes)
+        gate = engine.approval_gate(asker, who=who, cannot_ask=NO_TERMINAL)
+        outcome = await engine.run(code, limits=limits, approvals=gate)
     if as_json:
         print(json.dumps(outcome.result.to_json(), ensure_ascii=False))
     else:

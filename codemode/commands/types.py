@@ -43,5 +43,7 @@ async def _render(config: Config | None, whole_description: bool) -> str:
     async with open_toolbox(config) as toolbox:
         down = unavailable(toolbox.status())
         settings = engine_settings(config, demo=config is None)
-        described = describe(toolbox.tools(), settings.token_budget, down, notice=settings.notice)
+        described = describe(
+            toolbox.tools(), settings.token_budget, down, notice=settings.notice, approvals=settings.approvals
+        )
     return described.description if whole_description else described.declarations

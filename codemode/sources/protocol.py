@@ -81,6 +81,8 @@ class ToolInfo:
     """JSON Schema of the result, when the tool declares one."""
     annotations: dict[str, Any] | None = None
     """MCP tool annotations (readOnlyHint, destructiveHint, ...), when present."""
+    needs_approval: bool = False
+    """Its author asks that a person approve each call (`@tools.tool(approve=True)`)."""
 
     @property
     def qualified_name(self) -> str:

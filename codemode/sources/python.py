@@ -15,6 +15,7 @@ async def find_customer(name: str, limit: int = 10) -> list[Customer]:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import logging
@@ -83,6 +84,7 @@ class PythonTools:
         description: str | None = None,
         read_only: bool | None = None,
         destructive: bool | None = None,
+        approve: bool = False,
     ) -> Callable[[F], F]: ...
     def tool(
         self,
@@ -93,11 +95,13 @@ class PythonTools:
         description: str | None = None,
         read_only: bool | None = None,
         destructive: bool | None = None,
+        approve: bool = False,
     ) -> Any:
         """Register a function as a tool: `@tools.tool` or `@tools.tool(name=..., read_only=True)`.
 
         `read_only` and `destructive` become the MCP annotations `readOnlyHint` and
-        `destructiveHint`, which the declarations show the model. The function is returned
+        `destructiveHint`, which the declarations show the model. `approve=True` asks a person
+        before each call a program makes (see `codemode.approvals`). The function is returned
         unchanged, so it stays callable from Python.
         """
         if function is not None:
@@ -105,7 +109,14 @@ class PythonTools:
             return function
 
         def register(fn: F) -> F:
-            self.add(fn, name=name, description=description, read_only=read_only, destructive=destructive)
+            self.add(
+                fn,
+                name=name,
+                description=description,
+                read_only=read_only,
+                destructive=destructive,
+                approve=approve,
+            )
             return fn
 
         return register
@@ -118,6 +129,7 @@ class PythonTools:
         description: str | None = None,
         read_only: bool | None = None,
         destructive: bool | None = None,
+        approve: bool = False,
     ) -> None:
         """Register `function` under `name` (default: its `__name__`)."""
         original = name or getattr(function, "__name__", None)
@@ -126,6 +138,10 @@ class PythonTools:
         hints = {"readOnlyHint": read_only, "destructiveHint": destructive}
         annotations = {key: value for key, value in hints.items() if value is not None} or None
         registered = _build(self.namespace, original, function, description, annotations)
+        if approve:
+            registered = dataclasses.replace(
+                registered, info=dataclasses.replace(registered.info, needs_approval=True)
+            )
         if registered.info.name in self._tools:
             other = self._tools[registered.info.name].info.original_name
             raise ToolDefinitionError(

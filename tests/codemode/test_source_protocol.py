@@ -61,7 +61,14 @@ def test_a_raising_listener_does_not_stop_the_others(caplog: pytest.LogCaptureFi
         ),
         pytest.param(
             "codemode.errors",
-            ["CodemodeError", "ConfigError", "NamespaceCollisionError", "ToolDefinitionError", "ToolError"],
+            [
+                "ApprovalDeclined",
+                "CodemodeError",
+                "ConfigError",
+                "NamespaceCollisionError",
+                "ToolDefinitionError",
+                "ToolError",
+            ],
             id="errors",
         ),
         pytest.param("codemode.sources.python", ["PythonTools"], id="python_tools"),

@@ -25,6 +25,7 @@ def test_all_is_pinned() -> None:
         "SettingsError",
         "ToolCallError",
         "ToolCallback",
+        "wall_clock_paused",
     ]
     for name in sandbox.__all__:
         assert hasattr(sandbox, name)

@@ -24,7 +24,10 @@ class ScriptedEngine:
     def description(self) -> str:
         return "Run TypeScript.\ndeclare const crm: { count_customers(args: {}): Promise<number>; };"
 
-    async def run(self, code: str) -> Outcome:
+    def approval_gate(self, asker: Any, *, who: str, cannot_ask: str | None = None) -> Any:
+        return (asker, who)
+
+    async def run(self, code: str, approvals: Any = None) -> Outcome:
         self.programs.append(code)
         if "oops" in code:
             return Outcome("TypeError: oops is not defined\n    at main (guest.ts:1:1)", True)

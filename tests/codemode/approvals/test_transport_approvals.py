@@ -1,0 +1,140 @@
+"""Approvals as users run the server: `codemode serve` over real HTTP and stdio, each protocol era.
+
+The server process loads `approval_tools.vault` from its config; `vault.wipe` needs approval and
+leaves a file when it runs, so the test sees from outside what ran.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import mcp_types as types
+import pytest
+from mcp import Client, StdioServerParameters
+
+pytestmark = pytest.mark.anyio
+
+HERE = Path(__file__).parent
+ERAS = [pytest.param("legacy", id="2025-11-25"), pytest.param("auto", id="2026-07-28")]
+VERSIONS = {"legacy": "2025-11-25", "auto": "2026-07-28"}
+_URL = re.compile(r"at (http://\S+)")
+
+
+def _config(tmp_path: Path) -> Path:
+    config = tmp_path / "codemode.json"
+    config.write_text(json.dumps({"codemode": {"python": ["approval_tools:vault"]}}), encoding="utf-8")
+    return config
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
+
+
+@contextmanager
+def serving_http(config: Path, *extra: str) -> Iterator[str]:
+    """`codemode serve` on HTTP (a free port) in a subprocess; yields its URL."""
+    command = ["serve", "--config", str(config), "--transport", "http", "--port", "0", *extra]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "codemode", *command],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
+    assert process.stderr is not None
+    try:
+        seen: list[str] = []
+        for line in process.stderr:
+            seen.append(line)
+            match = _URL.search(line)
+            if match:
+                yield match.group(1)
+                return
+        raise AssertionError(f"the server exited before printing its URL: {''.join(seen)}")
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        finally:
+            process.kill()
+            process.stderr.close()
+
+
+def answering(answer: str) -> Any:
+    async def callback(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
+        assert "vault.wipe" in params.message
+        if answer in ("decline", "cancel"):
+            return types.ElicitResult(action=answer)
+        return types.ElicitResult(action="accept", content={"allow": answer})
+
+    return callback
+
+
+def _program(marker: Path) -> str:
+    wipe = f"vault.wipe({{marker: {json.dumps(str(marker))}}})"
+    return f"try {{ return await {wipe}; }} catch (e) {{ return e.message; }}"
+
+
+async def _both_answers(client_for: Any, tmp_path: Path, mode: str) -> None:
+    """Accept: the call runs. Decline: it throws in the program and nothing runs."""
+    allowed, refused = tmp_path / "allowed", tmp_path / "refused"
+    async with client_for("once") as client:
+        assert client.protocol_version == VERSIONS[mode]
+        result = await client.call_tool("code", {"code": _program(allowed)})
+    assert result.content[0].text == "wiped"
+    assert allowed.exists()
+    async with client_for("decline") as client:
+        result = await client.call_tool("code", {"code": _program(refused)})
+    assert result.content[0].text == "ApprovalDeclined: the user did not allow vault.wipe"
+    assert not refused.exists()
+
+
+@pytest.mark.parametrize("mode", ERAS)
+async def test_over_http(tmp_path: Path, mode: str) -> None:
+    with serving_http(_config(tmp_path)) as url:
+        await _both_answers(
+            lambda answer: Client(url, mode=mode, elicitation_callback=answering(answer)), tmp_path, mode
+        )
+
+
+@pytest.mark.parametrize("mode", ERAS)
+async def test_over_stdio(tmp_path: Path, mode: str) -> None:
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "codemode", "serve", "--config", str(_config(tmp_path))],
+        env=_env(),
+    )
+    await _both_answers(
+        lambda answer: Client(params, mode=mode, elicitation_callback=answering(answer)), tmp_path, mode
+    )
+
+
+async def test_stateless_http_of_the_handshake_era_cannot_ask_and_says_why(tmp_path: Path) -> None:
+    marker = tmp_path / "wiped"
+    with serving_http(_config(tmp_path), "--stateless") as url:
+        async with Client(url, mode="legacy", elicitation_callback=answering("once")) as client:
+            result = await client.call_tool("code", {"code": _program(marker)})
+    assert "needs a person's approval and this client cannot" in result.content[0].text
+    assert "stateless" in result.content[0].text
+    assert not marker.exists()
+
+
+def test_types_marks_the_tools_that_need_approval(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "codemode", "types", "--config", str(_config(tmp_path))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_env(),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "(needs approval) Wipe the vault" in done.stdout
+    assert "(needs approval) Look inside" not in done.stdout
