@@ -1,0 +1,24 @@
+"""The declarations the checker checks against: exactly what the model can call.
+
+With the full catalog in the description, that is the rendered declarations. Over the token budget
+the model reads an index and gets two global functions, `search` and `describe`; the checker still
+holds every tool's full declaration (a misspelt tool or a wrong argument is a bug whether or not the
+model looked it up first), plus those two functions.
+"""
+
+from __future__ import annotations
+
+__all__ = ["DISCOVERY_DECLARATIONS", "shown_declarations"]
+
+DISCOVERY_DECLARATIONS = """\
+/** The tools that best match what you need, best first. */
+declare function search(query: string): Promise<{ name: string; summary: string }[]>;
+/** One tool's full TypeScript declaration, by "namespace.tool". */
+declare function describe(name: string): Promise<string>;
+"""
+"""The two guest functions of discovery mode (`codemode.discovery`), as TypeScript."""
+
+
+def shown_declarations(declarations: str, *, discovery: bool) -> str:
+    """What to give `TypeChecker.set_declarations` for a catalog rendered as `declarations`."""
+    return declarations + "\n" + DISCOVERY_DECLARATIONS if discovery else declarations
