@@ -244,6 +244,8 @@ class TypeChecker:
             message = str(item.get("message", ""))
             if not blocks(code, message) or await self._own_property(source, item):
                 continue
+            if code == 2304 and _global_written(source.text, message):
+                continue
             start = item["range"]["start"]
             line, column = int(start["line"]), int(start["character"])
             before = source.module_line(line)[: source.column_of(line, column)]
@@ -312,6 +314,14 @@ class TypeChecker:
                 return " Its tools: " + ", ".join(shown[:_LISTED]) + more + "."
             return ""
         return " Did you mean " + " or ".join(f"'{name}'" for name in close) + "?"
+
+
+def _global_written(text: str, message: str) -> bool:
+    """Whether the unknown name of a 2304 is one the program sets as `globalThis.name = ...`."""
+    match = _QUOTED.search(message)
+    if match is None:
+        return False
+    return re.search(rf"globalThis\.{re.escape(match.group(1))}\s*=(?!=)", text) is not None
 
 
 def _utf16(text: str) -> int:

@@ -42,6 +42,12 @@ IGNORED_CODES: dict[int, str] = {
     # Not certainly bugs: the value's type is unknown to the checker, not wrong.
     18046: "'x' is of type 'unknown': a tool without an output schema returns unknown; using it is legal",
     2571: "Object is of type 'unknown' (older wording of 18046)",
+    # Operators on loosely typed values: JavaScript coerces (`{}`-typed accumulators give `unknown`
+    # values through Object.entries), it never throws.
+    2362: "left-hand side of an arithmetic operation must be a number",
+    2363: "right-hand side of an arithmetic operation must be a number",
+    2365: "operator cannot be applied to these types",
+    2356: "an arithmetic operand (++/--) must be a number",
     # Narrowing the checker cannot follow.
     2367: "this comparison appears to be unintentional: often a narrowing the checker cannot follow",
     # Modules: the sandbox decides what imports do (it denies them); the checker cannot resolve them.

@@ -191,6 +191,18 @@ return `${name}: ${c.length}`;""",
     "comparisons-on-numbers-and-strings": """\
 const p = await records.query_products({ category: "sensors" });
 return p.filter(x => x.unit_price_usd > 10 && x.sku.startsWith("S")).length;""",
+    "entries-of-untyped-accumulator": """\
+const revenue = {};
+for (const o of (await records.query_orders({ limit: 200 })).rows) revenue[o.channel] = (revenue[o.channel] ?? 0) + o.total_usd;
+return Object.fromEntries(Object.entries(revenue).map(([k, v]) => [k, Math.round(v * 100) / 100]));""",
+    "global-this-state": """\
+globalThis.calls = (globalThis.calls ?? 0) + 1;
+return calls;""",
+    "string-number-coercion": """\
+const deals = await crm.list_deals({});
+let total = 0;
+for (const [, v] of Object.entries({ a: "1", b: 2 })) total += v as any;
+return "Deals: " + deals.length + ", " + total;""",
 }
 
 BUGGY: dict[str, Bug] = {
