@@ -115,14 +115,22 @@ class TypeChecker:
             self._declarations_version += 1
 
     async def check(self, code: str) -> list[Diagnostic]:
-        """The program's certain bugs (empty when it may run). Raises CheckerError if the checker fails."""
+        """The program's certain bugs (empty when it may run).
+
+        A compiler that died since the last check is replaced and the check made once more; raises
+        CheckerError when the checker itself fails twice (the caller decides whether to run unchecked).
+        """
         async with self._lock:
-            try:
-                await self._start()
-                return await self._check(code)
-            except CheckerCrashedError:
-                await self._stop()  # the next check starts a fresh process
-                raise
+            for attempt in (1, 2):
+                try:
+                    await self._start()
+                    return await self._check(code)
+                except CheckerCrashedError as exc:
+                    await self._stop()  # the next attempt starts a fresh process
+                    if attempt == 2:
+                        raise
+                    logger.warning("type checker failed (%s); restarting it", exc)
+            raise AssertionError("unreachable")
 
     async def aclose(self) -> None:
         """Stop the compiler and remove its temporary project."""
@@ -302,7 +310,7 @@ class TypeChecker:
         )
         items = completions.get("items", []) if isinstance(completions, dict) else completions or []
         names = {
-            str(item.get("label", ""))
+            str(item.get("label", "")).rstrip("?")  # optional properties are labelled `name?`
             for item in items
             if isinstance(item, dict) and item.get("kind") != _KEYWORD
         }

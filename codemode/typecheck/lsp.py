@@ -60,7 +60,10 @@ class LspConnection:
     async def _write(self, message: dict[str, Any]) -> None:
         body = json.dumps(message, ensure_ascii=False).encode("utf-8")
         try:
-            await self._send.send(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            # Shielded: a frame cut in half by a cancelled check would corrupt every later one. A
+            # cancelled request's late answer is skipped by the next `request` (its id differs).
+            with anyio.CancelScope(shield=True):
+                await self._send.send(b"Content-Length: %d\r\n\r\n" % len(body) + body)
         except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError) as exc:
             raise CheckerCrashedError(f"the TypeScript compiler is gone: {exc!r}") from exc
 
