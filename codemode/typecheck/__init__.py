@@ -1,5 +1,7 @@
 """Type-check a program against the declarations the model was shown, before anything runs.
 
+The benchmark is `codemode.typecheck.bench.measure_typecheck`.
+
 A warm TypeScript 7 language server (the native compiler, pinned and fetched once into the user's
 cache) checks each program in milliseconds; only errors that are certainly bugs are reported (see
 `policy`). The checker parses and checks the program; it never runs it. docs/typecheck.md has the
@@ -11,7 +13,6 @@ measurements behind every choice.
             print(diagnostic.line, diagnostic.column, diagnostic.message)
 """
 
-from .bench import measure_typecheck
 from .checker import Diagnostic, TypeChecker
 from .declarations import DISCOVERY_DECLARATIONS, shown_declarations
 from .errors import CheckerCrashedError, CheckerError, CheckerUnavailableError
@@ -31,6 +32,5 @@ __all__ = [
     "cache_dir",
     "checker_binary",
     "installed_binary",
-    "measure_typecheck",
     "shown_declarations",
 ]
