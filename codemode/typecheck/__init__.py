@@ -18,10 +18,12 @@ from .declarations import DISCOVERY_DECLARATIONS, shown_declarations
 from .errors import CheckerCrashedError, CheckerError, CheckerUnavailableError
 from .policy import COMPILER_OPTIONS, IGNORED_CODES
 from .provision import TYPESCRIPT_VERSION, cache_dir, checker_binary, installed_binary
+from .report import ERROR_NAME, error_json, rejected_result, rejection_text
 
 __all__ = [
     "COMPILER_OPTIONS",
     "DISCOVERY_DECLARATIONS",
+    "ERROR_NAME",
     "IGNORED_CODES",
     "TYPESCRIPT_VERSION",
     "CheckerCrashedError",
@@ -31,6 +33,9 @@ __all__ = [
     "TypeChecker",
     "cache_dir",
     "checker_binary",
+    "error_json",
     "installed_binary",
+    "rejected_result",
+    "rejection_text",
     "shown_declarations",
 ]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
-from typecheck_programs import BUGGY, CORRECT, MISSED, Bug
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
 
-from codemode.typecheck import TypeChecker
+import pytest
+from typecheck_programs import BUGGY, CORRECT, GITHUB_BUGGY, GITHUB_CORRECT, MISSED, Bug
+
+from codemode.typecheck import TypeChecker, shown_declarations
+from tool_schemas import render_declarations
 
 pytestmark = pytest.mark.anyio
 
@@ -36,3 +41,25 @@ async def test_known_misses_stay_documented(world_checker: TypeChecker, code: st
 def test_the_corpus_is_big_enough() -> None:
     assert len(CORRECT) >= 30
     assert len(BUGGY) >= 30
+
+
+@pytest.fixture(scope="module")
+async def github_checker(typescript_binary: Path, corpus_dir: Path) -> AsyncIterator[TypeChecker]:
+    """GitHub's 117 tools (over the token budget, so with search/describe), every result `unknown`."""
+    tools = json.loads((corpus_dir / "github-mcp-server.tools.json").read_text(encoding="utf-8"))
+    async with TypeChecker(typescript_binary) as checker:
+        checker.set_declarations(shown_declarations(render_declarations({"github": tools}), discovery=True))
+        yield checker
+
+
+@pytest.mark.parametrize("code", [pytest.param(code, id=name) for name, code in GITHUB_CORRECT.items()])
+async def test_a_correct_github_program_is_not_blocked(github_checker: TypeChecker, code: str) -> None:
+    assert await github_checker.check(code) == []
+
+
+@pytest.mark.parametrize("bug", [pytest.param(bug, id=name) for name, bug in GITHUB_BUGGY.items()])
+async def test_a_buggy_github_program_is_caught(github_checker: TypeChecker, bug: Bug) -> None:
+    found = await github_checker.check(bug.code)
+    assert found, "the bug was not caught"
+    assert (found[0].code, found[0].line) == (bug.error, bug.line), found
+    assert bug.mentions in found[0].message, found[0].message

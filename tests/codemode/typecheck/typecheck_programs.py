@@ -354,3 +354,45 @@ MISSED: dict[str, tuple[str, str]] = {
         "an `any` cast turns the checker off for that value, on purpose",
     ),
 }
+
+GITHUB_CORRECT: dict[str, str] = {
+    "unknown-result-used-freely": """\
+const me = await github.get_me({});
+const prs = await github.list_pull_requests({ owner: me.login, repo: "codemode", state: "open", perPage: 50 });
+return prs.filter((p) => p.draft === false).map((p) => ({ n: p.number, title: p.title.trim() }));""",
+    "unknown-result-passed-on": """\
+const me = await github.get_me();
+const file = await github.get_file_contents({ owner: me.login, repo: "codemode", path: "README.md" });
+return JSON.parse(JSON.stringify(file)).content?.length ?? 0;""",
+    "unknown-result-iterated": """\
+const found = await github.search_repositories({ query: "code mode" });
+let stars = 0;
+for (const repo of found.items) stars += repo.stargazers_count;
+return { stars, names: found.items.map((r) => r.full_name).join(", ") };""",
+    "typed-any-annotation": """\
+const issues: any = await github.list_issues({ owner: "octo", repo: "hello", state: "OPEN" });
+return issues.issues.length;""",
+    "discovery-first": """\
+const hits = await search("open a pull request");
+const decl = await describe(hits[0].name);
+return { name: hits[0].name, decl: decl.slice(0, 200) };""",
+}
+
+GITHUB_BUGGY: dict[str, Bug] = {
+    "github-misspelt-tool": Bug(
+        """return await github.list_pull_request({ owner: "o", repo: "r" });""", 2551, 1, "list_pull_requests"
+    ),
+    "github-missing-owner": Bug(
+        """return await github.create_issue({ repo: "r", title: "t" });""", 2741, 1, "owner"
+    ),
+    "github-enum-case": Bug(
+        """return await github.list_issues({ owner: "o", repo: "r", state: "open" });""", 2820, 1, "OPEN"
+    ),
+    "github-camel-case-argument": Bug(
+        """return await github.list_pull_requests({ owner: "o", repo: "r", per_page: 5 });""",
+        2561,
+        1,
+        "perPage",
+    ),
+    "github-describe-wrong-type": Bug("""return await describe(["github.get_me"]);""", 2345, 1, "string"),
+}
