@@ -1,4 +1,4 @@
-"""Shared fixtures: the anyio backend and the real upstream MCP servers from npm."""
+"""Shared fixtures: the anyio backend, the real upstream MCP servers, the pinned TypeScript compiler."""
 
 from __future__ import annotations
 
@@ -45,3 +45,14 @@ def corpus_dir() -> Path:
     if not CORPUS_DIR.is_dir():
         pytest.fail(f"the test corpus is missing: expected {CORPUS_DIR}")
     return CORPUS_DIR
+
+
+@pytest.fixture(scope="session")
+def typescript_binary() -> Path:
+    """The type checker's pinned TypeScript compiler, fetched into the user's cache on first use.
+
+    `codemode serve` fetches it the same way at start-up; this keeps `uv run pytest` self-sufficient.
+    """
+    from codemode.typecheck import checker_binary
+
+    return checker_binary()

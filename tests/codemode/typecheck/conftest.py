@@ -1,4 +1,4 @@
-"""Fixtures for the type checker: the pinned compiler (fetched once per user cache) and warm checkers."""
+"""Fixtures for the type checker: warm checkers (the compiler is `typescript_binary`, tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,8 @@ from pathlib import Path
 import pytest
 
 from codemode.engine import describe
-from codemode.typecheck import TypeChecker, checker_binary, shown_declarations
+from codemode.typecheck import TypeChecker, shown_declarations
 from codemode.world import default_sources
-
-
-@pytest.fixture(scope="session")
-def typescript_binary() -> Path:
-    """The pinned TypeScript compiler, fetched into the user's cache on first use (like node_modules)."""
-    return checker_binary()
 
 
 @pytest.fixture(scope="session")
