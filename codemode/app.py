@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import importlib
+import logging
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -28,6 +29,7 @@ from codemode.errors import CodemodeError, ConfigError
 from codemode.limit_keys import limits_from_config
 from codemode.sources.protocol import ToolSource
 from codemode.sources.toolbox import Toolbox
+from codemode.typecheck import CheckerError, TypeChecker
 from sandbox import DenoExecutor, Limits, SandboxSettings
 
 if TYPE_CHECKING:
@@ -196,19 +198,40 @@ async def open_engine(
     sandbox: SandboxSettings | None = None,
     settings: EngineSettings | None = None,
     wait: bool = True,
+    typecheck: bool | None = None,
 ) -> AsyncIterator[CodeMode]:
     """Tools, sandbox and engine, ready to run code.
 
     The tools are `sources` plus the config's (`python` entries and `mcpServers`); with neither,
     the embedded default world, so that `codemode serve` with no arguments has a real toolset.
     `wait=False` does not wait for upstream servers to connect (what `serve` does).
+    `typecheck` (default: the config's `typecheck`, on) starts the type checker now, with the
+    current declarations loaded, so that no program waits for it.
     """
     async with AsyncExitStack() as stack:
         toolbox = await stack.enter_async_context(open_toolbox(config, sources=sources, wait=wait))
         executor = DenoExecutor(sandbox or SandboxSettings(limits=sandbox_limits(config)))
         await stack.enter_async_context(executor)
         demo = config is None and not sources
-        yield CodeMode(toolbox, executor, settings or engine_settings(config, demo=demo))
+        engine = CodeMode(toolbox, executor, settings or engine_settings(config, demo=demo))
+        enabled = typecheck if typecheck is not None else config is None or config.settings.typecheck
+        if enabled:
+            engine.checker = await _start_checker(engine, stack)
+        yield engine
+
+
+async def _start_checker(engine: CodeMode, stack: AsyncExitStack) -> TypeChecker | None:
+    """A started checker holding the engine's declarations, or None (logged) when it cannot start."""
+    checker = TypeChecker()
+    engine.checker = checker
+    engine.declarations()  # hands the checker what the model is shown, before it starts
+    stack.push_async_callback(checker.aclose)
+    try:
+        await checker.start()
+    except CheckerError as error:
+        logging.getLogger(__name__).warning("the type check is off: %s", error)
+        return None
+    return checker
 
 
 async def serve(
@@ -218,6 +241,7 @@ async def serve(
     transport: Literal["stdio", "http"] = "stdio",
     http: HttpOptions | None = None,
     publish_tools: bool = False,
+    typecheck: bool | None = None,
 ) -> None:
     """Serve `code` over `sources` plus the config's tools (neither: the embedded default world).
 
@@ -233,7 +257,7 @@ async def serve(
     """
     # Upstream servers connect in the background: the client gets `initialize` and `tools/list` at
     # once, and `tools/list_changed` as each server's tools arrive.
-    async with open_engine(config, sources=sources, wait=False) as engine:
+    async with open_engine(config, sources=sources, wait=False, typecheck=typecheck) as engine:
         toolbox = engine.tools
         from codemode.http import HttpOptions
         from codemode.mcp_server import build_server

@@ -145,6 +145,8 @@ class CodemodeSection(_Strict):
     """Characters of a run's result returned to the model; longer results are truncated with a note."""
     publish_tools: bool = False
     """Also publish every tool as a classic MCP tool beside `code`."""
+    typecheck: bool = True
+    """Type-check each program against the declarations before it runs (docs/typecheck.md)."""
     python: tuple[str, ...] = ()
     """`module:attribute` names of PythonTools objects (or functions returning them) to load."""
     approve: tuple[str, ...] = ()

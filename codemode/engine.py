@@ -3,6 +3,8 @@
 One run, from the program to the text the model reads:
 
     CodeMode.run(code)
+      -> checker.check(code)                                typecheck: certain bugs stop it here,
+                                                            before any tool is called (when on)
       -> executor.run(code, tools=..., callback=...)       sandbox: Deno, limits, the bridge
            guest `ns.tool({...})` -> callback -> the run's approval gate (codemode.approvals)
                                          -> tools.call(ns, tool, args)   (a ToolProvider, the Toolbox)
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -27,6 +30,7 @@ from codemode.description import DISCOVERY_GLOBALS, Described, describe, unavail
 from codemode.errors import ToolError
 from codemode.model_text import format_outcome
 from codemode.sources.protocol import SourceStatus, ToolInfo
+from codemode.typecheck import CheckerError, Diagnostic, TypeChecker, rejected_result, shown_declarations
 from sandbox import Executor, Limits, LogEntry, RunResult, ToolCallError
 
 __all__ = ["CodeMode", "CodeOutcome", "EngineSettings", "ToolProvider"]
@@ -82,6 +86,9 @@ class CodeOutcome:
     result: RunResult
     """The sandbox's full result, for callers that want the parsed value or the stats."""
 
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """The type errors that stopped the program before it ran (`result.error.name` is `TypeCheckError`)."""
+
     @property
     def text(self) -> str:
         """Both blocks as one text, for tool results that take a single string."""
@@ -92,11 +99,18 @@ class CodeMode:
     """The `code` tool over a set of tools, running programs in a sandbox executor."""
 
     def __init__(
-        self, tools: ToolProvider, executor: Executor, settings: EngineSettings | None = None
+        self,
+        tools: ToolProvider,
+        executor: Executor,
+        settings: EngineSettings | None = None,
+        *,
+        checker: TypeChecker | None = None,
     ) -> None:
         self.tools = tools
         self._executor = executor
         self.settings = settings or EngineSettings()
+        self.checker = checker
+        """Checks each program against the declarations before it runs; None runs it unchecked."""
         self._cache: Described | None = None
         self._listeners: list[Callable[[], None]] = []
         tools.on_change(self._tools_changed)
@@ -135,6 +149,9 @@ class CodeMode:
                 notice=self.settings.notice,
                 approvals=self.settings.approvals,
             )
+            if self.checker is not None:  # the checker follows what the model is shown, no restart
+                shown = shown_declarations(self._cache.declarations, discovery=self._cache.discovery)
+                self.checker.set_declarations(shown)
         return self._cache
 
     # -- running -----------------------------------------------------------------------------
@@ -154,6 +171,9 @@ class CodeMode:
         asked, so calls that need approval follow the policy's fallback (deny, by default).
         """
         described = self._described()
+        rejected = await self._type_check(code)
+        if rejected is not None:
+            return rejected
         gate = approvals or self.approval_gate(
             None, who="a caller with no way to ask", cannot_ask="nobody can be asked here"
         )
@@ -170,6 +190,22 @@ class CodeMode:
             result, max_chars=self.settings.max_result_chars, limits=limits or self.settings.limits
         )
         return CodeOutcome(blocks=blocks, is_error=not result.ok, result=result)
+
+    async def _type_check(self, code: str) -> CodeOutcome | None:
+        """The outcome of a program the checker stops (nothing runs), or None to run it."""
+        if self.checker is None:
+            return None
+        start = time.perf_counter()
+        try:
+            diagnostics = await self.checker.check(code)
+        except CheckerError as exc:  # the checker's failure is not the program's: run it unchecked
+            logger.warning("type check skipped, running the program unchecked: %s", exc)
+            return None
+        if not diagnostics:
+            return None
+        result = rejected_result(code, diagnostics, wall_ms=(time.perf_counter() - start) * 1000)
+        blocks = format_outcome(result, max_chars=self.settings.max_result_chars, limits=self.settings.limits)
+        return CodeOutcome(blocks=blocks, is_error=True, result=result, diagnostics=tuple(diagnostics))
 
     def approval_gate(
         self,

@@ -66,11 +66,20 @@ def register(subparsers: Any) -> None:
 def run_sandbox(args: argparse.Namespace) -> int:
     import anyio
 
+    from codemode.typecheck import CheckerError
+    from codemode.typecheck.bench import format_typecheck, measure_typecheck
     from sandbox.benchmark import QUICK, BenchSettings, format_report, run_sandbox_bench
 
     settings = QUICK if args.quick else BenchSettings()
     report = anyio.run(run_sandbox_bench, settings)
     print(format_report(report))
+    try:  # the type check a `code` call adds before its run (codemode's, so measured from this side)
+        figures = anyio.run(lambda: measure_typecheck(rounds=10 if args.quick else 60))
+    except CheckerError as error:
+        print(f"typecheck: not measured: {error}", file=sys.stderr)
+    else:
+        report.update(figures)
+        print(format_typecheck(figures))
     if args.sandbox_json is not None:
         args.sandbox_json.write_text(json.dumps(report, indent=2) + "\n")
         print(f"wrote {args.sandbox_json}", file=sys.stderr)

@@ -1,7 +1,8 @@
 """`codemode doctor`: is this machine able to run guest code safely?
 
 Checks the Deno binary and its version, which limits the machine can enforce, and runs a short
-hardening self-test (a few attacks that must fail, a few limits that must hold). Exit status 0 when
+hardening self-test (a few attacks that must fail, a few limits that must hold), then the type
+checker: the pinned compiler (fetched on first use) and its warm latency. Exit status 0 when
 everything passed, 1 otherwise.
 """
 
@@ -17,9 +18,9 @@ import anyio
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "doctor",
-        help="check Deno, the enforceable limits, and run a hardening self-test",
+        help="check Deno, the enforceable limits, a hardening self-test, and the type checker",
         description="Check the Deno binary and version, which limits this machine can enforce, "
-        "and run a short hardening self-test.",
+        "run a short hardening self-test, and check the type checker and its latency.",
     )
     parser.add_argument("--deno", metavar="PATH", help="check this Deno binary instead of the bundled one")
     parser.set_defaults(handler=run)
@@ -32,7 +33,11 @@ def run(args: argparse.Namespace) -> int:
     from sandbox.selftest import self_test
 
     deno = Path(args.deno) if getattr(args, "deno", None) else None
+    from codemode.typecheck.bench import doctor_report
+    from sandbox.selftest import Check
+
     checks = anyio.run(self_test, SandboxSettings(deno_path=deno, pool_size=0))
+    checks.append(Check("type check", *anyio.run(doctor_report)))
     width = max(len(check.name) for check in checks)
     for check in checks:
         mark = "ok  " if check.ok else "FAIL"

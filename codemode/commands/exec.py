@@ -38,6 +38,13 @@ def register(subparsers: Any) -> None:
         help="allow every call that needs approval without asking (default: ask on a terminal, "
         "refuse without one)",
     )
+    parser.add_argument(
+        "--no-typecheck",
+        dest="typecheck",
+        action="store_false",
+        default=None,
+        help='run the program without the type check first (config: "typecheck": false)',
+    )
     parser.add_argument("file", metavar="FILE|-", help="the program, or - to read it from stdin")
     parser.set_defaults(handler=run)
 
@@ -47,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         fail(f"--timeout must be a positive number of seconds, got {args.timeout}")
     code = _read_code(args.file)
     config = config_from_args(args)
-    return anyio.run(_exec, code, config, args.timeout, args.json, args.yes)
+    return anyio.run(_exec, code, config, args.timeout, args.json, args.yes, args.typecheck)
 
 
 def _read_code(name: str) -> str:
@@ -60,14 +67,17 @@ def _read_code(name: str) -> str:
         fail(f"cannot read {name}: {error.strerror or error}")
 
 
-async def _exec(code: str, config: Config | None, wall_s: float | None, as_json: bool, yes: bool) -> int:
+async def _exec(
+    code: str, config: Config | None, wall_s: float | None, as_json: bool, yes: bool, typecheck: bool | None
+) -> int:
     from codemode.app import open_engine, sandbox_limits
     from codemode.approvals.terminal import NO_TERMINAL, command_line_asker
+    from codemode.typecheck import error_json
     from sandbox import SandboxSettings
 
     # One run: no pool of spare Deno processes (it would start two more that nobody uses).
     sandbox = SandboxSettings(limits=sandbox_limits(config), pool_size=0)
-    async with open_engine(config, sandbox=sandbox) as engine:
+    async with open_engine(config, sandbox=sandbox, typecheck=typecheck) as engine:
         limits = engine.settings.limits
         if wall_s is not None:
             limits = dataclasses.replace(limits, wall_s=wall_s)
@@ -75,7 +85,10 @@ async def _exec(code: str, config: Config | None, wall_s: float | None, as_json:
         gate = engine.approval_gate(asker, who=who, cannot_ask=NO_TERMINAL)
         outcome = await engine.run(code, limits=limits, approvals=gate)
     if as_json:
-        print(json.dumps(outcome.result.to_json(), ensure_ascii=False))
+        payload = outcome.result.to_json()
+        if outcome.diagnostics:  # stopped by the type check: the errors as data too
+            payload = error_json(outcome.result, outcome.diagnostics)
+        print(json.dumps(payload, ensure_ascii=False))
     else:
         value, notes = outcome.blocks
         print(value, file=sys.stderr if outcome.is_error else sys.stdout)

@@ -79,6 +79,13 @@ def register(subparsers: Any) -> None:
         help="extra Origin accepted, e.g. https://chat.example.com; repeatable",
     )
     parser.add_argument(
+        "--no-typecheck",
+        dest="typecheck",
+        action="store_false",
+        default=None,
+        help='run programs without the type check before each run (config: "typecheck": false)',
+    )
+    parser.add_argument(
         "--publish-tools", action="store_true", help="also publish every tool directly beside `code`"
     )
     parser.set_defaults(handler=run)
@@ -166,11 +173,13 @@ def run(args: argparse.Namespace) -> int:
     # closes its processes and removes their scratch directories instead of leaving them behind.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     with contextlib.suppress(KeyboardInterrupt):
-        anyio.run(_serve, config, args.transport, options, publish)
+        anyio.run(_serve, config, args.transport, options, publish, args.typecheck)
     return 0
 
 
-async def _serve(config: Config | None, transport: str, options: HttpOptions, publish: bool) -> None:
+async def _serve(
+    config: Config | None, transport: str, options: HttpOptions, publish: bool, typecheck: bool | None
+) -> None:
     from codemode.app import serve
 
     # A CodemodeError (the port is taken, a bad Python entry) reaches `codemode.cli`, which prints it
@@ -180,4 +189,5 @@ async def _serve(config: Config | None, transport: str, options: HttpOptions, pu
         transport="http" if transport == "http" else "stdio",
         http=options,
         publish_tools=publish,
+        typecheck=typecheck,
     )

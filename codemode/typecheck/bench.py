@@ -23,11 +23,22 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.to_thread
 
 from .checker import TypeChecker
 from .declarations import shown_declarations
 
-__all__ = ["GITHUB_PROGRAM", "WORLD_PROGRAM", "measure_typecheck"]
+__all__ = [
+    "GITHUB_PROGRAM",
+    "TARGETS",
+    "WORLD_PROGRAM",
+    "doctor_report",
+    "format_typecheck",
+    "measure_typecheck",
+]
+
+TARGETS = {"typecheck_world_ms": 20.0, "typecheck_github_ms": 50.0, "checker_rss_mib": 150.0}
+"""The goals (p50 for latencies): issue 13."""
 
 WORLD_PROGRAM = """\
 const { issues } = await tracker.list_issues({ status: "open", priority: "critical", limit: 200 });
@@ -49,16 +60,31 @@ return { stale: stale.length, round: ROUND };
 """
 
 
+async def doctor_report(rounds: int = 20) -> tuple[bool, str]:
+    """(ok, one line) for `codemode doctor`: the compiler, and its warm latency on the built-in world."""
+    from .errors import CheckerError
+    from .provision import TYPESCRIPT_VERSION, checker_binary
+
+    try:
+        binary = await anyio.to_thread.run_sync(checker_binary)
+        async with TypeChecker(binary) as checker:
+            checker.set_declarations(_world_declarations())
+            world_ms = await _rounds(checker, WORLD_PROGRAM, rounds)
+            rss = _peak_rss_mib(checker.pid)
+    except CheckerError as error:
+        return False, f'{error} (the check stays off until this works; "typecheck": false silences it)'
+    memory = f", {rss:g} MiB" if rss is not None else ""
+    return True, (
+        f"TypeScript {TYPESCRIPT_VERSION} at {binary}; warm check p50 {world_ms['p50']:g} ms, "
+        f"p95 {world_ms['p95']:g} ms on the built-in world ({rounds} checks{memory})"
+    )
+
+
 async def measure_typecheck(*, rounds: int = 60, binary: Path | None = None) -> dict[str, Any]:
     """Warm latency of `rounds` checks per catalog, and the checker's peak RSS."""
-    from codemode.engine import describe
-    from codemode.world import default_sources
-
-    tools = [tool for source in default_sources() for tool in source.tools()]
-    world = describe(tools, 8000)
     github = _github_declarations()
     async with TypeChecker(binary) as checker:
-        checker.set_declarations(shown_declarations(world.declarations, discovery=world.discovery))
+        checker.set_declarations(_world_declarations())
         world_ms = await _rounds(checker, WORLD_PROGRAM, rounds)
         checker.set_declarations(shown_declarations(github, discovery=True))
         github_ms = await _rounds(checker, GITHUB_PROGRAM, rounds)
@@ -79,6 +105,29 @@ async def _rounds(checker: TypeChecker, program: str, rounds: int) -> dict[str, 
     times.sort()
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return {"p50": round(statistics.median(times), 2), "p95": round(p95, 2)}
+
+
+def format_typecheck(figures: dict[str, Any]) -> str:
+    """The rows `codemode bench sandbox` prints for the checker, in its table's columns."""
+    lines = []
+    for key in ("typecheck_world_ms", "typecheck_github_ms"):
+        p50, p95 = figures[key]["p50"], figures[key]["p95"]
+        verdict = "ok" if p50 <= TARGETS[key] else "MISSED"
+        lines.append(f"{key:<26} {p50:>10.3f} {p95:>10.3f} {'':>11}  <= {TARGETS[key]:g} {verdict}")
+    rss = figures["checker_rss_mib"]
+    if rss is not None:
+        verdict = "ok" if rss <= TARGETS["checker_rss_mib"] else "MISSED"
+        lines.append(f"{'checker_rss_mib':<26} {rss:>10.1f} {'':>10} {'':>11}  <= 150 {verdict}")
+    return "\n".join(lines)
+
+
+def _world_declarations() -> str:
+    from codemode.description import describe
+    from codemode.world import default_sources
+
+    tools = [tool for source in default_sources() for tool in source.tools()]
+    world = describe(tools, 8000)
+    return shown_declarations(world.declarations, discovery=world.discovery)
 
 
 def _github_declarations() -> str:

@@ -13,10 +13,11 @@ __all__ = ["DISCOVERY_DECLARATIONS", "shown_declarations"]
 DISCOVERY_DECLARATIONS = """\
 /** The tools that best match what you need, best first. */
 declare function search(query: string): Promise<{ name: string; summary: string }[]>;
-/** One tool's full TypeScript declaration, by "namespace.tool". */
-declare function describe(name: string): Promise<string>;
+/** The full TypeScript declarations of the named tools ("namespace.tool"), as one text. */
+declare function describe(names: string | string[]): Promise<string>;
 """
-"""The two guest functions of discovery mode (`codemode.discovery`), as TypeScript."""
+"""The two guest functions of discovery mode (`codemode.discovery`), as TypeScript. `describe` takes
+one name or a list (the list form is the discovery rework's): typed to accept both, never a false alarm."""
 
 
 def shown_declarations(declarations: str, *, discovery: bool) -> str:

@@ -24,10 +24,10 @@ _SHOWN = 10
 
 
 def rejection_text(code: str, diagnostics: Sequence[Diagnostic]) -> str:
-    """What the model reads: every error at its line of code, and that no tool was called."""
+    """What the model reads after the error's name: every error at its line of code; that nothing ran."""
     lines = code.split("\n")
     count = len(diagnostics)
-    head = f"{ERROR_NAME}: the program was not run ({count} type error{'s' if count != 1 else ''}; "
+    head = f"the program was not run ({count} type error{'s' if count != 1 else ''}; "
     out = [head + "no tool was called). Fix these and send the whole program again:"]
     for d in diagnostics[:_SHOWN]:
         source = lines[d.line - 1] if 0 < d.line <= len(lines) else ""

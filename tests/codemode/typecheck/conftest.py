@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from codemode.engine import describe
+from codemode.description import describe
 from codemode.typecheck import TypeChecker, shown_declarations
 from codemode.world import default_sources
 

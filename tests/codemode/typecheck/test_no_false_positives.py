@@ -20,7 +20,7 @@ import pytest
 from codemode.bench.environment import BenchTools, open_upstreams
 from codemode.bench.tasks import all_tasks
 from codemode.bench.trace import Recorder
-from codemode.engine import describe
+from codemode.description import describe
 from codemode.typecheck import TypeChecker, shown_declarations
 
 pytestmark = pytest.mark.anyio

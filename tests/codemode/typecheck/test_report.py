@@ -12,7 +12,7 @@ ROWZ = Diagnostic(2, 14, 2339, "Property 'rowz' does not exist on type 'X'. Did 
 def test_the_model_sees_the_line_a_caret_and_the_name_it_meant() -> None:
     text = rejection_text(CODE, [ROWZ])
     assert text.splitlines() == [
-        "TypeCheckError: the program was not run (1 type error; no tool was called). "
+        "the program was not run (1 type error; no tool was called). "
         "Fix these and send the whole program again:",
         "line 2: return o.rowz.length;",
         "                 ^",

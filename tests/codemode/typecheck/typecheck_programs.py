@@ -394,5 +394,5 @@ GITHUB_BUGGY: dict[str, Bug] = {
         1,
         "perPage",
     ),
-    "github-describe-wrong-type": Bug("""return await describe(["github.get_me"]);""", 2345, 1, "string"),
+    "github-search-without-query": Bug("""return (await search()).length;""", 2554, 1, "Expected 1 argument"),
 }
