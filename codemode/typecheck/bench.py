@@ -133,8 +133,8 @@ def _world_declarations() -> str:
 def _github_declarations() -> str:
     from tool_schemas import render_declarations
 
-    corpus = Path(__file__).parents[2] / "tests" / "corpus" / "github-mcp-server.tools.json"
-    tools = json.loads(corpus.read_text(encoding="utf-8"))
+    catalog = Path(__file__).parent / "data" / "github-mcp-server.tools.json"
+    tools = json.loads(catalog.read_text(encoding="utf-8"))
     return render_declarations({"github": tools})
 
 

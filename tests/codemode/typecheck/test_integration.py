@@ -18,7 +18,6 @@ from codemode.app import open_engine
 from codemode.config import parse_config
 from codemode.mcp_server import build_server
 from codemode.sources.python import PythonTools
-from codemode.typecheck.bench import doctor_report, format_typecheck, measure_typecheck
 
 pytestmark = pytest.mark.anyio
 
@@ -122,14 +121,3 @@ def test_exec_no_typecheck_runs_it_anyway(typescript_binary: Path) -> None:
     assert payload["error"]["name"] == "TypeError"
     assert "diagnostics" not in payload["error"]
     assert payload["stats"]["tool_calls"] == 1
-
-
-async def test_the_benchmark_and_doctor_figures(typescript_binary: Path) -> None:
-    figures = await measure_typecheck(rounds=3, binary=typescript_binary)
-    assert set(figures) == {"typecheck_world_ms", "typecheck_github_ms", "checker_rss_mib"}
-    for key in ("typecheck_world_ms", "typecheck_github_ms"):
-        assert 0 < figures[key]["p50"] <= figures[key]["p95"]
-    assert "typecheck_github_ms" in format_typecheck(figures)
-    ok, detail = await doctor_report(rounds=3)
-    assert ok, detail
-    assert detail.startswith("TypeScript 7.0.2 at ")
