@@ -7,6 +7,7 @@ special. A relative pattern is from `/`, like paths, and passes the same rules (
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
@@ -29,17 +30,23 @@ class Glob:
     base: WorkspacePath
     """The longest directory without wildcards: only paths below it can match."""
     matcher: regex.Pattern[str]
-    """Matches a whole path."""
+    """Matches whole lines that are matching paths (multiline mode)."""
 
-    def matches(self, path: str) -> bool:
-        """Whether `path` matches the whole pattern (ETIMEDOUT for a pathological pattern)."""
+    def filter(self, paths: Sequence[str]) -> list[str]:
+        """The paths that match the whole pattern, in order (ETIMEDOUT for a pathological pattern).
+
+        One regular-expression scan over all paths joined by newlines (which paths never contain):
+        one call into the matcher instead of one per path.
+        """
+        if not paths:
+            return []
         try:
-            return self.matcher.fullmatch(path, timeout=_MATCH_TIMEOUT_S) is not None
+            return [
+                match.group(0) for match in self.matcher.finditer("\n".join(paths), timeout=_MATCH_TIMEOUT_S)
+            ]
         except TimeoutError:
             raise WorkspaceError(
-                "ETIMEDOUT",
-                self.pattern,
-                f"took more than {_MATCH_TIMEOUT_S:g} s to match {path}; simplify it",
+                "ETIMEDOUT", self.pattern, f"took more than {_MATCH_TIMEOUT_S:g} s to match; simplify it"
             ) from None
 
 
@@ -59,7 +66,7 @@ def compile_glob(pattern: str) -> Glob:
     for part in parts:
         if part == "**":
             if previous != "**":  # `**/**` is `**`: repeated ones would only add backtracking
-                text += "(?:/[^/]+)*"
+                text += "(?:/[^/\\n]+)*"
         else:
             text += "/" + _component(part, normalized)
         previous = part
@@ -67,7 +74,7 @@ def compile_glob(pattern: str) -> Glob:
         text = "/"
     base = WorkspacePath("/" + "/".join(base_parts)) if base_parts else ROOT
     try:
-        matcher = regex.compile(text)
+        matcher = regex.compile(f"^{text}$", regex.MULTILINE)
     except regex.error as error:
         raise WorkspaceError("EINVAL", normalized, f"is not a valid glob pattern: {error}") from None
     return Glob(normalized, base, matcher)
@@ -81,11 +88,11 @@ def _component(part: str, pattern: str) -> str:
     while i < len(part):
         char = part[i]
         if char == "*":
-            out.append("[^/]*")
+            out.append("[^/\\n]*")
             while i + 1 < len(part) and part[i + 1] == "*":
                 i += 1
         elif char == "?":
-            out.append("[^/]")
+            out.append("[^/\\n]")
         elif char == "[":
             end = part.find("]", i + 2 if part[i + 1 : i + 2] in ("!", "^") else i + 1)
             if end < 0:
@@ -94,7 +101,7 @@ def _component(part: str, pattern: str) -> str:
             negate = body[:1] in ("!", "^")
             body = body[1:] if negate else body
             escaped = body.replace("\\", "\\\\").replace("[", "\\[")
-            out.append(f"[{'^/' if negate else ''}{escaped}]" if negate else f"[{escaped}]")
+            out.append(f"[^/\\n{escaped}]" if negate else f"[{escaped}]")
             i = end
         elif char == "{":
             depth += 1

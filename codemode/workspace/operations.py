@@ -143,7 +143,7 @@ def readdir(store: Store, args: OptionalPathArgs) -> list[DirEntry]:
 
 def glob(store: Store, args: GlobArgs) -> list[str]:
     pattern = compile_glob(args.pattern)
-    return [entry.path for entry in store.walk(pattern.base) if pattern.matches(entry.path)]
+    return pattern.filter([entry.path for entry in store.walk(pattern.base)])
 
 
 def remove(store: Store, args: RemoveArgs) -> None:
@@ -235,8 +235,5 @@ def _files(store: Store, path: WorkspacePath, pattern: str) -> list[WorkspacePat
     """The files at or below `path` that match `pattern`."""
     compiled = compile_glob(pattern)
     base = compiled.base if is_within(compiled.base, path) else path
-    return [
-        entry.path
-        for entry in store.walk(base)
-        if is_within(entry.path, path) and compiled.matches(entry.path)
-    ]
+    inside = [entry.path for entry in store.walk(base) if is_within(entry.path, path)]
+    return [WorkspacePath(found) for found in compiled.filter(inside)]

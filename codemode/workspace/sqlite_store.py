@@ -1,18 +1,24 @@
 """`SqliteStore`: the workspace in one SQLite database (WAL) plus a directory of blob files.
 
 ```
-<dir>/workspace.db (+ -wal, -shm)   one row per file and directory; content inline up to 1 MiB
+<dir>/workspace.db (+ -wal, -shm)   entries and the content of files up to 1 MiB (see `sqlite_rows`)
 <dir>/blobs/ab/ab12...              larger files, one never-reused file each (see `blobs`)
 ```
 
 Connection strategy: one connection per store object, used by one thread at a time (a lock), so
 concurrent programs in one process take turns; other processes open their own store on the same
-directory and SQLite's file locks order them. Every change is one `BEGIN IMMEDIATE` transaction (the
-write lock is taken first, so two writers queue instead of failing on an upgrade) with
-`synchronous=FULL`: when a method returns, its change is on disk. Reads see one consistent snapshot;
-WAL lets them run while another process writes. A writer waits up to `busy_timeout_s` for the lock,
-then fails with EBUSY. The bytes held are kept in a `meta` row updated in the same transaction as the
-change, so the quota check never races another writer.
+directory and SQLite's file locks order them. Every change is one `BEGIN IMMEDIATE` transaction: the
+write lock is taken first, so two writers queue (up to `busy_timeout_s`, then EBUSY) instead of
+failing on a lock upgrade. Reads see one consistent snapshot; WAL lets them run while another process
+writes. The bytes held are counted in the same transaction as each change, so a quota check never
+races another writer.
+
+Durability: a change is committed to the write-ahead log before the method returns, so it survives
+the process being killed (SIGKILL, OOM, a crash). `synchronous="NORMAL"` (the default) leaves the
+fsync of the log to checkpoints: a power loss or kernel crash may drop the last changes, never
+corrupt the database. `synchronous="FULL"` fsyncs every commit (survives power loss; costs one
+fsync per write, 0.3-10 ms depending on the disk). Blob files are always fsynced before their row
+commits, so no row can ever point at a partial file.
 """
 
 from __future__ import annotations
@@ -22,56 +28,21 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 from codemode.workspace.blobs import BlobDir
 from codemode.workspace.errors import WorkspaceError
 from codemode.workspace.paths import ROOT, WorkspacePath, ancestors, is_within, parent_of
-from codemode.workspace.store import MIB, Entry, EntryType, StoreLimits, Usage
+from codemode.workspace.sqlite_rows import SCHEMA, Row, Transaction
+from codemode.workspace.store import MIB, Entry, StoreLimits, Usage
 
 __all__ = ["DB_NAME", "INLINE_MAX_BYTES", "SqliteStore"]
 
 DB_NAME = "workspace.db"
 INLINE_MAX_BYTES = MIB
-"""Files up to this size live in the database row; larger ones are blob files."""
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS entries (
-    path TEXT NOT NULL UNIQUE,
-    parent TEXT NOT NULL,
-    type TEXT NOT NULL CHECK (type IN ('file', 'dir')),
-    size INTEGER NOT NULL,
-    mtime REAL NOT NULL,
-    blob TEXT,
-    data BLOB
-);
-CREATE INDEX IF NOT EXISTS entries_parent ON entries (parent);
-CREATE INDEX IF NOT EXISTS entries_blob ON entries (blob) WHERE blob IS NOT NULL;
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-"""
+"""Files up to this size live in the database; larger ones are blob files."""
 _BATCH = 64
-
-
-@dataclass(frozen=True)
-class _Row:
-    type: EntryType
-    size: int
-    blob: str | None
-
-
-@dataclass
-class _Transaction:
-    db: sqlite3.Connection
-    garbage: list[str] = field(default_factory=list)
-    """Blobs to delete once the transaction commits."""
-    created: list[str] = field(default_factory=list)
-    """Blobs to delete if it rolls back."""
-
-    def row(self, path: WorkspacePath) -> _Row | None:
-        found = self.db.execute("SELECT type, size, blob FROM entries WHERE path = ?", (path,)).fetchone()
-        return None if found is None else _Row(found[0], found[1], found[2])
 
 
 class SqliteStore:
@@ -82,6 +53,7 @@ class SqliteStore:
         directory: str | Path,
         limits: StoreLimits | None = None,
         *,
+        synchronous: Literal["NORMAL", "FULL"] = "NORMAL",
         busy_timeout_s: float = 30.0,
         inline_max_bytes: int = INLINE_MAX_BYTES,
     ) -> None:
@@ -94,41 +66,33 @@ class SqliteStore:
         self._blobs = BlobDir(self.directory / "blobs")
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = sqlite3.connect(
-            self.directory / DB_NAME,
-            timeout=busy_timeout_s,
-            isolation_level=None,
-            check_same_thread=False,
+            self.directory / DB_NAME, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
         )
         try:
-            self._setup()
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute(f"PRAGMA synchronous = {'FULL' if synchronous == 'FULL' else 'NORMAL'}")
+            with self._transaction() as tx:
+                for statement in SCHEMA:
+                    tx.db.execute(statement)
+                tx.db.execute(
+                    "INSERT OR IGNORE INTO entries (path, parent, type, size, mtime) "
+                    "VALUES ('/', '/', 'dir', 0, ?)",
+                    (time.time(),),
+                )
+                referenced = {
+                    name for (name,) in tx.db.execute("SELECT blob FROM entries WHERE blob IS NOT NULL")
+                }
+            self._blobs.sweep(referenced)
         except BaseException:
             self.close()
             raise
-
-    def _setup(self) -> None:
-        db = self._connection()
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = FULL")
-        with self._transaction() as tx:
-            for statement in filter(str.strip, _SCHEMA.split(";")):
-                tx.db.execute(statement)
-            tx.db.execute(
-                "INSERT OR IGNORE INTO entries (path, parent, type, size, mtime) "
-                "VALUES ('/', '/', 'dir', 0, ?)",
-                (time.time(),),
-            )
-            tx.db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('used_bytes', 0)")
-            referenced = {
-                name for (name,) in tx.db.execute("SELECT blob FROM entries WHERE blob IS NOT NULL")
-            }
-        self._blobs.sweep(referenced)
 
     # -- reading ---------------------------------------------------------------------------------
 
     def stat(self, path: WorkspacePath) -> Entry | None:
         with self._lock:
             found = (
-                self._connection()
+                self._open()
                 .execute("SELECT type, size, mtime FROM entries WHERE path = ?", (path,))
                 .fetchone()
             )
@@ -136,21 +100,16 @@ class SqliteStore:
 
     def read(self, path: WorkspacePath) -> bytes:
         for _ in range(5):
-            with self._lock:
-                found = (
-                    self._connection()
-                    .execute("SELECT type, blob, data FROM entries WHERE path = ?", (path,))
-                    .fetchone()
-                )
-            if found is None:
-                raise _missing(path)
-            kind, blob, data = found
-            if kind == "dir":
-                raise WorkspaceError("EISDIR", path, "is a directory; readdir lists what is in it")
-            if blob is None:
-                return bytes(data or b"")
+            with self._transaction(write=False) as tx:
+                row = tx.row(path)
+                if row is None:
+                    raise _missing(path)
+                if row.type == "dir":
+                    raise WorkspaceError("EISDIR", path, "is a directory; readdir lists what is in it")
+                if row.blob is None:
+                    return tx.inline(row)
             try:
-                return self._blobs.read(blob)
+                return self._blobs.read(row.blob)
             except FileNotFoundError:
                 continue  # replaced by another writer between the row and the file: read again
         raise WorkspaceError("EBUSY", path, "kept changing while being read; try again")
@@ -169,17 +128,9 @@ class SqliteStore:
         return [Entry(WorkspacePath(p), kind, size, mtime) for p, kind, size, mtime in rows]
 
     def walk(self, path: WorkspacePath) -> list[Entry]:
-        where, params = _subtree(path)
-        with self._lock:
-            rows = (
-                self._connection()
-                .execute(
-                    f"SELECT path, size, mtime FROM entries WHERE type = 'file' AND ({where}) ORDER BY path",
-                    params,
-                )
-                .fetchall()
-            )
-        return [Entry(WorkspacePath(p), "file", size, mtime) for p, size, mtime in rows]
+        with self._transaction(write=False) as tx:
+            rows = tx.subtree(path, "path, 'file', size, mtime", files_only=True)
+        return [Entry._make(row) for row in rows]
 
     def iter_files(self, paths: Sequence[WorkspacePath]) -> Iterator[tuple[Entry, bytes]]:
         for start in range(0, len(paths), _BATCH):
@@ -187,10 +138,10 @@ class SqliteStore:
             marks = ",".join("?" * len(batch))
             with self._lock:
                 rows = (
-                    self._connection()
+                    self._open()
                     .execute(
-                        "SELECT path, size, mtime, blob, data FROM entries "
-                        f"WHERE type = 'file' AND path IN ({marks})",
+                        "SELECT e.path, e.size, e.mtime, e.blob, c.data FROM entries e LEFT JOIN contents c "
+                        f"ON c.id = e.content WHERE e.type = 'file' AND e.path IN ({marks})",
                         batch,
                     )
                     .fetchall()
@@ -198,7 +149,7 @@ class SqliteStore:
             found = {row[0]: row for row in rows}
             for path in batch:
                 if path not in found:
-                    continue
+                    continue  # removed meanwhile
                 _, size, mtime, blob, data = found[path]
                 if blob is not None:
                     try:
@@ -209,7 +160,7 @@ class SqliteStore:
 
     def usage(self) -> Usage:
         with self._transaction(write=False) as tx:
-            used = _used(tx)
+            used = tx.used()
             (files,) = tx.db.execute("SELECT count(*) FROM entries WHERE type = 'file'").fetchone()
         return Usage(bytes=used, files=files, limits=self.limits)
 
@@ -220,27 +171,24 @@ class SqliteStore:
             raise WorkspaceError("EISDIR", path, "is the workspace root, a directory")
         now = time.time()
         if not append:
-            self._check_size(path, len(data))
-            blob = self._blobs.write(data) if len(data) > self._inline_max else None
-            with self._transaction(created=[blob] if blob else []) as tx:
-                old = _file_row(tx, path)
-                self._make_parents(tx, path)
-                self._put(tx, path, old, data, blob, now)
+            self.write_many([(path, data)], now=now)
             return Entry(path, "file", len(data), now)
         with self._transaction() as tx:
             old = _file_row(tx, path)
             size = (old.size if old else 0) + len(data)
             self._check_size(path, size)
             self._make_parents(tx, path)
-            content = (self._content(tx, old, path) if old else b"") + data
+            if old is not None:
+                data = (self._blobs.read(old.blob) if old.blob else tx.inline(old)) + data
             blob = None
             if size > self._inline_max:
-                blob = self._blobs.write(content)
+                blob = self._blobs.write(data)
                 tx.created.append(blob)
-            self._put(tx, path, old, content, blob, now)
+            self._charge(tx, path, len(data) - (old.size if old else 0))
+            tx.put_file(path, old, data, blob, size, now)
         return Entry(path, "file", size, now)
 
-    def write_many(self, files: Sequence[tuple[WorkspacePath, bytes]]) -> None:
+    def write_many(self, files: Sequence[tuple[WorkspacePath, bytes]], *, now: float | None = None) -> None:
         for path, data in files:
             if path == ROOT:
                 raise WorkspaceError("EISDIR", path, "is the workspace root, a directory")
@@ -252,12 +200,13 @@ class SqliteStore:
         except BaseException:
             self._blobs.delete(name for name in blobs if name)
             raise
-        now = time.time()
+        now = time.time() if now is None else now
         with self._transaction(created=[name for name in blobs if name]) as tx:
             for (path, data), blob in zip(files, blobs, strict=True):
                 old = _file_row(tx, path)
                 self._make_parents(tx, path)
-                self._put(tx, path, old, data, blob, now)
+                self._charge(tx, path, len(data) - (old.size if old else 0))
+                tx.put_file(path, old, data, blob, len(data), now)
 
     def mkdir(self, path: WorkspacePath, *, recursive: bool) -> None:
         with self._transaction() as tx:
@@ -265,20 +214,17 @@ class SqliteStore:
             if row is not None:
                 if row.type == "dir" and recursive:
                     return
-                kind = "directory" if row.type == "dir" else "file"
-                raise WorkspaceError("EEXIST", path, f"already exists (a {kind})")
-            if not recursive:
-                parent = parent_of(path)
-                above = tx.row(parent)
-                if above is None:
-                    raise WorkspaceError(
-                        "ENOENT", path, f"cannot be created: {parent} does not exist; pass recursive: true"
-                    )
-                if above.type != "dir":
-                    raise WorkspaceError("ENOTDIR", path, f"cannot be created: {parent} is a file")
-            else:
-                self._make_parents(tx, path)
-            _insert_dir(tx, path, time.time())
+                raise WorkspaceError(
+                    "EEXIST", path, f"already exists (a {'directory' if row.type == 'dir' else 'file'})"
+                )
+            parent = parent_of(path)
+            above = tx.row(parent)
+            if above is None and not recursive:
+                raise WorkspaceError(
+                    "ENOENT", path, f"cannot be created: {parent} does not exist; pass recursive: true"
+                )
+            self._make_parents(tx, path)
+            tx.insert_dir(path, time.time())
 
     def remove(self, path: WorkspacePath, *, recursive: bool) -> None:
         if path == ROOT:
@@ -289,15 +235,13 @@ class SqliteStore:
             row = tx.row(path)
             if row is None:
                 raise _missing(path)
-            if row.type == "dir" and not recursive:
-                child = tx.db.execute("SELECT 1 FROM entries WHERE parent = ? LIMIT 1", (path,)).fetchone()
-                if child is not None:
-                    raise WorkspaceError(
-                        "ENOTEMPTY",
-                        path,
-                        "is not empty; pass recursive: true to remove it with everything in it",
-                    )
-            self._drop(tx, path)
+            if row.type == "dir" and not recursive and tx.has_children(path):
+                raise WorkspaceError(
+                    "ENOTEMPTY",
+                    path,
+                    "is not empty; remove it recursively (recursive: true; rm -r in the CLI)",
+                )
+            tx.add_used(-tx.drop(path))
 
     def copy(self, source: WorkspacePath, target: WorkspacePath, *, recursive: bool) -> None:
         if source == target:
@@ -312,35 +256,21 @@ class SqliteStore:
                 if dst is not None and dst.type == "dir":
                     raise WorkspaceError("EISDIR", target, "is a directory; give the new file's full path")
                 self._make_parents(tx, target)
-                data = self._content(tx, src, source)
-                blob = None
-                if src.blob is not None:
-                    blob = self._blobs.write(data)
-                    tx.created.append(blob)
-                self._put(tx, target, dst, data, blob, now)
+                self._charge(tx, target, src.size - (dst.size if dst else 0))
+                self._copy_file(tx, src, target, dst, now)
                 return
             if not recursive:
                 raise WorkspaceError("EISDIR", source, "is a directory; pass recursive: true to copy it")
-            self._check_new_tree(source, target, dst)
+            _check_new_tree(source, target, dst)
             self._make_parents(tx, target)
-            where, params = _subtree(source)
-            rows = tx.db.execute(
-                f"SELECT path, type, size, blob, data FROM entries WHERE {where} ORDER BY path", params
-            ).fetchall()
+            rows = tx.subtree(source, "path, type, size, content, blob")
             self._charge(tx, target, sum(size for _, kind, size, _, _ in rows if kind == "file"))
-            for path, kind, size, blob, data in rows:
+            for path, kind, size, content, blob in rows:
                 new_path = WorkspacePath(target + path[len(source) :])
                 if kind == "dir":
-                    _insert_dir(tx, new_path, now)
-                    continue
-                if blob is not None:
-                    blob = self._blobs.write(self._blobs.read(blob))
-                    tx.created.append(blob)
-                tx.db.execute(
-                    "INSERT INTO entries (path, parent, type, size, mtime, blob, data) "
-                    "VALUES (?, ?, 'file', ?, ?, ?, ?)",
-                    (new_path, parent_of(new_path), size, now, blob, data),
-                )
+                    tx.insert_dir(new_path, now)
+                else:
+                    self._copy_file(tx, Row(kind, size, content, blob), new_path, None, now)
 
     def move(self, source: WorkspacePath, target: WorkspacePath) -> None:
         if source == ROOT:
@@ -356,18 +286,11 @@ class SqliteStore:
                 if dst is not None and dst.type == "dir":
                     raise WorkspaceError("EISDIR", target, "is a directory; give the file's full new path")
                 if dst is not None:
-                    self._drop(tx, target)
+                    tx.add_used(-tx.drop(target))
             else:
-                self._check_new_tree(source, target, dst)
+                _check_new_tree(source, target, dst)
             self._make_parents(tx, target)
-            where, params = _subtree(source)
-            cut = len(source) + 1
-            tx.db.execute(
-                f"UPDATE entries SET path = ? || substr(path, ?), "
-                f"parent = CASE WHEN path = ? THEN ? ELSE ? || substr(parent, ?) END, "
-                f"mtime = CASE WHEN path = ? THEN ? ELSE mtime END WHERE {where}",
-                (target, cut, source, parent_of(target), target, cut, source, time.time(), *params),
-            )
+            tx.rename(source, target, time.time())
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -378,21 +301,9 @@ class SqliteStore:
                 db.close()
 
     def verify(self) -> list[str]:
-        """Problems found by SQLite's integrity check and a recount of the bytes held (none: [])."""
-        problems: list[str] = []
+        """Problems found by SQLite's integrity check and recounts (none: an empty list)."""
         with self._transaction(write=False) as tx:
-            (check,) = tx.db.execute("PRAGMA integrity_check").fetchone()
-            if check != "ok":
-                problems.append(f"integrity_check: {check}")
-            (total,) = tx.db.execute(
-                "SELECT coalesce(sum(size), 0) FROM entries WHERE type = 'file'"
-            ).fetchone()
-            if total != _used(tx):
-                problems.append(f"used_bytes is {_used(tx)} but the files hold {total}")
-            orphans = tx.db.execute(
-                "SELECT path FROM entries WHERE path != '/' AND parent NOT IN (SELECT path FROM entries)"
-            ).fetchall()
-            problems.extend(f"{path} has no parent directory" for (path,) in orphans)
+            problems = tx.check()
             blobs = tx.db.execute("SELECT path, size, blob FROM entries WHERE blob IS NOT NULL").fetchall()
         for path, size, blob in blobs:
             try:
@@ -406,27 +317,28 @@ class SqliteStore:
 
     # -- helpers ---------------------------------------------------------------------------------
 
-    def _connection(self) -> sqlite3.Connection:
+    def _open(self) -> sqlite3.Connection:
         if self._db is None:
             raise RuntimeError(f"the workspace store at {self.directory} is closed")
         return self._db
 
     @contextmanager
-    def _transaction(self, *, write: bool = True, created: Sequence[str] = ()) -> Iterator[_Transaction]:
+    def _transaction(self, *, write: bool = True, created: Sequence[str] = ()) -> Iterator[Transaction]:
+        """One transaction under the lock; blobs created for it are deleted if it rolls back."""
         with self._lock:
-            tx = _Transaction(self._connection(), created=list(created))
+            tx = Transaction(self._open(), created=list(created))
             try:
                 try:
                     tx.db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 except sqlite3.OperationalError as error:
-                    if "locked" in str(error) or "busy" in str(error):
-                        raise WorkspaceError(
-                            "EBUSY",
-                            "",
-                            f"the workspace {self.directory} stayed locked by another process for "
-                            f"{self._busy_timeout_s:g} s; try again",
-                        ) from error
-                    raise
+                    if "locked" not in str(error) and "busy" not in str(error):
+                        raise
+                    raise WorkspaceError(
+                        "EBUSY",
+                        "",
+                        f"the workspace {self.directory} stayed locked by another process for "
+                        f"{self._busy_timeout_s:g} s; try again",
+                    ) from error
                 try:
                     yield tx
                 except BaseException:
@@ -443,50 +355,34 @@ class SqliteStore:
             raise WorkspaceError(
                 "EFBIG",
                 path,
-                f"would be {_mib(size)}, over the limit of {_mib(self.limits.max_file_bytes)} for one file "
+                f"would be {_size(size)}, over the limit of {_size(self.limits.max_file_bytes)} for one file "
                 "(workspace.max_file_mib)",
             )
 
-    def _charge(self, tx: _Transaction, path: WorkspacePath, delta: int) -> None:
-        used = _used(tx)
+    def _charge(self, tx: Transaction, path: WorkspacePath, delta: int) -> None:
+        """Count `delta` more bytes held, or ENOSPC (the transaction then rolls back)."""
+        used = tx.used()
         if delta > 0 and used + delta > self.limits.quota_bytes:
             raise WorkspaceError(
                 "ENOSPC",
                 path,
-                f"needs {_mib(delta)} more, but the workspace holds {_mib(used)} of its "
-                f"{_mib(self.limits.quota_bytes)} quota (workspace.quota_mib); remove files first",
+                f"needs {_size(delta)} more, but the workspace holds {_size(used)} of its "
+                f"{_size(self.limits.quota_bytes)} quota (workspace.quota_mib); remove files first",
             )
-        tx.db.execute("UPDATE meta SET value = value + ? WHERE key = 'used_bytes'", (delta,))
+        tx.add_used(delta)
 
-    def _content(self, tx: _Transaction, row: _Row, path: WorkspacePath) -> bytes:
-        """A file's content inside a write transaction (no other writer can drop its blob meanwhile)."""
-        if row.blob is not None:
-            return self._blobs.read(row.blob)
-        found = tx.db.execute("SELECT data FROM entries WHERE path = ?", (path,)).fetchone()
-        return bytes(found[0] or b"") if found else b""
-
-    def _put(
-        self,
-        tx: _Transaction,
-        path: WorkspacePath,
-        old: _Row | None,
-        data: bytes,
-        blob: str | None,
-        now: float,
+    def _copy_file(
+        self, tx: Transaction, src: Row, target: WorkspacePath, dst: Row | None, now: float
     ) -> None:
-        """Insert or replace the file row at `path` (the parents exist), charging the quota."""
-        self._charge(tx, path, len(data) - (old.size if old else 0))
-        tx.db.execute(
-            "INSERT INTO entries (path, parent, type, size, mtime, blob, data) "
-            "VALUES (?, ?, 'file', ?, ?, ?, ?) "
-            "ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, "
-            "blob = excluded.blob, data = excluded.data",
-            (path, parent_of(path), len(data), now, blob, None if blob else data),
-        )
-        if old is not None and old.blob is not None:
-            tx.garbage.append(old.blob)
+        """Write a copy of the file row `src` at `target` (quota already charged)."""
+        if src.blob is not None:
+            blob = self._blobs.write(self._blobs.read(src.blob))
+            tx.created.append(blob)
+            tx.put_file(target, dst, b"", blob, src.size, now)
+        else:
+            tx.put_file(target, dst, tx.inline(src), None, src.size, now)
 
-    def _make_parents(self, tx: _Transaction, path: WorkspacePath) -> None:
+    def _make_parents(self, tx: Transaction, path: WorkspacePath) -> None:
         """Create the missing directories above `path`; ENOTDIR when one of them is a file."""
         missing: list[WorkspacePath] = []
         for directory in ancestors(path):
@@ -499,34 +395,10 @@ class SqliteStore:
             break
         now = time.time()
         for directory in reversed(missing):
-            _insert_dir(tx, directory, now)
-
-    def _drop(self, tx: _Transaction, path: WorkspacePath) -> None:
-        """Delete `path` and everything below it, releasing quota and blobs."""
-        where, params = _subtree(path)
-        rows = tx.db.execute(
-            f"SELECT size, blob FROM entries WHERE type = 'file' AND ({where})", params
-        ).fetchall()
-        tx.db.execute(f"DELETE FROM entries WHERE {where}", params)
-        self._charge(tx, path, -sum(size for size, _ in rows))
-        tx.garbage.extend(blob for _, blob in rows if blob)
-
-    @staticmethod
-    def _check_new_tree(source: WorkspacePath, target: WorkspacePath, existing: _Row | None) -> None:
-        if existing is not None:
-            raise WorkspaceError("EEXIST", target, "already exists; a directory goes to a new path")
-        if is_within(target, source):
-            raise WorkspaceError("EINVAL", target, f"is inside {source}; a directory cannot go into itself")
+            tx.insert_dir(directory, now)
 
 
-def _subtree(path: WorkspacePath) -> tuple[str, tuple[Any, ...]]:
-    """SQL condition and parameters for `path` and everything below it (`/` sorts right before `0`)."""
-    if path == ROOT:
-        return "path != '/'", ()
-    return "path = ? OR (path > ? AND path < ?)", (path, path + "/", path + "0")
-
-
-def _file_row(tx: _Transaction, path: WorkspacePath) -> _Row | None:
+def _file_row(tx: Transaction, path: WorkspacePath) -> Row | None:
     """The row at `path` about to be written as a file: None, or a file (EISDIR for a directory)."""
     row = tx.row(path)
     if row is not None and row.type == "dir":
@@ -534,22 +406,17 @@ def _file_row(tx: _Transaction, path: WorkspacePath) -> _Row | None:
     return row
 
 
-def _insert_dir(tx: _Transaction, path: WorkspacePath, now: float) -> None:
-    tx.db.execute(
-        "INSERT INTO entries (path, parent, type, size, mtime) VALUES (?, ?, 'dir', 0, ?)",
-        (path, parent_of(path), now),
-    )
-
-
-def _used(tx: _Transaction) -> int:
-    (used,) = tx.db.execute("SELECT value FROM meta WHERE key = 'used_bytes'").fetchone()
-    return int(used)
+def _check_new_tree(source: WorkspacePath, target: WorkspacePath, existing: Row | None) -> None:
+    if existing is not None:
+        raise WorkspaceError("EEXIST", target, "already exists; a directory goes to a new path")
+    if is_within(target, source):
+        raise WorkspaceError("EINVAL", target, f"is inside {source}; a directory cannot go into itself")
 
 
 def _missing(path: WorkspacePath) -> WorkspaceError:
     return WorkspaceError("ENOENT", path, "does not exist")
 
 
-def _mib(size: int) -> str:
+def _size(size: int) -> str:
     """`3 MiB` for whole mebibytes, else the exact byte count."""
     return f"{size // MIB:,} MiB" if size and size % MIB == 0 else f"{size:,} bytes"

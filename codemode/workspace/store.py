@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from codemode.workspace.paths import WorkspacePath
 
@@ -22,9 +22,8 @@ MIB = 1024 * 1024
 EntryType = Literal["file", "dir"]
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One file or directory."""
+class Entry(NamedTuple):
+    """One file or directory (a named tuple: walks make thousands of them)."""
 
     path: WorkspacePath
     """Its absolute path in the workspace."""
