@@ -193,7 +193,7 @@ def _import(store: Any, args: argparse.Namespace) -> int:
                 print(f"skipped {relative}: not a regular file", file=sys.stderr)
                 continue
             try:
-                store.write(check_path(f"{base}/{relative}"), local.read_bytes())
+                store.write(check_path(f"{base.rstrip('/')}/{relative}"), local.read_bytes())
             except WorkspaceError as error:
                 print(f"refused {relative}: {error}", file=sys.stderr)
                 refused += 1

@@ -33,7 +33,7 @@ from codemode.workspace.arguments import (
 from codemode.workspace.errors import WorkspaceError
 from codemode.workspace.globbing import compile_glob
 from codemode.workspace.paths import ROOT, WorkspacePath, check_path, is_within, name_of
-from codemode.workspace.store import MIB, Entry, Store
+from codemode.workspace.store import MIB, Entry, Store, format_size
 from codemode.workspace.text import (
     Deadline,
     compile_query,
@@ -225,7 +225,7 @@ def _read(store: Store, path: WorkspacePath) -> bytes:
         raise WorkspaceError(
             "EFBIG",
             path,
-            f"is {entry.size / MIB:.1f} MiB; a program reads at most {MAX_READ_BYTES // MIB} MiB at once "
+            f"is {format_size(entry.size)}; a program reads at most {format_size(MAX_READ_BYTES)} at once "
             "(search it with searchText, or get it with `codemode workspace get`)",
         )
     return store.read(path)

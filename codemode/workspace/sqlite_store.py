@@ -35,7 +35,7 @@ from codemode.workspace.blobs import BlobDir
 from codemode.workspace.errors import WorkspaceError
 from codemode.workspace.paths import ROOT, WorkspacePath, ancestors, is_within, parent_of
 from codemode.workspace.sqlite_rows import SCHEMA, Row, Transaction
-from codemode.workspace.store import MIB, Entry, StoreLimits, Usage
+from codemode.workspace.store import MIB, Entry, StoreLimits, Usage, format_size
 
 __all__ = ["DB_NAME", "INLINE_MAX_BYTES", "SqliteStore"]
 
@@ -355,8 +355,8 @@ class SqliteStore:
             raise WorkspaceError(
                 "EFBIG",
                 path,
-                f"would be {_size(size)}, over the limit of {_size(self.limits.max_file_bytes)} for one file "
-                "(workspace.max_file_mib)",
+                f"would be {format_size(size)}, over the limit of {format_size(self.limits.max_file_bytes)} "
+                "for one file (workspace.max_file_mib)",
             )
 
     def _charge(self, tx: Transaction, path: WorkspacePath, delta: int) -> None:
@@ -366,8 +366,8 @@ class SqliteStore:
             raise WorkspaceError(
                 "ENOSPC",
                 path,
-                f"needs {_size(delta)} more, but the workspace holds {_size(used)} of its "
-                f"{_size(self.limits.quota_bytes)} quota (workspace.quota_mib); remove files first",
+                f"needs {format_size(delta)} more, but the workspace holds {format_size(used)} of its "
+                f"{format_size(self.limits.quota_bytes)} quota (workspace.quota_mib); remove files first",
             )
         tx.add_used(delta)
 
@@ -415,8 +415,3 @@ def _check_new_tree(source: WorkspacePath, target: WorkspacePath, existing: Row 
 
 def _missing(path: WorkspacePath) -> WorkspaceError:
     return WorkspaceError("ENOENT", path, "does not exist")
-
-
-def _size(size: int) -> str:
-    """`3 MiB` for whole mebibytes, else the exact byte count."""
-    return f"{size // MIB:,} MiB" if size and size % MIB == 0 else f"{size:,} bytes"

@@ -15,11 +15,16 @@ from typing import Literal, NamedTuple, Protocol
 
 from codemode.workspace.paths import WorkspacePath
 
-__all__ = ["MIB", "Entry", "EntryType", "Store", "StoreLimits", "Usage"]
+__all__ = ["MIB", "Entry", "EntryType", "Store", "StoreLimits", "Usage", "format_size"]
 
 MIB = 1024 * 1024
 
 EntryType = Literal["file", "dir"]
+
+
+def format_size(size: int) -> str:
+    """A size as messages show it: `3 MiB` for whole mebibytes, else the exact byte count."""
+    return f"{size // MIB:,} MiB" if size and size % MIB == 0 else f"{size:,} bytes"
 
 
 class Entry(NamedTuple):

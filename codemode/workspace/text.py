@@ -38,10 +38,10 @@ _TOKEN = regex.compile(r"\$(?:(\$)|(&)|(`)|(')|(\d{1,2})|<([^>]*)>)")
 class Deadline:
     """The time left for one operation's pattern matching."""
 
-    def __init__(self, pattern: str, budget_s: float = PATTERN_BUDGET_S) -> None:
+    def __init__(self, pattern: str, budget_s: float | None = None) -> None:
         self._pattern = pattern
-        self._budget_s = budget_s
-        self._end = time.monotonic() + budget_s
+        self._budget_s = PATTERN_BUDGET_S if budget_s is None else budget_s
+        self._end = time.monotonic() + self._budget_s
 
     def left(self) -> float:
         """Seconds left; raises ETIMEDOUT when none are."""
