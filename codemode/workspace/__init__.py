@@ -11,13 +11,17 @@ blobs.py         large files as blob files, written atomically
 globbing.py      glob patterns; text.py: search, replace, diff
 arguments.py     the argument and result types programs see; methods.py: the namespace's methods
 operations.py    what each method does on a store; source.py: `WorkspaceSource`, the tool source
-location.py      the default directory; benchmark.py: `codemode bench workspace`
+sessions.py      `session` scope: one store per MCP session; resources.py: files as MCP resources
+settings.py      the config's `"workspace"` entry; location.py: the default directory
+benchmark.py     `codemode bench workspace`
 ```
 """
 
 from codemode.workspace.errors import WorkspaceError
 from codemode.workspace.location import default_directory
 from codemode.workspace.paths import WorkspacePath, check_path
+from codemode.workspace.sessions import current_session
+from codemode.workspace.settings import WorkspaceSettings
 from codemode.workspace.source import NAMESPACE, WorkspaceSource
 from codemode.workspace.sqlite_store import SqliteStore
 from codemode.workspace.store import MIB, Entry, Store, StoreLimits, Usage
@@ -32,7 +36,9 @@ __all__ = [
     "Usage",
     "WorkspaceError",
     "WorkspacePath",
+    "WorkspaceSettings",
     "WorkspaceSource",
     "check_path",
+    "current_session",
     "default_directory",
 ]

@@ -430,5 +430,6 @@ def test_the_public_surface() -> None:
 
     assert set(codemode.workspace.__all__) == {
         "MIB", "NAMESPACE", "Entry", "SqliteStore", "Store", "StoreLimits", "Usage", "WorkspaceError",
-        "WorkspacePath", "WorkspaceSource", "check_path", "default_directory",
+        "WorkspacePath", "WorkspaceSettings", "WorkspaceSource", "check_path", "current_session",
+        "default_directory",
     }  # fmt: skip
