@@ -74,8 +74,12 @@ class Transaction:
         (used,) = self.db.execute("SELECT value FROM meta WHERE key = 'used_bytes'").fetchone()
         return int(used)
 
-    def add_used(self, delta: int) -> None:
-        self.db.execute("UPDATE meta SET value = value + ? WHERE key = 'used_bytes'", (delta,))
+    def add_used(self, delta: int) -> int:
+        """Count `delta` more bytes held; the new total."""
+        (used,) = self.db.execute(
+            "UPDATE meta SET value = value + ? WHERE key = 'used_bytes' RETURNING value", (delta,)
+        ).fetchone()
+        return int(used)
 
     def has_children(self, path: WorkspacePath) -> bool:
         found = self.db.execute("SELECT 1 FROM entries WHERE parent = ? AND path != '/' LIMIT 1", (path,))

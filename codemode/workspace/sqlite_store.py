@@ -241,7 +241,7 @@ class SqliteStore:
                     path,
                     "is not empty; remove it recursively (recursive: true; rm -r in the CLI)",
                 )
-            tx.add_used(-tx.drop(path))
+            self._charge(tx, path, -tx.drop(path))
 
     def copy(self, source: WorkspacePath, target: WorkspacePath, *, recursive: bool) -> None:
         if source == target:
@@ -286,7 +286,7 @@ class SqliteStore:
                 if dst is not None and dst.type == "dir":
                     raise WorkspaceError("EISDIR", target, "is a directory; give the file's full new path")
                 if dst is not None:
-                    tx.add_used(-tx.drop(target))
+                    self._charge(tx, target, -tx.drop(target))
             else:
                 _check_new_tree(source, target, dst)
             self._make_parents(tx, target)
@@ -361,15 +361,15 @@ class SqliteStore:
 
     def _charge(self, tx: Transaction, path: WorkspacePath, delta: int) -> None:
         """Count `delta` more bytes held, or ENOSPC (the transaction then rolls back)."""
-        used = tx.used()
-        if delta > 0 and used + delta > self.limits.quota_bytes:
+        used = tx.add_used(delta)
+        if delta > 0 and used > self.limits.quota_bytes:
             raise WorkspaceError(
                 "ENOSPC",
                 path,
-                f"needs {format_size(delta)} more, but the workspace holds {format_size(used)} of its "
-                f"{format_size(self.limits.quota_bytes)} quota (workspace.quota_mib); remove files first",
+                f"needs {format_size(delta)} more, but the workspace holds {format_size(used - delta)} "
+                f"of its {format_size(self.limits.quota_bytes)} quota (workspace.quota_mib); "
+                "remove files first",
             )
-        tx.add_used(delta)
 
     def _copy_file(
         self, tx: Transaction, src: Row, target: WorkspacePath, dst: Row | None, now: float
