@@ -4,7 +4,7 @@
     codemode bench --live --provider anthropic|openai --model MODEL [--tasks ...] [--max-turns N]
     codemode bench sandbox [--json PATH] [--quick]  see sandbox/benchmark.py
     codemode bench http [--calls N] [--json PATH]   see codemode/bench/http_latency.py
-    codemode bench workspace [--json] [--quick]     see codemode/workspace/benchmark.py
+    codemode bench workspace [--json] [--quick]     see codemode/bench/workspace.py
 
 The token benchmark runs offline by default (`codemode.bench.suite`), live with `--live`
 (`codemode.bench.live`). Only the handlers import a benchmark (the engine, the sandbox, the world), so
@@ -230,7 +230,7 @@ def _meta(args: argparse.Namespace) -> dict[str, Any]:
 def run_workspace(args: argparse.Namespace) -> int:
     import anyio
 
-    from codemode.workspace.benchmark import FULL, QUICK, format_report, run_workspace_bench
+    from codemode.bench.workspace import FULL, QUICK, format_report, run_workspace_bench
 
     figures = anyio.run(run_workspace_bench, QUICK if args.quick else FULL)
     print(json.dumps(figures) if args.workspace_json else format_report(figures))

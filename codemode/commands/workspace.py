@@ -74,7 +74,7 @@ def add_workspace_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from codemode.workspace import SqliteStore, WorkspaceError, default_directory
+    from codemode.sources.workspace import SqliteStore, WorkspaceError, default_directory
 
     action = getattr(args, "workspace_action", None)
     if action is None:
@@ -94,8 +94,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _ls(store: Any, args: argparse.Namespace) -> int:
-    from codemode.workspace import check_path
-    from codemode.workspace.operations import to_stat
+    from codemode.sources.workspace import check_path
+    from codemode.sources.workspace.operations import to_stat
 
     path = check_path(args.path)
     entry = store.stat(path)
@@ -109,7 +109,7 @@ def _ls(store: Any, args: argparse.Namespace) -> int:
 
 
 def _cat(store: Any, args: argparse.Namespace) -> int:
-    from codemode.workspace import check_path
+    from codemode.sources.workspace import check_path
 
     sys.stdout.buffer.write(store.read(check_path(args.path)))
     sys.stdout.buffer.flush()
@@ -117,7 +117,7 @@ def _cat(store: Any, args: argparse.Namespace) -> int:
 
 
 def _put(store: Any, args: argparse.Namespace) -> int:
-    from codemode.workspace import check_path
+    from codemode.sources.workspace import check_path
 
     path = check_path(args.path)
     if args.local == "-":
@@ -133,7 +133,7 @@ def _put(store: Any, args: argparse.Namespace) -> int:
 
 
 def _get(store: Any, args: argparse.Namespace) -> int:
-    from codemode.workspace import check_path
+    from codemode.sources.workspace import check_path
 
     data = store.read(check_path(args.path))
     if args.local == "-":
@@ -145,15 +145,15 @@ def _get(store: Any, args: argparse.Namespace) -> int:
 
 
 def _rm(store: Any, args: argparse.Namespace) -> int:
-    from codemode.workspace import check_path
+    from codemode.sources.workspace import check_path
 
     store.remove(check_path(args.path), recursive=args.recursive)
     return 0
 
 
 def _export(store: Any, args: argparse.Namespace) -> int:
-    from codemode.workspace import WorkspacePath
-    from codemode.workspace.paths import ROOT
+    from codemode.sources.workspace import WorkspacePath
+    from codemode.sources.workspace.paths import ROOT
 
     target = Path(args.dir)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
@@ -176,7 +176,7 @@ def _export(store: Any, args: argparse.Namespace) -> int:
 
 
 def _import(store: Any, args: argparse.Namespace) -> int:
-    from codemode.workspace import WorkspaceError, check_path
+    from codemode.sources.workspace import WorkspaceError, check_path
 
     source = Path(args.dir)
     if not source.is_dir():

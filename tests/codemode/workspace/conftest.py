@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from codemode.workspace import SqliteStore, StoreLimits
-from codemode.workspace.paths import ROOT, WorkspacePath
+from codemode.sources.workspace import SqliteStore, StoreLimits
+from codemode.sources.workspace.paths import ROOT, WorkspacePath
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from codemode.cli import main
-from codemode.workspace import SqliteStore, check_path, default_directory
+from codemode.sources.workspace import SqliteStore, check_path, default_directory
 
 
 def _codemode(

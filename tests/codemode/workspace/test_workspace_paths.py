@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from codemode.workspace import WorkspaceError, check_path
-from codemode.workspace.globbing import compile_glob
-from codemode.workspace.paths import ancestors, is_within, name_of, parent_of
+from codemode.sources.workspace import WorkspaceError, check_path
+from codemode.sources.workspace.globbing import compile_glob
+from codemode.sources.workspace.paths import ancestors, is_within, name_of, parent_of
 
 
 @pytest.mark.parametrize(

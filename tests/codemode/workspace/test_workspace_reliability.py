@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from writer_process import expected
 
-from codemode.workspace import SqliteStore, WorkspacePath
+from codemode.sources.workspace import SqliteStore, WorkspacePath
 
 WRITER = Path(__file__).with_name("writer_process.py")
 _BOUND_S = 180.0

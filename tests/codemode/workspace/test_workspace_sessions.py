@@ -8,7 +8,7 @@ import anyio
 import pytest
 
 from codemode.errors import ToolError
-from codemode.workspace import (
+from codemode.sources.workspace import (
     MIB,
     SqliteStore,
     WorkspaceError,
@@ -16,9 +16,9 @@ from codemode.workspace import (
     WorkspaceSource,
     current_session,
 )
-from codemode.workspace import check_path as p
-from codemode.workspace.resources import list_resources, path_of, read_resource, uri_of
-from codemode.workspace.sessions import SessionStores
+from codemode.sources.workspace import check_path as p
+from codemode.sources.workspace.resources import list_resources, path_of, read_resource, uri_of
+from codemode.sources.workspace.sessions import SessionStores
 
 
 class FakeClock:

@@ -12,10 +12,10 @@ from conftest import snapshot
 
 from codemode.engine import CodeMode, EngineSettings
 from codemode.errors import ToolError
-from codemode.toolbox import Toolbox
-from codemode.workspace import SqliteStore, StoreLimits, WorkspaceSource, check_path
-from codemode.workspace import operations as operations_module
-from codemode.workspace import text as text_module
+from codemode.sources.toolbox import Toolbox
+from codemode.sources.workspace import SqliteStore, StoreLimits, WorkspaceSource, check_path
+from codemode.sources.workspace import operations as operations_module
+from codemode.sources.workspace import text as text_module
 from sandbox import DenoExecutor, Limits, SandboxSettings
 from tool_schemas import render_declarations
 
@@ -426,9 +426,9 @@ async def test_unknown_methods_and_an_unstarted_source_are_tool_errors(tmp_path:
 
 
 def test_the_public_surface() -> None:
-    import codemode.workspace
+    import codemode.sources.workspace
 
-    assert set(codemode.workspace.__all__) == {
+    assert set(codemode.sources.workspace.__all__) == {
         "MIB", "NAMESPACE", "Entry", "SqliteStore", "Store", "StoreLimits", "Usage", "WorkspaceError",
         "WorkspacePath", "WorkspaceSettings", "WorkspaceSource", "check_path", "current_session",
         "default_directory",

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import snapshot
 
-from codemode.workspace import MIB, SqliteStore, StoreLimits, WorkspaceError
-from codemode.workspace import check_path as p
+from codemode.sources.workspace import MIB, SqliteStore, StoreLimits, WorkspaceError
+from codemode.sources.workspace import check_path as p
 
 BIG = 2 * MIB  # over the 1 MiB inline limit: a blob file
 

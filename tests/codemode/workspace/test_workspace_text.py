@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from codemode.workspace import WorkspaceError
-from codemode.workspace.globbing import compile_glob
-from codemode.workspace.text import Deadline, compile_query, js_replacement, search_lines, unified_diff
+from codemode.sources.workspace import WorkspaceError
+from codemode.sources.workspace.globbing import compile_glob
+from codemode.sources.workspace.text import (
+    Deadline,
+    compile_query,
+    js_replacement,
+    search_lines,
+    unified_diff,
+)
 
 PATHS = [
     "/a.md",

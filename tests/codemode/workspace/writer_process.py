@@ -14,7 +14,7 @@ from pathlib import Path
 
 import anyio
 
-from codemode.workspace import MIB, SqliteStore, WorkspacePath
+from codemode.sources.workspace import MIB, SqliteStore, WorkspacePath
 
 BLOB_EVERY = 5
 
@@ -51,8 +51,9 @@ for (let i = 0; ; i++) {
 
 
 async def write_program(directory: Path) -> None:
-    from codemode.engine import EngineSettings, open_engine
-    from codemode.workspace import WorkspaceSource
+    from codemode.app import open_engine
+    from codemode.engine import EngineSettings
+    from codemode.sources.workspace import WorkspaceSource
     from sandbox import Limits
 
     limits = Limits(wall_s=600, cpu_s=600, tool_calls=1_000_000, log_entries=1_000_000)

@@ -13,8 +13,9 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
-from codemode.workspace import operations as op
-from codemode.workspace.arguments import (
+from codemode.sources.protocol import ToolInfo
+from codemode.sources.workspace import operations as op
+from codemode.sources.workspace.arguments import (
     BytesArgs,
     ContentArgs,
     CopyArgs,
@@ -32,8 +33,7 @@ from codemode.workspace.arguments import (
     SearchHit,
     Stat,
 )
-from codemode.workspace.protocol import ToolInfo
-from codemode.workspace.store import Store
+from codemode.sources.workspace.store import Store
 
 __all__ = ["METHODS", "Method", "tool_infos"]
 

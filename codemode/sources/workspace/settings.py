@@ -16,8 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, PositiveInt
 
-from codemode.workspace.location import default_directory
-from codemode.workspace.store import MIB, StoreLimits
+from codemode.sources.workspace.location import default_directory
+from codemode.sources.workspace.store import MIB, StoreLimits
 
 __all__ = ["WorkspaceSettings"]
 

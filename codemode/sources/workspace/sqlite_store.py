@@ -31,11 +31,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
-from codemode.workspace.blobs import BlobDir
-from codemode.workspace.errors import WorkspaceError
-from codemode.workspace.paths import ROOT, WorkspacePath, ancestors, is_within, parent_of
-from codemode.workspace.sqlite_rows import SCHEMA, Row, Transaction
-from codemode.workspace.store import MIB, Entry, StoreLimits, Usage, format_size
+from codemode.sources.workspace.blobs import BlobDir
+from codemode.sources.workspace.errors import WorkspaceError
+from codemode.sources.workspace.paths import ROOT, WorkspacePath, ancestors, is_within, parent_of
+from codemode.sources.workspace.sqlite_rows import SCHEMA, Row, Transaction
+from codemode.sources.workspace.store import MIB, Entry, StoreLimits, Usage, format_size
 
 __all__ = ["DB_NAME", "INLINE_MAX_BYTES", "SqliteStore"]
 

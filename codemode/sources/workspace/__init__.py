@@ -13,18 +13,17 @@ arguments.py     the argument and result types programs see; methods.py: the nam
 operations.py    what each method does on a store; source.py: `WorkspaceSource`, the tool source
 sessions.py      `session` scope: one store per MCP session; resources.py: files as MCP resources
 settings.py      the config's `"workspace"` entry; location.py: the default directory
-benchmark.py     `codemode bench workspace`
 ```
 """
 
-from codemode.workspace.errors import WorkspaceError
-from codemode.workspace.location import default_directory
-from codemode.workspace.paths import WorkspacePath, check_path
-from codemode.workspace.sessions import current_session
-from codemode.workspace.settings import WorkspaceSettings
-from codemode.workspace.source import NAMESPACE, WorkspaceSource
-from codemode.workspace.sqlite_store import SqliteStore
-from codemode.workspace.store import MIB, Entry, Store, StoreLimits, Usage
+from codemode.sources.workspace.errors import WorkspaceError
+from codemode.sources.workspace.location import default_directory
+from codemode.sources.workspace.paths import WorkspacePath, check_path
+from codemode.sources.workspace.sessions import current_session
+from codemode.sources.workspace.settings import WorkspaceSettings
+from codemode.sources.workspace.source import NAMESPACE, WorkspaceSource
+from codemode.sources.workspace.sqlite_store import SqliteStore
+from codemode.sources.workspace.store import MIB, Entry, Store, StoreLimits, Usage
 
 __all__ = [
     "MIB",

@@ -12,7 +12,7 @@ import binascii
 import json
 from datetime import UTC, datetime
 
-from codemode.workspace.arguments import (
+from codemode.sources.workspace.arguments import (
     BytesArgs,
     ContentArgs,
     CopyArgs,
@@ -30,11 +30,11 @@ from codemode.workspace.arguments import (
     SearchHit,
     Stat,
 )
-from codemode.workspace.errors import WorkspaceError
-from codemode.workspace.globbing import compile_glob
-from codemode.workspace.paths import ROOT, WorkspacePath, check_path, is_within, name_of
-from codemode.workspace.store import MIB, Entry, Store, format_size
-from codemode.workspace.text import (
+from codemode.sources.workspace.errors import WorkspaceError
+from codemode.sources.workspace.globbing import compile_glob
+from codemode.sources.workspace.paths import ROOT, WorkspacePath, check_path, is_within, name_of
+from codemode.sources.workspace.store import MIB, Entry, Store, format_size
+from codemode.sources.workspace.text import (
     Deadline,
     compile_query,
     decode,

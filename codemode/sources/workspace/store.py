@@ -1,7 +1,7 @@
 """The store behind the workspace: a small interface, so that SQLite can be swapped for a server database.
 
 Everything a program can do (`searchText`, `replaceInFiles`, `diff`, JSON, globs) is built in
-`codemode.workspace.operations` from these few primitives; a backend implements only `Store`. Every
+`codemode.sources.workspace.operations` from these few primitives; a backend implements only `Store`. Every
 method is synchronous (callers run it in a worker thread), atomic (all or nothing) and durable when it
 returns; paths are `WorkspacePath`s, already checked. `SqliteStore` is the one implementation today;
 docs/workspace.md says how a server database would implement the same interface for several replicas.
@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, Protocol
 
-from codemode.workspace.paths import WorkspacePath
+from codemode.sources.workspace.paths import WorkspacePath
 
 __all__ = ["MIB", "Entry", "EntryType", "Store", "StoreLimits", "Usage", "format_size"]
 

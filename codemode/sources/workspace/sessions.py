@@ -20,8 +20,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
-from codemode.workspace.sqlite_store import SqliteStore
-from codemode.workspace.store import Store, StoreLimits
+from codemode.sources.workspace.sqlite_store import SqliteStore
+from codemode.sources.workspace.store import Store, StoreLimits
 
 __all__ = ["DEFAULT_SESSION", "SESSION_IDLE_S", "SessionStores", "current_session"]
 

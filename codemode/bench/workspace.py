@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from codemode.workspace.paths import WorkspacePath
-from codemode.workspace.source import WorkspaceSource
-from codemode.workspace.store import MIB, Store
+from codemode.sources.workspace.paths import WorkspacePath
+from codemode.sources.workspace.source import WorkspaceSource
+from codemode.sources.workspace.store import MIB, Store
 
 __all__ = ["FULL", "QUICK", "TARGETS", "BenchSizes", "format_report", "run_workspace_bench"]
 
@@ -98,7 +98,8 @@ _WORDS = [
 
 async def run_workspace_bench(sizes: BenchSizes = FULL) -> dict[str, float]:
     """Measure in a temporary workspace; the four figures, keyed as `TARGETS`."""
-    from codemode.engine import EngineSettings, open_engine
+    from codemode.app import open_engine
+    from codemode.engine import EngineSettings
     from sandbox import Limits
 
     with tempfile.TemporaryDirectory(prefix="codemode-bench-workspace-") as directory:

@@ -15,8 +15,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from codemode.workspace.paths import ROOT, WorkspacePath, parent_of
-from codemode.workspace.store import EntryType
+from codemode.sources.workspace.paths import ROOT, WorkspacePath, parent_of
+from codemode.sources.workspace.store import EntryType
 
 __all__ = ["SCHEMA", "Row", "Transaction"]
 

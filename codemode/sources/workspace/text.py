@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 import regex
 
-from codemode.workspace.errors import WorkspaceError
+from codemode.sources.workspace.errors import WorkspaceError
 
 __all__ = [
     "PATTERN_BUDGET_S",

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import regex
 
-from codemode.workspace.errors import WorkspaceError
-from codemode.workspace.paths import ROOT, WorkspacePath, check_pattern
+from codemode.sources.workspace.errors import WorkspaceError
+from codemode.sources.workspace.paths import ROOT, WorkspacePath, check_pattern
 
 __all__ = ["Glob", "compile_glob"]
 

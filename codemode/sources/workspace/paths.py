@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import NewType
 
-from codemode.workspace.errors import WorkspaceError
+from codemode.sources.workspace.errors import WorkspaceError
 
 __all__ = [
     "MAX_COMPONENT_BYTES",

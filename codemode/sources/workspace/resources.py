@@ -12,9 +12,9 @@ import mimetypes
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
-from codemode.workspace.errors import WorkspaceError
-from codemode.workspace.paths import ROOT, WorkspacePath, check_path, name_of
-from codemode.workspace.store import Store
+from codemode.sources.workspace.errors import WorkspaceError
+from codemode.sources.workspace.paths import ROOT, WorkspacePath, check_path, name_of
+from codemode.sources.workspace.store import Store
 
 __all__ = [
     "SCHEME",

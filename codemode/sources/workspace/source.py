@@ -26,13 +26,13 @@ import anyio.to_thread
 from pydantic import ValidationError
 
 from codemode.errors import ToolError
-from codemode.validation import describe_validation_error
-from codemode.workspace.errors import WorkspaceError
-from codemode.workspace.methods import METHODS, tool_infos
-from codemode.workspace.protocol import ChangeListeners, SourceStatus, ToolInfo, namespace_identifier
-from codemode.workspace.sessions import SESSION_IDLE_S, SessionStores, current_session
-from codemode.workspace.sqlite_store import SqliteStore
-from codemode.workspace.store import Store, StoreLimits
+from codemode.sources.protocol import ChangeListeners, SourceStatus, ToolInfo, namespace_identifier
+from codemode.sources.workspace.errors import WorkspaceError
+from codemode.sources.workspace.methods import METHODS, tool_infos
+from codemode.sources.workspace.sessions import SESSION_IDLE_S, SessionStores, current_session
+from codemode.sources.workspace.sqlite_store import SqliteStore
+from codemode.sources.workspace.store import Store, StoreLimits
+from codemode.validation_messages import describe_validation_error
 
 __all__ = ["NAMESPACE", "WorkspaceSource"]
 
