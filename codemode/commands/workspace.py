@@ -1,6 +1,6 @@
 """`codemode workspace`: see and move the files programs keep in the workspace.
 
-    codemode workspace [--workspace DIR] ls [PATH]          list a directory (default /)
+    codemode workspace [--workspace DIR] [--config PATH] ls [PATH]   list a directory (default /)
     codemode workspace cat PATH                             print a file
     codemode workspace put LOCAL PATH                       store a local file (- reads stdin)
     codemode workspace get PATH LOCAL                       save a file locally (- writes stdout)
@@ -8,7 +8,8 @@
     codemode workspace export DIR                           copy every file into an empty local DIR
     codemode workspace import DIR [PATH]                    store every file under DIR (at PATH)
 
-Without --workspace, the default directory (the user's data directory). Exit status: 0 done, 1 the
+Without --workspace, the config's `workspace.dir`, else the default directory (the user's data
+directory); the shared workspace, never a session's. Exit status: 0 done, 1 the
 workspace refused (the message says why), 2 bad usage.
 """
 
@@ -20,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from codemode.commands._common import fail
+from codemode.commands._common import add_config_argument, add_workspace_argument, config_from_args, fail
 
 __all__ = ["register"]
 
@@ -33,6 +34,7 @@ def register(subparsers: Any) -> None:
         "These commands read and change it from the shell.",
     )
     add_workspace_argument(parser)
+    add_config_argument(parser)
     actions = parser.add_subparsers(dest="workspace_action", metavar="ACTION")
     ls = actions.add_parser("ls", help="list a directory", description="List a directory (default /).")
     ls.add_argument("path", nargs="?", default="/", metavar="PATH")
@@ -64,25 +66,18 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def add_workspace_argument(parser: argparse.ArgumentParser) -> None:
-    """`--workspace DIR`, shared with `serve` and `exec`."""
-    parser.add_argument(
-        "--workspace",
-        metavar="DIR",
-        help="the workspace directory (default: codemode/workspace in the user's data directory)",
-    )
-
-
 def run(args: argparse.Namespace) -> int:
-    from codemode.sources.workspace import SqliteStore, WorkspaceError, default_directory
+    from codemode.sources.workspace import SqliteStore, WorkspaceError, WorkspaceSettings
 
     action = getattr(args, "workspace_action", None)
     if action is None:
         fail("say what to do: codemode workspace {ls,cat,put,get,rm,export,import} ...")
-    directory = Path(args.workspace) if args.workspace else default_directory()
+    config = config_from_args(args)
+    settings = config.settings.workspace if config is not None else WorkspaceSettings()
+    directory = settings.directory(args.workspace)
     if directory.exists() and not directory.is_dir():
-        fail(f"--workspace {directory} is not a directory")
-    store = SqliteStore(directory)
+        fail(f"the workspace {directory} is not a directory")
+    store = SqliteStore(directory, settings.limits())
     try:
         status: int = _ACTIONS[action](store, args)
         return status

@@ -18,9 +18,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_without_config_or_sources_the_toolbox_is_the_embedded_world() -> None:
-    assert sorted(build_toolbox(None).sources) == ["crm", "docs", "records", "tracker"]
-    assert list(build_toolbox(None, [PythonTools("mine")]).sources) == ["mine"]
-    assert list(build_toolbox(parse_config({}), [PythonTools("mine")]).sources) == ["mine"]
+    # The workspace is on by default, beside whatever else is served (workspace=False: none).
+    assert sorted(build_toolbox(None).sources) == ["crm", "docs", "records", "tracker", "workspace"]
+    assert list(build_toolbox(None, [PythonTools("mine")]).sources) == ["mine", "workspace"]
+    assert list(build_toolbox(parse_config({}), [PythonTools("mine")]).sources) == ["mine", "workspace"]
+    assert list(build_toolbox(None, [PythonTools("mine")], workspace=False).sources) == ["mine"]
+    disabled = parse_config({"codemode": {"workspace": {"enabled": False}}})
+    assert list(build_toolbox(disabled, [PythonTools("mine")]).sources) == ["mine"]
 
 
 def test_the_limits_section_maps_onto_the_sandbox_limits() -> None:

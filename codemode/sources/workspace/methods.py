@@ -55,7 +55,9 @@ class Method:
     read_only: bool
     """Changes nothing (the MCP `readOnlyHint`)."""
     destructive: bool = False
-    """May delete or overwrite data (the MCP `destructiveHint`)."""
+    """Deletes data (the MCP `destructiveHint`, which approvals ask a person about by default). Only
+    `rm`: writes, copies and moves are the workspace's everyday work, and asking a person for each
+    would make it unusable under `approve_destructive`."""
 
 
 _M = Method
@@ -79,7 +81,6 @@ METHODS: dict[str, Method] = {
             None,
             op.write_file,
             False,
-            True,
         ),
         _M(
             "appendFile",
@@ -97,10 +98,9 @@ METHODS: dict[str, Method] = {
             None,
             op.write_file_bytes,
             False,
-            True,
         ),
         _M("readJson", "Read and parse a JSON file.", PathArgs, Any, op.read_json, True),
-        _M("writeJson", "Write a value as a JSON file.", JsonArgs, None, op.write_json, False, True),
+        _M("writeJson", "Write a value as a JSON file.", JsonArgs, None, op.write_json, False),
         _M("exists", "Whether a file or directory exists.", PathArgs, bool, op.exists, True),
         _M(
             "stat", "A file's or directory's type, size and modification time.", PathArgs, Stat, op.stat, True
@@ -118,7 +118,6 @@ METHODS: dict[str, Method] = {
             None,
             op.copy,
             False,
-            True,
         ),
         _M(
             "mv",
@@ -127,7 +126,6 @@ METHODS: dict[str, Method] = {
             None,
             op.move,
             False,
-            True,
         ),
         _M(
             "searchText",
@@ -145,7 +143,6 @@ METHODS: dict[str, Method] = {
             list[Replacement],
             op.replace_in_files,
             False,
-            True,
         ),
         _M("diff", "Unified diff of two text files (empty when equal).", MoveArgs, str, op.diff, True),
     )

@@ -7,7 +7,6 @@ one goes through the same path rules as a program's call, so a URI cannot reach 
 
 from __future__ import annotations
 
-import base64
 import mimetypes
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
@@ -43,12 +42,12 @@ class ResourceEntry:
 
 @dataclass(frozen=True)
 class ResourceContent:
-    """One file as `resources/read` returns it: `text`, or `blob` (base64) for binary content."""
+    """One file as `resources/read` returns it: `text`, or `data` for binary content (sent as base64)."""
 
     uri: str
     mime_type: str
     text: str | None = None
-    blob: str | None = None
+    data: bytes | None = None
 
 
 def uri_of(path: WorkspacePath) -> str:
@@ -75,7 +74,7 @@ def list_resources(store: Store, limit: int = 1000) -> list[ResourceEntry]:
 
 
 def read_resource(store: Store, uri: str) -> ResourceContent:
-    """A file's content: text when it is UTF-8 with a textual type, base64 otherwise."""
+    """A file's content: text when it is UTF-8 with a textual type, bytes otherwise."""
     path = path_of(uri)
     data = store.read(path)
     mime_type = _mime_type(path)
@@ -84,7 +83,7 @@ def read_resource(store: Store, uri: str) -> ResourceContent:
             return ResourceContent(uri, mime_type, text=data.decode("utf-8"))
         except UnicodeDecodeError:
             mime_type = "application/octet-stream"
-    return ResourceContent(uri, mime_type, blob=base64.b64encode(data).decode("ascii"))
+    return ResourceContent(uri, mime_type, data=data)
 
 
 def _mime_type(path: WorkspacePath) -> str:

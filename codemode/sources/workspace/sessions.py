@@ -20,18 +20,23 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
+from codemode.sources.workspace.errors import WorkspaceError
 from codemode.sources.workspace.sqlite_store import SqliteStore
 from codemode.sources.workspace.store import Store, StoreLimits
 
-__all__ = ["DEFAULT_SESSION", "SESSION_IDLE_S", "SessionStores", "current_session"]
+__all__ = ["DEFAULT_SESSION", "NO_SESSION", "SESSION_IDLE_S", "SessionStores", "current_session"]
 
 SESSION_IDLE_S = 3600.0
 """Seconds without a call after which a session's workspace is removed."""
 DEFAULT_SESSION = "default"
 """The session of calls made outside any MCP session (`codemode exec`, one stdio client)."""
 
+NO_SESSION = ""
+"""A request that belongs to no MCP session: stateless HTTP, or a client of the 2026-07-28 protocol,
+which has no sessions. In `session` scope it gets no workspace (EPERM), never another's."""
+
 current_session: ContextVar[str | None] = ContextVar("codemode_workspace_session", default=None)
-"""The MCP session the current call belongs to; set by the server."""
+"""The MCP session the current call belongs to (None: outside any server request); set by the server."""
 
 
 @dataclass
@@ -69,7 +74,15 @@ class SessionStores:
             shutil.rmtree(self.root, ignore_errors=True)
 
     def get(self, session: str | None) -> Store:
-        """The store of `session` (opened, and created, on first use)."""
+        """The store of `session` (opened, and created, on first use); EPERM for `NO_SESSION`."""
+        if session == NO_SESSION:
+            raise WorkspaceError(
+                "EPERM",
+                "",
+                'the workspace is per MCP session (workspace.scope "session") and this request belongs '
+                "to none (stateless HTTP, or a client of the 2026-07-28 protocol); connect with a "
+                'session or set the scope to "shared"',
+            )
         key = session or DEFAULT_SESSION
         with self._lock:
             entry = self._open.get(key)

@@ -7,7 +7,9 @@ from pathlib import Path
 import anyio
 import pytest
 
-from codemode.errors import ToolError
+from codemode.app import workspace_source
+from codemode.config import parse_config
+from codemode.errors import ConfigError, ToolError
 from codemode.sources.workspace import (
     MIB,
     SqliteStore,
@@ -117,9 +119,9 @@ def test_resources_list_and_read_text_and_binary(tmp_path: Path) -> None:
     assert read_resource(store, "workspace:///reports/q3.md").text == "# Q3\n"
     assert read_resource(store, uri_of(p("/My Notes/été.txt"))).text == "café"
     png = read_resource(store, "workspace:///img/logo.png")
-    assert (png.text, png.blob, png.mime_type) == (None, "iVBORw0K", "image/png")
+    assert (png.text, png.data, png.mime_type) == (None, b"\x89PNG\r\n", "image/png")
     odd = read_resource(store, "workspace:///odd.md")
-    assert (odd.blob, odd.mime_type) == ("//4=", "application/octet-stream")
+    assert (odd.data, odd.mime_type) == (b"\xff\xfe", "application/octet-stream")
     store.close()
 
 
@@ -138,3 +140,37 @@ def test_resource_uris_cannot_escape(uri: str, problem: str) -> None:
     with pytest.raises(WorkspaceError) as caught:
         path_of(uri)
     assert problem in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("workspace", "problem"),
+    [
+        pytest.param(
+            {"scope": "global"}, "setting `workspace.scope` must be 'shared' or 'session'", id="scope"
+        ),
+        pytest.param(
+            {"quota_mb": 5},
+            "unknown setting `workspace.quota_mb` (did you mean `workspace.quota_mib`?)",
+            id="misspelled",
+        ),
+        pytest.param(
+            {"quota_mib": 0}, "setting `workspace.quota_mib`: input should be greater than 0", id="zero"
+        ),
+        pytest.param("yes", "setting `workspace` must be an object", id="not-an-object"),
+    ],
+)
+def test_bad_workspace_settings_are_named_in_the_config_error(workspace: object, problem: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"codemode": {"workspace": workspace}})
+    assert problem in str(caught.value)
+
+
+def test_the_app_builds_the_workspace_the_config_asks_for(tmp_path: Path) -> None:
+    shared = workspace_source(parse_config({"codemode": {"workspace": {"dir": str(tmp_path / "a")}}}))
+    assert shared is not None and shared.sessions is None
+    per_session = workspace_source(
+        parse_config({"codemode": {"workspace": {"scope": "session"}}}), tmp_path / "b"
+    )
+    assert per_session is not None and per_session.sessions is not None
+    assert per_session.sessions.root == tmp_path / "b" / "sessions"  # --workspace wins over the config
+    assert workspace_source(parse_config({"codemode": {"workspace": {"enabled": False}}})) is None
