@@ -74,7 +74,7 @@ async def test_a_config_builds_python_and_upstream_sources(tools_module: str) ->
         }
     )
     async with open_toolbox(config, sources=[PythonTools("crm")]) as toolbox:
-        assert list(toolbox.sources) == ["crm", "notes", "clock", "changing_server"]
+        assert list(toolbox.sources) == ["crm", "notes", "clock", "changing_server", "workspace"]
         assert await toolbox.call("notes", "count", {"text": "four"}) == 4
         assert await toolbox.call("clock", "now", {}) == "12:00"
         assert await toolbox.call("changing_server", "echo", {"text": "hi"}) == {"echo": "hi"}
