@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from conftest import snapshot
 
+from codemode.approvals import ApprovalPolicy
 from codemode.engine import CodeMode, EngineSettings
 from codemode.errors import ToolError
 from codemode.sources.toolbox import Toolbox
@@ -51,7 +52,11 @@ async def _open(directory: Path, executor: DenoExecutor, limits: StoreLimits | N
     source = WorkspaceSource.open(directory, limits)
     toolbox = Toolbox([source])
     await toolbox.__aenter__()
-    engine = CodeMode(toolbox, executor, EngineSettings(limits=Limits(tool_calls=5000)))
+    # Deleting needs a person's approval by default (rm is destructive); these tests are not about that.
+    settings = EngineSettings(
+        limits=Limits(tool_calls=5000), approvals=ApprovalPolicy(approve_destructive=False)
+    )
+    engine = CodeMode(toolbox, executor, settings)
     return toolbox, Workspace(source, engine)
 
 
@@ -69,24 +74,24 @@ def test_the_declarations_are_exact_typescript_with_output_types() -> None:
     text = render_declarations({"workspace": [tool.to_mcp_dict() for tool in source.tools()]})
     for line in [
         "declare const workspace: {",
-        "  readFile(args: { path: string }): Promise<string>;",
-        "  writeFile(args: { path: string; content: string }): Promise<null>;",
-        "  appendFile(args: { path: string; content: string }): Promise<null>;",
-        "  readFileBytes(args: { path: string }): Promise<string>;",
-        "  readJson(args: { path: string }): Promise<unknown>;",
-        "  writeJson(args: { path: string; value: unknown }): Promise<null>;",
-        "  exists(args: { path: string }): Promise<boolean>;",
-        "  stat(args: { path: string }): Promise<"
-        '{ path: string; type: "file" | "dir"; size: number; mtime: string }>;',
-        '  }): Promise<{ name: string; type: "file" | "dir"; size: number }[]>;',
-        "  }): Promise<string[]>;",
-        "  mv(args: { from: string; to: string }): Promise<null>;",
-        "  }): Promise<{ path: string; line: number; text: string }[]>;",
-        "  }): Promise<{ path: string; replacements: number }[]>;",
-        "  diff(args: { from: string; to: string }): Promise<string>;",
-        "    caseSensitive?: boolean;",
-        "    dryRun?: boolean;",
-        "    base64: string;",
+        "readFile(args:{ path:string }):Promise<string>;",
+        "writeFile(args:{ path:string; content:string }):Promise<null>;",
+        "appendFile(args:{ path:string; content:string }):Promise<null>;",
+        "readFileBytes(args:{ path:string }):Promise<string>;",
+        "readJson(args:{ path:string }):Promise<unknown>;",
+        "writeJson(args:{ path:string; value:unknown }):Promise<null>;",
+        "exists(args:{ path:string }):Promise<boolean>;",
+        'stat(args:{ path:string }):Promise<{ path:string; type:"file"|"dir"; size:number; mtime:string }>;',
+        '}):Promise<{ name:string; type:"file"|"dir"; size:number }[]>;',
+        "}):Promise<string[]>;",
+        "mv(args:{ from:string; to:string }):Promise<null>;",
+        "}):Promise<{ path:string; line:number; text:string }[]>;",
+        "}):Promise<{ path:string; replacements:number }[]>;",
+        "diff(args:{ from:string; to:string }):Promise<string>;",
+        "caseSensitive?:boolean;",
+        "dryRun?:boolean;",
+        "base64:string;",
+        "// Remove a file or directory. @destructive",
     ]:
         assert line in text.splitlines(), line
     assert [tool.name for tool in source.tools()] == [
@@ -433,3 +438,18 @@ def test_the_public_surface() -> None:
         "WorkspacePath", "WorkspaceSettings", "WorkspaceSource", "check_path", "current_session",
         "default_directory",
     }  # fmt: skip
+
+
+async def test_deleting_needs_a_persons_approval_by_default(tmp_path: Path, executor: DenoExecutor) -> None:
+    source = WorkspaceSource.open(tmp_path / "ws")
+    async with Toolbox([source]) as toolbox:
+        engine = CodeMode(toolbox, executor, EngineSettings())  # the default policy, nobody to ask
+        outcome = await engine.run(
+            """
+            await workspace.writeFile({path: "/keep.txt", content: "kept"});
+            try { await workspace.rm({path: "/keep.txt"}); return "removed"; } catch (e) { return e.message; }
+            """
+        )
+        assert isinstance(source.store, SqliteStore)
+        assert source.store.read(check_path("/keep.txt")) == b"kept"
+    assert outcome.result.value.startswith("ApprovalDeclined: workspace.rm needs a person's approval")
