@@ -29,6 +29,7 @@ from codemode.errors import CodemodeError, ConfigError
 from codemode.limit_keys import limits_from_config
 from codemode.sources.protocol import ToolSource
 from codemode.sources.toolbox import Toolbox
+from codemode.sources.workspace import WorkspaceSettings, WorkspaceSource
 from codemode.typecheck import CheckerError, TypeChecker
 from sandbox import DenoExecutor, Limits, SandboxSettings
 
@@ -48,6 +49,7 @@ __all__ = [
     "open_toolbox",
     "sandbox_limits",
     "serve",
+    "workspace_source",
 ]
 
 # -- settings ----------------------------------------------------------------------------------------
@@ -156,16 +158,46 @@ def load_python_target(target: str, source: str = "<config>") -> list[ToolSource
     return found
 
 
-def build_toolbox(config: Config | None, sources: Sequence[ToolSource] = (), **upstream: Any) -> Toolbox:
-    """`sources` plus the config's; with neither, the embedded default world (a real toolset for
-    `codemode serve` with no arguments). Not started: enter it with `async with`."""
-    if config is not None:
-        return Toolbox([*sources, *config_sources(config, **upstream)])
-    if sources:
-        return Toolbox(sources)
-    from codemode.world import default_sources  # the world is data-heavy: built only when used
+def workspace_source(config: Config | None, directory: str | Path | None = None) -> WorkspaceSource | None:
+    """The `workspace` namespace the config asks for (on by default), in `directory` when given
+    (`--workspace DIR`), else the config's `dir`, else the user's data directory; None when disabled."""
+    settings = config.settings.workspace if config is not None else WorkspaceSettings()
+    if not settings.enabled:
+        return None
+    where = settings.directory(directory)
+    if settings.scope == "session":
+        return WorkspaceSource.per_session(where, settings.limits())
+    return WorkspaceSource.open(where, settings.limits())
 
-    return Toolbox(default_sources())
+
+def build_toolbox(
+    config: Config | None,
+    sources: Sequence[ToolSource] = (),
+    *,
+    workspace: str | Path | bool | None = None,
+    **upstream: Any,
+) -> Toolbox:
+    """`sources` plus the config's, plus the workspace; with no sources and no config, the embedded
+    default world (a real toolset for `codemode serve` with no arguments). Not started: enter it with
+    `async with`.
+
+    `workspace`: None (default) or True for the workspace the config describes, a directory to put it
+    there (`--workspace DIR`), False for none. Left out when `sources` already has a `workspace`.
+    """
+    if config is not None:
+        chosen = [*sources, *config_sources(config, **upstream)]
+    elif sources:
+        chosen = list(sources)
+    else:
+        from codemode.world import default_sources  # the world is data-heavy: built only when used
+
+        chosen = list(default_sources())
+    if workspace is not False and not any(source.namespace == "workspace" for source in chosen):
+        directory = None if workspace is None or workspace is True else workspace
+        found = workspace_source(config, directory)
+        if found is not None:
+            chosen.append(found)
+    return Toolbox(chosen)
 
 
 @asynccontextmanager
@@ -174,6 +206,7 @@ async def open_toolbox(
     *,
     sources: Sequence[ToolSource] = (),
     wait: bool = True,
+    workspace: str | Path | bool | None = None,
     **upstream: Any,
 ) -> AsyncIterator[Toolbox]:
     """The started toolbox of `build_toolbox`, closed when the block ends.
@@ -181,7 +214,7 @@ async def open_toolbox(
     `wait`: first let every upstream server connect, fail or time out (each bounded by its
     `startup_timeout`); without it they connect in the background.
     """
-    async with build_toolbox(config, sources, **upstream) as toolbox:
+    async with build_toolbox(config, sources, workspace=workspace, **upstream) as toolbox:
         if wait:
             await toolbox.settled()
         yield toolbox
@@ -199,6 +232,7 @@ async def open_engine(
     settings: EngineSettings | None = None,
     wait: bool = True,
     typecheck: bool | None = None,
+    workspace: str | Path | bool | None = None,
 ) -> AsyncIterator[CodeMode]:
     """Tools, sandbox and engine, ready to run code.
 
@@ -206,10 +240,13 @@ async def open_engine(
     the embedded default world, so that `codemode serve` with no arguments has a real toolset.
     `wait=False` does not wait for upstream servers to connect (what `serve` does).
     `typecheck` (default: the config's `typecheck`, on) starts the type checker now, with the
-    current declarations loaded, so that no program waits for it.
+    current declarations loaded, so that no program waits for it. The workspace is added as
+    `build_toolbox` says (`workspace=False` for none).
     """
     async with AsyncExitStack() as stack:
-        toolbox = await stack.enter_async_context(open_toolbox(config, sources=sources, wait=wait))
+        toolbox = await stack.enter_async_context(
+            open_toolbox(config, sources=sources, wait=wait, workspace=workspace)
+        )
         executor = DenoExecutor(sandbox or SandboxSettings(limits=sandbox_limits(config)))
         await stack.enter_async_context(executor)
         demo = config is None and not sources
@@ -242,6 +279,7 @@ async def serve(
     http: HttpOptions | None = None,
     publish_tools: bool = False,
     typecheck: bool | None = None,
+    workspace: str | Path | bool | None = None,
 ) -> None:
     """Serve `code` over `sources` plus the config's tools (neither: the embedded default world).
 
@@ -257,12 +295,22 @@ async def serve(
     """
     # Upstream servers connect in the background: the client gets `initialize` and `tools/list` at
     # once, and `tools/list_changed` as each server's tools arrive.
-    async with open_engine(config, sources=sources, wait=False, typecheck=typecheck) as engine:
+    files = config.settings.workspace if config is not None else WorkspaceSettings()
+    if files.enabled and files.scope == "session" and http is not None and http.stateless:
+        raise CodemodeError(
+            'the workspace scope "session" needs MCP sessions, which --stateless turns off; '
+            'drop --stateless or set "workspace": {"scope": "shared"}'
+        )
+    async with open_engine(
+        config, sources=sources, wait=False, workspace=workspace, typecheck=typecheck
+    ) as engine:
         toolbox = engine.tools
         from codemode.http import HttpOptions
         from codemode.mcp_server import build_server
 
-        server = build_server(engine, publish_tools=toolbox if publish_tools else None)
+        server = build_server(
+            engine, publish_tools=toolbox if publish_tools else None, workspace=_workspace_of(toolbox)
+        )
         count = _tool_count(toolbox)
         if config is None and not sources:
             print(
@@ -284,6 +332,12 @@ async def serve(
             await server.run_stdio_async()
         else:
             await _serve_http(server, http or HttpOptions(), count)
+
+
+def _workspace_of(tools: ToolProvider) -> WorkspaceSource | None:
+    """The workspace source among a toolbox's sources, if there is one."""
+    sources = tools.sources.values() if isinstance(tools, Toolbox) else ()
+    return next((source for source in sources if isinstance(source, WorkspaceSource)), None)
 
 
 def _tool_count(toolbox: ToolProvider) -> str:

@@ -23,7 +23,7 @@ from codemode.errors import CodemodeError
 __all__ = ["main"]
 
 #: Subcommand modules, in the order `--help` lists them.
-COMMANDS: tuple[str, ...] = ("serve", "exec", "types", "agent", "bench", "doctor")
+COMMANDS: tuple[str, ...] = ("serve", "exec", "types", "agent", "bench", "doctor", "workspace")
 
 
 def version() -> str:

@@ -37,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, V
 from codemode.errors import ConfigError
 from codemode.self_reference import DEPTH_ENV, MAX_DEPTH, starts_codemode
 from codemode.sources.protocol import namespace_identifier
+from codemode.sources.workspace.settings import WorkspaceSettings
 from codemode.validation_messages import describe_problems
 
 __all__ = [
@@ -157,6 +158,8 @@ class CodemodeSection(_Strict):
     """When the client cannot ask a person (no MCP elicitation): refuse such calls, or let them run."""
     approval_timeout_s: PositiveFloat = 300.0
     """Seconds a question waits for the person; no answer by then declines the call."""
+    workspace: WorkspaceSettings = Field(default_factory=WorkspaceSettings)
+    """The persistent file system programs see as `workspace` (dir, scope, quota_mib, max_file_mib)."""
 
     def limits_dict(self) -> dict[str, float | int]:
         """The limits that are set, as a plain dict for the sandbox."""
@@ -292,8 +295,10 @@ def _settings(raw: Any, problems: list[str]) -> CodemodeSection:
     try:
         settings = CodemodeSection.model_validate(raw)
     except ValidationError as error:
-        accepted = list(CodemodeSection.model_fields) + [
-            f"limits.{key}" for key in LimitsSection.model_fields
+        accepted = [
+            *CodemodeSection.model_fields,
+            *(f"limits.{key}" for key in LimitsSection.model_fields),
+            *(f"workspace.{key}" for key in WorkspaceSettings.model_fields),
         ]
         problems.extend(f"codemode: {line}" for line in describe_problems(error, accepted, subject="setting"))
         return CodemodeSection()

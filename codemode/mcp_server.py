@@ -16,6 +16,10 @@ in-flight tool calls are cancelled with it.
 its own shape), and clients that forward both content and structured content to the model would
 make it pay for the result twice. The first text block is the return value as JSON on its own,
 so a program-driven client can still parse it; logs and stats follow in a second block.
+
+When the workspace is on, its files are also MCP resources (`workspace:///reports/q3.md`), and every
+request runs as its MCP session (`sources/workspace/mcp_resources.py`), so that in session scope a
+program, a listing and a read reach only that session's files.
 """
 
 from __future__ import annotations
@@ -23,13 +27,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from mcp.server import NotificationOptions
 from mcp.server.context import CallNext, ServerRequestContext
+from mcp.server.lowlevel.helper_types import ReadResourceContents
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError as SDKToolError
 from mcp.shared.subscriptions import ToolsListChanged
@@ -38,12 +43,16 @@ from mcp.types import (
     ContentBlock,
     EmptyResult,
     InputRequiredResult,
+    ListResourcesResult,
+    PaginatedRequestParams,
     SetLevelRequestParams,
     TextContent,
     ToolAnnotations,
 )
+from mcp.types import Resource as MCPResource
 from mcp.types import Tool as MCPTool
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
+from pydantic import AnyUrl
 
 from codemode.approvals import ApprovalDecision
 from codemode.approvals import mcp as approvals
@@ -53,6 +62,8 @@ from codemode.engine import CodeMode, CodeOutcome, ToolProvider
 from codemode.errors import ToolError
 from codemode.model_text import format_value
 from codemode.sources.protocol import classic_tool_name
+from codemode.sources.workspace import mcp_resources
+from codemode.sources.workspace.source import WorkspaceSource
 from sandbox import LogEntry
 
 __all__ = ["CodeModeServer", "build_server"]
@@ -80,6 +91,7 @@ class CodeModeServer(MCPServer[Any]):
         engine: CodeMode,
         *,
         publish_tools: ToolProvider | None = None,
+        workspace: WorkspaceSource | None = None,
         name: str = "codemode",
         instructions: str | None = None,
     ) -> None:
@@ -96,6 +108,8 @@ class CodeModeServer(MCPServer[Any]):
             middleware=[self._remember_client],
         )
         self.engine = engine
+        self.workspace = workspace
+        """The workspace whose files are listed as resources (`workspace:///...`), if any."""
         self._published = publish_tools
         self._waiting = WaitingRuns()
         self._run_logs: dict[str, MemoryObjectReceiveStream[LogEntry]] = {}
@@ -144,6 +158,12 @@ class CodeModeServer(MCPServer[Any]):
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        with mcp_resources.in_session(context.headers if context is not None else None):
+            return await self._call(name, arguments, context)
+
+    async def _call(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None
     ) -> CallToolResult | InputRequiredResult:
         if name == CODE_TOOL_NAME:
             try:
@@ -265,6 +285,29 @@ class CodeModeServer(MCPServer[Any]):
                     )
         raise SDKToolError(f"unknown tool `{name}`; this server has `{CODE_TOOL_NAME}`")
 
+    # -- resources: the workspace's files ---------------------------------------------------
+
+    async def list_resources(self) -> list[MCPResource]:
+        listed = await super().list_resources()
+        if self.workspace is not None:
+            listed += await mcp_resources.list_mcp_resources(self.workspace)
+        return listed
+
+    async def _handle_list_resources(
+        self, ctx: ServerRequestContext[Any], params: PaginatedRequestParams | None
+    ) -> ListResourcesResult:
+        # The public `list_resources()` is given no request; the list depends on the session.
+        with mcp_resources.in_session(getattr(ctx.request, "headers", None)):
+            return await super()._handle_list_resources(ctx, params)
+
+    async def read_resource(
+        self, uri: AnyUrl | str, context: Context[Any, Any] | None = None
+    ) -> Iterable[ReadResourceContents] | InputRequiredResult:
+        if self.workspace is None or not mcp_resources.handles(str(uri)):
+            return await super().read_resource(uri, context)
+        with mcp_resources.in_session(context.headers if context is not None else None):
+            return await mcp_resources.read_mcp_resource(self.workspace, str(uri))
+
     # -- list_changed ----------------------------------------------------------------------
 
     async def _remember_client(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> Any:
@@ -309,9 +352,12 @@ class CodeModeServer(MCPServer[Any]):
             _spawn(functools.partial(self._notify_session, key, session))
 
 
-def build_server(engine: CodeMode, *, publish_tools: ToolProvider | None = None) -> CodeModeServer:
-    """The MCP server for an engine; pass the toolbox as `publish_tools` to list its tools too."""
-    return CodeModeServer(engine, publish_tools=publish_tools)
+def build_server(
+    engine: CodeMode, *, publish_tools: ToolProvider | None = None, workspace: WorkspaceSource | None = None
+) -> CodeModeServer:
+    """The MCP server for an engine; pass the toolbox as `publish_tools` to list its tools too, and
+    the workspace source to list its files as resources."""
+    return CodeModeServer(engine, publish_tools=publish_tools, workspace=workspace)
 
 
 def _object_schema(schema: dict[str, Any] | None) -> dict[str, Any] | None:

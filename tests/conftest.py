@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,15 @@ CORPUS_DIR = Path(__file__).parent / "corpus"
 @pytest.fixture(scope="session")
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _workspace_outside_the_user_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The workspace is on by default in the user's data directory: point it (and every subprocess's)
+    into a temporary directory, so that no test ever writes to the real one."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data-home")))
+        yield
 
 
 @pytest.fixture(scope="session")

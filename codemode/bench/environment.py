@@ -126,7 +126,7 @@ async def open_upstreams(
             },
             source="<codemode bench>",
         )
-        async with open_toolbox(config) as toolbox:
+        async with open_toolbox(config, workspace=False) as toolbox:  # the upstreams alone
             reason = await _wait_ready(toolbox, start_timeout_s)
             yield Upstreams(None if reason else toolbox, files, memory, unavailable=reason)
 

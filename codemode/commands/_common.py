@@ -15,12 +15,17 @@ from codemode.errors import ConfigError
 __all__ = [
     "CONFIG_ENV",
     "CONFIG_NAME",
+    "WORKSPACE_ENV",
     "add_config_argument",
+    "add_workspace_argument",
     "config_from_args",
     "fail",
     "find_config",
     "user_config_dir",
 ]
+
+WORKSPACE_ENV = "CODEMODE_WORKSPACE"
+"""The environment variable that stands for `--workspace`."""
 
 CONFIG_ENV = "CODEMODE_CONFIG"
 """The environment variable that stands for `--config`."""
@@ -48,6 +53,18 @@ def add_config_argument(parser: argparse.ArgumentParser) -> None:
         help=f"JSON config with `mcpServers` (Claude Desktop / Cursor / VS Code format) and `codemode` "
         f"settings (env {CONFIG_ENV}); without it, ./{CONFIG_NAME}, then "
         f"{_shown(user_config_dir() / CONFIG_NAME)}, else the built-in demo tools",
+    )
+
+
+def add_workspace_argument(parser: argparse.ArgumentParser) -> None:
+    """`--workspace DIR` (env CODEMODE_WORKSPACE): where the workspace lives, over the config's
+    `workspace.dir`."""
+    parser.add_argument(
+        "--workspace",
+        metavar="DIR",
+        default=os.environ.get(WORKSPACE_ENV) or None,
+        help=f"the workspace directory (env {WORKSPACE_ENV}; default: the config's workspace.dir, else "
+        "codemode/workspace in the user's data directory)",
     )
 
 

@@ -4,6 +4,7 @@
     codemode bench --live --provider anthropic|openai --model MODEL [--tasks ...] [--max-turns N]
     codemode bench sandbox [--json PATH] [--quick]  see sandbox/benchmark.py
     codemode bench http [--calls N] [--json PATH]   see codemode/bench/http_latency.py
+    codemode bench workspace [--json] [--quick]     see codemode/bench/workspace.py
 
 The token benchmark runs offline by default (`codemode.bench.suite`), live with `--live`
 (`codemode.bench.live`). Only the handlers import a benchmark (the engine, the sandbox, the world), so
@@ -61,6 +62,18 @@ def register(subparsers: Any) -> None:
     http.add_argument("--calls", type=int, default=200, help="calls per measurement (default 200)")
     http.add_argument("--json", dest="http_json", metavar="PATH", help="write the figures as JSON")
     http.set_defaults(handler=run_http)
+    workspace = targets.add_parser(
+        "workspace",
+        help="the workspace's speed from inside programs: writes, a 1 MiB read, glob, searchText",
+        description="Time workspace calls from real programs in the sandbox, in a temporary workspace.",
+    )
+    workspace.add_argument(
+        "--json", dest="workspace_json", action="store_true", help="print the figures as JSON"
+    )
+    workspace.add_argument(
+        "--quick", action="store_true", help="small data (a smoke test, not a measurement)"
+    )
+    workspace.set_defaults(handler=run_workspace)
 
 
 def run_sandbox(args: argparse.Namespace) -> int:
@@ -221,3 +234,13 @@ def _meta(args: argparse.Namespace) -> dict[str, Any]:
         "measured": "the context cost of the same plan in both modes (not whether a model finds the plan)",
         "classic_format": "Anthropic Messages API: tools, tool_use and tool_result blocks",
     }
+
+
+def run_workspace(args: argparse.Namespace) -> int:
+    import anyio
+
+    from codemode.bench.workspace import FULL, QUICK, format_report, run_workspace_bench
+
+    figures = anyio.run(run_workspace_bench, QUICK if args.quick else FULL)
+    print(json.dumps(figures) if args.workspace_json else format_report(figures))
+    return 0

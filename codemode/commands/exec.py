@@ -14,7 +14,7 @@ from typing import Any
 
 import anyio
 
-from codemode.commands._common import add_config_argument, config_from_args, fail
+from codemode.commands._common import add_config_argument, add_workspace_argument, config_from_args, fail
 from codemode.config import Config
 
 
@@ -26,6 +26,7 @@ def register(subparsers: Any) -> None:
         "defaults without --config) and print what it returns.",
     )
     add_config_argument(parser)
+    add_workspace_argument(parser)
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="wall-clock limit for the run")
     parser.add_argument(
         "--json",
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         fail(f"--timeout must be a positive number of seconds, got {args.timeout}")
     code = _read_code(args.file)
     config = config_from_args(args)
-    return anyio.run(_exec, code, config, args.timeout, args.json, args.yes, args.typecheck)
+    return anyio.run(_exec, code, config, args.timeout, args.json, args.yes, args.typecheck, args.workspace)
 
 
 def _read_code(name: str) -> str:
@@ -68,7 +69,13 @@ def _read_code(name: str) -> str:
 
 
 async def _exec(
-    code: str, config: Config | None, wall_s: float | None, as_json: bool, yes: bool, typecheck: bool | None
+    code: str,
+    config: Config | None,
+    wall_s: float | None,
+    as_json: bool,
+    yes: bool,
+    typecheck: bool | None,
+    workspace: str | None,
 ) -> int:
     from codemode.app import open_engine, sandbox_limits
     from codemode.approvals.terminal import NO_TERMINAL, command_line_asker
@@ -77,7 +84,7 @@ async def _exec(
 
     # One run: no pool of spare Deno processes (it would start two more that nobody uses).
     sandbox = SandboxSettings(limits=sandbox_limits(config), pool_size=0)
-    async with open_engine(config, sandbox=sandbox, typecheck=typecheck) as engine:
+    async with open_engine(config, sandbox=sandbox, typecheck=typecheck, workspace=workspace) as engine:
         limits = engine.settings.limits
         if wall_s is not None:
             limits = dataclasses.replace(limits, wall_s=wall_s)

@@ -17,7 +17,14 @@ from typing import Any
 
 import anyio
 
-from codemode.commands._common import CONFIG_ENV, add_config_argument, config_from_args, fail
+from codemode.commands._common import (
+    CONFIG_ENV,
+    WORKSPACE_ENV,
+    add_config_argument,
+    add_workspace_argument,
+    config_from_args,
+    fail,
+)
 from codemode.config import Config
 from codemode.http import TOKEN_ENV, HttpOptions
 
@@ -28,6 +35,7 @@ _FALSE = frozenset({"", "0", "false", "no", "off"})
 
 ENVIRONMENT: dict[str, str] = {
     "config": CONFIG_ENV,
+    "workspace": WORKSPACE_ENV,
     "transport": "CODEMODE_TRANSPORT",
     "host": "CODEMODE_HOST",
     "port": "CODEMODE_PORT",
@@ -57,6 +65,7 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_config_argument(parser)
+    add_workspace_argument(parser)
     parser.add_argument("--transport", choices=("stdio", "http"), help="default: stdio")
     parser.add_argument("--host", help="HTTP bind address (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, help="HTTP port; 0 picks a free one (default: 8000)")
@@ -173,12 +182,17 @@ def run(args: argparse.Namespace) -> int:
     # closes its processes and removes their scratch directories instead of leaving them behind.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     with contextlib.suppress(KeyboardInterrupt):
-        anyio.run(_serve, config, args.transport, options, publish, args.typecheck)
+        anyio.run(_serve, config, args.transport, options, publish, args.typecheck, args.workspace)
     return 0
 
 
 async def _serve(
-    config: Config | None, transport: str, options: HttpOptions, publish: bool, typecheck: bool | None
+    config: Config | None,
+    transport: str,
+    options: HttpOptions,
+    publish: bool,
+    typecheck: bool | None,
+    workspace: str | None,
 ) -> None:
     from codemode.app import serve
 
@@ -190,4 +204,5 @@ async def _serve(
         http=options,
         publish_tools=publish,
         typecheck=typecheck,
+        workspace=workspace,
     )

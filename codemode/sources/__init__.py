@@ -7,6 +7,7 @@ toolbox.py         Toolbox: every source by namespace; routes a call and checks 
 python.py          PythonTools: typed Python functions as one namespace (docstrings.py reads their docs)
 upstream/          UpstreamServer: one `mcpServers` entry (server.py), its wire (transport.py) and
                    its results as guest values (unwrap.py)
+workspace/         WorkspaceSource: the persistent file system programs see as `workspace` (SQLite)
 ```
 
 A new kind of source (the workspace, an OpenAPI document) is one more sibling module that

@@ -18,9 +18,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_without_config_or_sources_the_toolbox_is_the_embedded_world() -> None:
-    assert sorted(build_toolbox(None).sources) == ["crm", "docs", "records", "tracker"]
-    assert list(build_toolbox(None, [PythonTools("mine")]).sources) == ["mine"]
-    assert list(build_toolbox(parse_config({}), [PythonTools("mine")]).sources) == ["mine"]
+    # The workspace is on by default, beside whatever else is served (workspace=False: none).
+    assert sorted(build_toolbox(None).sources) == ["crm", "docs", "records", "tracker", "workspace"]
+    assert list(build_toolbox(None, [PythonTools("mine")]).sources) == ["mine", "workspace"]
+    assert list(build_toolbox(parse_config({}), [PythonTools("mine")]).sources) == ["mine", "workspace"]
+    assert list(build_toolbox(None, [PythonTools("mine")], workspace=False).sources) == ["mine"]
+    disabled = parse_config({"codemode": {"workspace": {"enabled": False}}})
+    assert list(build_toolbox(disabled, [PythonTools("mine")]).sources) == ["mine"]
 
 
 def test_the_limits_section_maps_onto_the_sandbox_limits() -> None:
@@ -70,7 +74,7 @@ async def test_a_config_builds_python_and_upstream_sources(tools_module: str) ->
         }
     )
     async with open_toolbox(config, sources=[PythonTools("crm")]) as toolbox:
-        assert list(toolbox.sources) == ["crm", "notes", "clock", "changing_server"]
+        assert list(toolbox.sources) == ["crm", "notes", "clock", "changing_server", "workspace"]
         assert await toolbox.call("notes", "count", {"text": "four"}) == 4
         assert await toolbox.call("clock", "now", {}) == "12:00"
         assert await toolbox.call("changing_server", "echo", {"text": "hi"}) == {"echo": "hi"}

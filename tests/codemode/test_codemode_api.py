@@ -54,6 +54,7 @@ SURFACES: dict[str, list[str]] = {
         "open_toolbox",
         "sandbox_limits",
         "serve",
+        "workspace_source",
     ],
     "codemode.engine": ["CodeMode", "CodeOutcome", "EngineSettings", "ToolProvider"],
     "codemode.code_tool": ["CODE_TOOL_INPUT_SCHEMA", "CODE_TOOL_NAME", "program_of"],
