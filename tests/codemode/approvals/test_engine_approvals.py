@@ -29,7 +29,7 @@ class Person:
 
 
 def tracker_tools(closed: list[str]) -> PythonTools:
-    tools = PythonTools("tracker")
+    tools = PythonTools("desk")
 
     @tools.tool
     def close_issue(issue_id: str) -> str:
@@ -60,7 +60,7 @@ async def executor() -> AsyncIterator[DenoExecutor]:
 @pytest.fixture
 async def engine_and_log(executor: DenoExecutor) -> AsyncIterator[tuple[CodeMode, list[str]]]:
     closed: list[str] = []
-    settings = EngineSettings(token_budget=100_000, approvals=ApprovalPolicy(approve=("tracker.close_*",)))
+    settings = EngineSettings(token_budget=100_000, approvals=ApprovalPolicy(approve=("desk.close_*",)))
     async with Toolbox([tracker_tools(closed)]) as toolbox:
         yield CodeMode(toolbox, executor, settings), closed
 
@@ -78,10 +78,10 @@ async def test_allowed_calls_run(engine_and_log) -> None:
     engine, closed = engine_and_log
     person = Person(Answer.ONCE)
     gate = engine.approval_gate(person, who="test")
-    outcome = await engine.run("return await tracker.close_issue({issue_id: 'ISS-1'})", approvals=gate)
+    outcome = await engine.run("return await desk.close_issue({issue_id: 'ISS-1'})", approvals=gate)
     assert outcome.result.value == "closed ISS-1", outcome.text
     assert closed == ["ISS-1"]
-    assert person.asked[0].tool == "tracker.close_issue"
+    assert person.asked[0].tool == "desk.close_issue"
     assert person.asked[0].arguments == {"issue_id": "ISS-1"}
 
 
@@ -90,13 +90,13 @@ async def test_a_declined_call_throws_in_the_program_and_nothing_runs(engine_and
     gate = engine.approval_gate(Person(Answer.DECLINE), who="test")
     code = """
     let message = "";
-    try { await tracker.close_issue({issue_id: "ISS-1"}); } catch (e) { message = e.message; }
-    const still = await tracker.get_issue({issue_id: "ISS-1"});
+    try { await desk.close_issue({issue_id: "ISS-1"}); } catch (e) { message = e.message; }
+    const still = await desk.get_issue({issue_id: "ISS-1"});
     return {message, still};
     """
     outcome = await engine.run(code, approvals=gate)
     assert outcome.result.value == {
-        "message": "ApprovalDeclined: the user did not allow tracker.close_issue",
+        "message": "ApprovalDeclined: the user did not allow desk.close_issue",
         "still": {"id": "ISS-1"},
     }
     assert closed == []
@@ -105,15 +105,15 @@ async def test_a_declined_call_throws_in_the_program_and_nothing_runs(engine_and
 async def test_an_uncaught_decline_fails_the_program_with_the_message(engine_and_log) -> None:
     engine, closed = engine_and_log
     gate = engine.approval_gate(Person(Answer.CANCEL), who="test")
-    outcome = await engine.run("await tracker.delete_project({name: 'p'}); return 1", approvals=gate)
+    outcome = await engine.run("await desk.delete_project({name: 'p'}); return 1", approvals=gate)
     assert outcome.is_error
-    assert "ApprovalDeclined: the user did not allow tracker.delete_project" in outcome.text
+    assert "ApprovalDeclined: the user did not allow desk.delete_project" in outcome.text
     assert closed == []
 
 
 async def test_without_a_gate_nobody_can_be_asked_so_the_fallback_denies(engine_and_log) -> None:
     engine, closed = engine_and_log
-    outcome = await engine.run("return await tracker.close_issue({issue_id: 'ISS-1'})")
+    outcome = await engine.run("return await desk.close_issue({issue_id: 'ISS-1'})")
     assert outcome.is_error
     assert "needs a person's approval and nobody can be asked here" in outcome.text
     assert closed == []
@@ -123,7 +123,7 @@ async def test_waiting_for_the_person_does_not_spend_the_wall_clock(engine_and_l
     engine, closed = engine_and_log
     gate = engine.approval_gate(Person(Answer.ONCE, delay_s=2.0), who="test")
     outcome = await engine.run(
-        "return await tracker.close_issue({issue_id: 'ISS-9'})", approvals=gate, limits=Limits(wall_s=1.0)
+        "return await desk.close_issue({issue_id: 'ISS-9'})", approvals=gate, limits=Limits(wall_s=1.0)
     )
     assert outcome.result.ok, outcome.text
     assert closed == ["ISS-9"]
@@ -133,7 +133,7 @@ async def test_parallel_calls_allowed_for_the_run_ask_once(engine_and_log) -> No
     engine, closed = engine_and_log
     person = Person(Answer.RUN)
     gate = engine.approval_gate(person, who="test")
-    code = "return await Promise.all(['a', 'b', 'c'].map((id) => tracker.close_issue({issue_id: id})))"
+    code = "return await Promise.all(['a', 'b', 'c'].map((id) => desk.close_issue({issue_id: id})))"
     outcome = await engine.run(code, approvals=gate)
     assert outcome.result.value == ["closed a", "closed b", "closed c"], outcome.text
     assert len(person.asked) == 1
@@ -145,7 +145,7 @@ async def test_the_memory_lasts_one_run(engine_and_log) -> None:
     person = Person(Answer.RUN)
     for _ in range(2):
         await engine.run(
-            "return await tracker.close_issue({issue_id: 'x'})",
+            "return await desk.close_issue({issue_id: 'x'})",
             approvals=engine.approval_gate(person, who="t"),
         )
     assert len(person.asked) == 2

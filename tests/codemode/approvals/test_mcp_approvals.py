@@ -32,7 +32,7 @@ Callback = Callable[[Any, types.ElicitRequestParams], Awaitable[types.ElicitResu
 
 
 class Tracker:
-    """The tools' side effects, and an event a program can raise through `tracker.note`."""
+    """The tools' side effects, and an event a program can raise through `desk.note`."""
 
     def __init__(self) -> None:
         self.closed: list[str] = []
@@ -41,7 +41,7 @@ class Tracker:
         self.notes: list[str] = []
 
     def tools(self) -> PythonTools:
-        tools = PythonTools("tracker")
+        tools = PythonTools("desk")
 
         @tools.tool
         def close_issue(issue_id: str, comment: str = "") -> str:
@@ -73,15 +73,15 @@ async def executor() -> AsyncIterator[DenoExecutor]:
 
 @pytest.fixture
 async def served(executor: DenoExecutor) -> AsyncIterator[Callable[..., Any]]:
-    """`served(**policy)` -> (server, tracker); the policy gates `close_issue` and `delete_project`."""
+    """`served(**policy)` -> (server, desk); the policy gates `close_issue` and `delete_project`."""
     async with AsyncExitStack() as stack:
 
         async def make(limits: Limits | None = None, **policy: Any) -> tuple[Any, Tracker]:
-            tracker = Tracker()
-            toolbox = await stack.enter_async_context(Toolbox([tracker.tools()]))
-            approvals = ApprovalPolicy(approve=("tracker.close_issue", "tracker.delete_*"), **policy)
+            desk = Tracker()
+            toolbox = await stack.enter_async_context(Toolbox([desk.tools()]))
+            approvals = ApprovalPolicy(approve=("desk.close_issue", "desk.delete_*"), **policy)
             settings = EngineSettings(token_budget=100_000, approvals=approvals, limits=limits or Limits())
-            return build_server(CodeMode(toolbox, executor, settings)), tracker
+            return build_server(CodeMode(toolbox, executor, settings)), desk
 
         yield make
 
@@ -105,13 +105,13 @@ def _text(result: Any) -> str:
     return "\n".join(block.text for block in result.content)
 
 
-CLOSE = "return await tracker.close_issue({issue_id: 'ISS-12', comment: 'fixed in 1.2'})"
+CLOSE = "return await desk.close_issue({issue_id: 'ISS-12', comment: 'fixed in 1.2'})"
 CATCHING = """
 try {
-  await tracker.close_issue({issue_id: "ISS-12"});
+  await desk.close_issue({issue_id: "ISS-12"});
   return "ran";
 } catch (e) {
-  await tracker.note({text: e.message});
+  await desk.note({text: e.message});
   return e.message;
 }
 """
@@ -119,22 +119,22 @@ try {
 
 @pytest.mark.parametrize("mode", ERAS)
 async def test_accept_runs_the_call_and_the_question_shows_the_call(served, mode: str) -> None:
-    server, tracker = await served()
+    server, desk = await served()
     asked: list[types.ElicitRequestParams] = []
     async with Client(server, mode=mode, elicitation_callback=answering("once", asked=asked)) as client:
         result = await client.call_tool("code", {"code": CLOSE})
     assert result.is_error is False, _text(result)
     assert result.content[0].text == "closed ISS-12"
-    assert tracker.closed == ["ISS-12"]
+    assert desk.closed == ["ISS-12"]
     assert len(asked) == 1
     params = asked[0]
     assert isinstance(params, types.ElicitRequestFormParams)
-    assert "tracker.close_issue" in params.message
+    assert "desk.close_issue" in params.message
     assert 'issue_id: "ISS-12"' in params.message and 'comment: "fixed in 1.2"' in params.message
     options = params.requested_schema["properties"]["allow"]["oneOf"]
     assert [option["title"] for option in options] == [
         "Allow once",
-        "Allow tracker.close_issue for the rest of this run",
+        "Allow desk.close_issue for the rest of this run",
     ]
 
 
@@ -143,79 +143,79 @@ async def test_accept_runs_the_call_and_the_question_shows_the_call(served, mode
 async def test_decline_and_cancel_throw_in_the_program_and_nothing_runs(
     served, mode: str, answer: str
 ) -> None:
-    server, tracker = await served()
+    server, desk = await served()
     async with Client(server, mode=mode, elicitation_callback=answering(answer)) as client:
         result = await client.call_tool("code", {"code": CATCHING})
     assert result.is_error is False, _text(result)
-    assert result.content[0].text == "ApprovalDeclined: the user did not allow tracker.close_issue"
-    assert tracker.closed == []
-    assert tracker.notes == ["ApprovalDeclined: the user did not allow tracker.close_issue"]
+    assert result.content[0].text == "ApprovalDeclined: the user did not allow desk.close_issue"
+    assert desk.closed == []
+    assert desk.notes == ["ApprovalDeclined: the user did not allow desk.close_issue"]
 
 
 @pytest.mark.parametrize("mode", ERAS)
 async def test_a_question_nobody_answers_times_out_and_a_late_yes_changes_nothing(served, mode: str) -> None:
-    server, tracker = await served(timeout_s=0.5)
+    server, desk = await served(timeout_s=0.5)
 
     async def late(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
-        await tracker.noted.wait()  # the program has already been told no
+        await desk.noted.wait()  # the program has already been told no
         return types.ElicitResult(action="accept", content={"allow": "run"})
 
     async with Client(server, mode=mode, elicitation_callback=late) as client:
         with anyio.fail_after(60):
             result = await client.call_tool("code", {"code": CATCHING})
     assert result.is_error is False, _text(result)
-    assert "nobody answered whether to allow tracker.close_issue within 0.5 s" in result.content[0].text
-    assert tracker.closed == []
+    assert "nobody answered whether to allow desk.close_issue within 0.5 s" in result.content[0].text
+    assert desk.closed == []
 
 
 @pytest.mark.parametrize("mode", ERAS)
 async def test_a_client_without_elicitation_is_refused_with_how_to_allow(served, mode: str) -> None:
-    server, tracker = await served()
+    server, desk = await served()
     async with Client(server, mode=mode) as client:
         result = await client.call_tool("code", {"code": CATCHING})
     message = result.content[0].text
     assert "needs a person's approval and this client cannot ask one" in message
-    assert 'remove "tracker.close_issue" from "approve"' in message
-    assert tracker.closed == []
+    assert 'remove "desk.close_issue" from "approve"' in message
+    assert desk.closed == []
 
 
 @pytest.mark.parametrize("mode", ERAS)
 async def test_the_allow_fallback_runs_the_call_for_a_client_without_elicitation(served, mode: str) -> None:
-    server, tracker = await served(fallback="allow")
+    server, desk = await served(fallback="allow")
     async with Client(server, mode=mode) as client:
         result = await client.call_tool("code", {"code": CLOSE})
     assert result.content[0].text == "closed ISS-12"
-    assert tracker.closed == ["ISS-12"]
+    assert desk.closed == ["ISS-12"]
 
 
 PARALLEL = """
-const closing = ["a", "b", "c"].map((id) => tracker.close_issue({issue_id: id}));
-return await Promise.all([...closing, tracker.delete_project({name: "old"})]);
+const closing = ["a", "b", "c"].map((id) => desk.close_issue({issue_id: id}));
+return await Promise.all([...closing, desk.delete_project({name: "old"})]);
 """
 
 
 @pytest.mark.parametrize("mode", ERAS)
 async def test_parallel_calls_allowed_for_the_run_ask_once_per_tool(served, mode: str) -> None:
-    server, tracker = await served()
+    server, desk = await served()
     asked: list[types.ElicitRequestParams] = []
     async with Client(server, mode=mode, elicitation_callback=answering("run", asked=asked)) as client:
         result = await client.call_tool("code", {"code": PARALLEL})
     assert result.is_error is False, _text(result)
-    assert sorted(tracker.closed) == ["a", "b", "c"] and tracker.deleted == ["old"]
+    assert sorted(desk.closed) == ["a", "b", "c"] and desk.deleted == ["old"]
     tools = sorted("close_issue" if "close_issue" in p.message else "delete_project" for p in asked)
     assert tools == ["close_issue", "delete_project"]
 
 
 @pytest.mark.parametrize("mode", ERAS)
 async def test_parallel_calls_allowed_once_ask_one_question_each(served, mode: str) -> None:
-    server, tracker = await served()
+    server, desk = await served()
     asked: list[types.ElicitRequestParams] = []
     async with Client(
         server, mode=mode, elicitation_callback=answering("once", asked=asked), input_required_max_rounds=20
     ) as client:
         result = await client.call_tool("code", {"code": PARALLEL})
     assert result.is_error is False, _text(result)
-    assert sorted(tracker.closed) == ["a", "b", "c"] and tracker.deleted == ["old"]
+    assert sorted(desk.closed) == ["a", "b", "c"] and desk.deleted == ["old"]
     assert len(asked) == 4
     assert sorted(m for p in asked for m in ('"a"', '"b"', '"c"', '"old"') if m in p.message) == [
         '"a"',
@@ -227,7 +227,7 @@ async def test_parallel_calls_allowed_once_ask_one_question_each(served, mode: s
 
 @pytest.mark.parametrize("mode", ERAS)
 async def test_waiting_for_the_person_does_not_spend_the_wall_clock(served, mode: str) -> None:
-    server, tracker = await served(limits=Limits(wall_s=1.0))
+    server, desk = await served(limits=Limits(wall_s=1.0))
 
     async def slow(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
         await anyio.sleep(2.0)  # longer than the whole wall-clock limit
@@ -236,7 +236,7 @@ async def test_waiting_for_the_person_does_not_spend_the_wall_clock(served, mode
     async with Client(server, mode=mode, elicitation_callback=slow) as client:
         result = await client.call_tool("code", {"code": CLOSE})
     assert result.is_error is False, _text(result)
-    assert tracker.closed == ["ISS-12"]
+    assert desk.closed == ["ISS-12"]
 
 
 @pytest.mark.parametrize("mode", ERAS)
@@ -249,7 +249,7 @@ async def test_every_decision_is_sent_as_a_log_message(served, mode: str) -> Non
             logged.append(params)
 
     code = (
-        "await tracker.close_issue({issue_id: 'x'}); await tracker.delete_project({name: 'p'}).catch(String)"
+        "await desk.close_issue({issue_id: 'x'}); await desk.delete_project({name: 'p'}).catch(String)"
     )
     async with Client(
         server,
@@ -262,8 +262,8 @@ async def test_every_decision_is_sent_as_a_log_message(served, mode: str) -> Non
     assert result.is_error is False, _text(result)
     decisions = [(entry.data["tool"], entry.data["decision"], entry.level) for entry in logged]
     assert decisions == [
-        ("tracker.close_issue", "allowed once", "info"),
-        ("tracker.delete_project", "declined", "warning"),
+        ("desk.close_issue", "allowed once", "info"),
+        ("desk.delete_project", "declined", "warning"),
     ]
     assert all(
         entry.data["who"].startswith("client ") and len(entry.data["arguments_digest"]) == 16
@@ -282,7 +282,7 @@ async def test_the_code_tool_description_marks_the_gated_tools(served) -> None:
 
 async def test_input_required_rounds_driven_by_hand(served) -> None:
     """2026-07-28, one round at a time: the question, a forged retry, the answer, a replayed state."""
-    server, tracker = await served()
+    server, desk = await served()
     async with Client(server, elicitation_callback=answering("once")) as client:
         session = client.session
         first = await session.call_tool("code", {"code": CLOSE}, allow_input_required=True)
@@ -290,8 +290,8 @@ async def test_input_required_rounds_driven_by_hand(served) -> None:
         assert first.request_state and first.input_requests
         (key, request), *_ = first.input_requests.items()
         assert isinstance(request, types.ElicitRequest)
-        assert "tracker.close_issue" in request.params.message
-        assert tracker.closed == []  # the run waits at the gated call
+        assert "desk.close_issue" in request.params.message
+        assert desk.closed == []  # the run waits at the gated call
 
         with pytest.raises(MCPError, match="requestState"):  # the SDK binds the state to the call
             await session.call_tool(
@@ -308,7 +308,7 @@ async def test_input_required_rounds_driven_by_hand(served) -> None:
         )
         assert isinstance(done, types.CallToolResult) and done.is_error is False
         assert done.content[0].text == "closed ISS-12"
-        assert tracker.closed == ["ISS-12"]
+        assert desk.closed == ["ISS-12"]
 
         again = await session.call_tool(
             "code",
@@ -318,7 +318,7 @@ async def test_input_required_rounds_driven_by_hand(served) -> None:
             allow_input_required=True,
         )
         assert isinstance(again, types.CallToolResult) and again.is_error
-        assert tracker.closed == ["ISS-12"]  # a replayed answer runs nothing
+        assert desk.closed == ["ISS-12"]  # a replayed answer runs nothing
 
 
 @pytest.mark.parametrize("mode", ERAS)
@@ -327,7 +327,7 @@ async def test_a_program_without_gated_calls_is_never_asked_about(served, mode: 
     asked: list[types.ElicitRequestParams] = []
     async with Client(server, mode=mode, elicitation_callback=answering("once", asked=asked)) as client:
         result = await client.call_tool(
-            "code", {"code": "console.log('hi'); return await tracker.note({text: 'x'})"}
+            "code", {"code": "console.log('hi'); return await desk.note({text: 'x'})"}
         )
     assert result.content[0].text == "noted"
     assert "[log] hi" in result.content[1].text
