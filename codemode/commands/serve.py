@@ -46,6 +46,7 @@ ENVIRONMENT: dict[str, str] = {
     "allowed_host": "CODEMODE_ALLOWED_HOSTS",
     "allowed_origin": "CODEMODE_ALLOWED_ORIGINS",
     "publish_tools": "CODEMODE_PUBLISH_TOOLS",
+    "no_typecheck": "CODEMODE_NO_TYPECHECK",
 }
 """`serve` flag (its argparse dest) -> the environment variable that sets it when the flag is absent."""
 
@@ -122,6 +123,9 @@ def apply_environment(args: argparse.Namespace, environ: dict[str, str] | None =
     args.allowed_host = value("allowed_host", _list, [])
     args.allowed_origin = value("allowed_origin", _list, [])
     args.publish_tools = value("publish_tools", _boolean, False)
+    raw = env.get(ENVIRONMENT["no_typecheck"], "")
+    if args.typecheck is None and raw != "" and _boolean(ENVIRONMENT["no_typecheck"], raw):
+        args.typecheck = False
 
 
 def _text(variable: str, raw: str) -> str:

@@ -181,7 +181,8 @@ def test_serve_without_config_finds_codemode_json_and_says_which(where: str, tmp
     folder = tmp_path if where == "current-folder" else home / "codemode"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "my_tools.py").write_text(TOOLS_MODULE)
-    (folder / "codemode.json").write_text(json.dumps({"codemode": {"python": ["my_tools:inventory"]}}))
+    config = {"codemode": {"python": ["my_tools:inventory"], "workspace": {"enabled": False}}}
+    (folder / "codemode.json").write_text(json.dumps(config))
     done = _codemode("serve", cwd=tmp_path, env={"XDG_CONFIG_HOME": str(home)})
     expected = "found in the current folder" if where == "current-folder" else "found in your config folder"
     assert f"codemode: using {folder / 'codemode.json'} ({expected}" in done.stderr
