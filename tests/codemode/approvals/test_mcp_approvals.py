@@ -248,9 +248,7 @@ async def test_every_decision_is_sent_as_a_log_message(served, mode: str) -> Non
         if params.logger == "codemode.approvals":
             logged.append(params)
 
-    code = (
-        "await desk.close_issue({issue_id: 'x'}); await desk.delete_project({name: 'p'}).catch(String)"
-    )
+    code = "await desk.close_issue({issue_id: 'x'}); await desk.delete_project({name: 'p'}).catch(String)"
     async with Client(
         server,
         mode=mode,
