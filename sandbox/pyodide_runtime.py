@@ -37,6 +37,7 @@ from .errors import SandboxError
 
 __all__ = [
     "PYODIDE_VERSION",
+    "PYTHON_HARNESS_PATH",
     "RUNTIME_FILES",
     "PyodideMissingError",
     "PyodideRuntime",
@@ -82,6 +83,8 @@ _LOCK = {
 """A Deno lock file pinning the package tarballs' integrity (npm's sha-512)."""
 
 SNAPSHOT_SCRIPT = Path(__file__).parent / "harness" / "pyodide_snapshot.js"
+PYTHON_HARNESS_PATH = Path(__file__).parent / "harness" / "python.js"
+"""The entry module of Python sandbox processes (it starts the shared harness after loading Pyodide)."""
 SNAPSHOT_RECIPE = 1
 """Bumped whenever `pyodide_loader.js` changes what the snapshot holds, so old ones get rebuilt."""
 FETCH_TIMEOUT_S = 600.0

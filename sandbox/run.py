@@ -94,7 +94,7 @@ class SandboxRun:
         proc.runs += 1
         self.run_id = proc.runs
         started = time.perf_counter()
-        run = {
+        run: dict[str, Any] = {
             "t": "run",
             "run": self.run_id,
             "candidates": [{"kind": c.kind, "source": c.source, "body": c.body} for c in self.req.candidates],
@@ -102,6 +102,8 @@ class SandboxRun:
             "globals": list(self.req.globals),
             "limits": limits.to_harness(),
         }
+        if self.req.language == "python":
+            run.update(language="python", source=self.req.source)
         await self._send_line(nonce_line(nonce) + encode_line(run))
         with self._work_send, self._work_recv, anyio.move_on_after(limits.wall_s) as wall, wall_clock(wall):
             async with anyio.create_task_group() as tg:
