@@ -50,6 +50,7 @@ __all__ = ["DenoExecutor", "Executor"]
 _PY_RESERVED = frozenset({"ToolError", "print", "open", "len", "str", "dict", "list", "int", "float"})
 """Python names a namespace may not hide: the program's `ToolError` and the most used built-ins."""
 
+
 class Executor(Protocol):
     """What the engine needs from a sandbox."""
 
@@ -85,8 +86,10 @@ class DenoExecutor:
         self._stack: AsyncExitStack | None = None
         self._tg: TaskGroup | None = None
         self._loops: list[anyio.CancelScope] = []
+        self._shutting_down = False
 
     async def __aenter__(self) -> Self:
+        self._shutting_down = False
         deno = find_deno(self.settings.deno_path)
         await anyio.to_thread.run_sync(remove_orphaned_scratch)  # left by hosts that were killed
         if self.settings.check_version:
@@ -120,11 +123,14 @@ class DenoExecutor:
     async def _background_loop(self, loop: Callable[[], Awaitable[None]]) -> None:
         with anyio.CancelScope() as scope:
             self._loops.append(scope)
+            if self._shutting_down:  # the executor closed before this task got to run
+                return
             await loop()
 
     async def _shutdown(self) -> None:
         """Stop the refill and the idle reaper, drain the pool, stop warm sandboxes. The task group then
         waits for the background clean-ups of finished one-shot runs: no process or directory survives."""
+        self._shutting_down = True
         for scope in self._loops:
             scope.cancel()
         with anyio.CancelScope(shield=True):

@@ -30,6 +30,7 @@ const pyodide = await loadPython(dir, dir + "/snapshot.bin", {
 const glue = pyodide.runPython(
   `import types\n_glue = types.ModuleType("codemode_glue")\nexec(${stringify(GLUE)}, _glue.__dict__)\n_glue`,
 );
+glue.seal();
 const runProgram = glue.run_program;
 
 // `bridge` is the harness's: callTool (counted, converted, framed) and emitLog (counted, capped).

@@ -39,7 +39,7 @@ from json import dumps as _dumps
 from json import loads as _loads
 from typing import Any
 
-__all__ = ["FILENAME", "ToolError", "run_program"]
+__all__ = ["FILENAME", "ToolError", "run_program", "seal"]
 
 FILENAME = "<program>"
 """The file name the program's traceback lines carry."""
@@ -221,6 +221,22 @@ class _LogHandler(logging.Handler):
 
 
 # ---------------------------------------------------------------- programs
+
+
+def _no_processes(*args: Any, **kwargs: Any) -> Any:
+    raise OSError("the sandbox cannot start processes (no subprocess, os.system or os.popen)")
+
+
+def seal() -> None:
+    """Called once inside Pyodide, before any program: calls that would start a process fail as a
+    Python `OSError` instead of a fatal Pyodide error. (They were never allowed: Deno refuses to
+    spawn without `--allow-run`; this only keeps the run alive to report it.)"""
+    import os
+
+    for name in ("system", "popen", "fork", "forkpty", "execv", "execve", "spawnv", "posix_spawn"):
+        if hasattr(os, name):
+            setattr(os, name, _no_processes)
+    os.environ.pop("_", None)  # the snapshot builder's script path, baked in by Emscripten
 
 
 def compile_program(source: str) -> Any:
