@@ -118,8 +118,7 @@ async def test_deno_apis_from_python_fail_on_the_missing_permission(
     for name, _, permission in NOT_CAPABLE:
         outcome = report[name]
         assert outcome["ok"] is False, (name, outcome)
-        assert f"Requires {permission} access" in outcome["message"], (name, outcome)
-        assert "NotCapable" in outcome["message"] or "TypeError" in outcome["message"], (name, outcome)
+        assert f"Requires {permission} access" in outcome["message"], (name, outcome)  # Deno's own words
     assert "secret" not in json.dumps(report)
 
 
@@ -142,7 +141,18 @@ async def test_the_file_system_and_environment_python_sees_are_pyodides(
     listing, environ = result.value
     assert listing == ["dev", "home", "lib", "proc", "tmp"]
     assert CANARY not in environ and "secret" not in json.dumps(environ)
-    assert all("/" not in value or value in ("/", "/home/pyodide") for value in environ.values()), environ
+    # Emscripten's defaults and Pyodide's own, nothing of the host's.
+    assert sorted(environ) == [
+        "HOME",
+        "LANG",
+        "LD_LIBRARY_PATH",
+        "LOGNAME",
+        "PATH",
+        "PWD",
+        "PYTHONINSPECT",
+        "USER",
+    ]
+    assert environ["HOME"] == "/home/pyodide" and environ["USER"] == "web_user"
 
 
 async def test_permissions_cannot_be_asked_back(py: DenoExecutor) -> None:
@@ -218,7 +228,8 @@ async def test_limits_end_python_runs_like_typescript_ones(
     async def echo(ns: str, tool: str, args: Any) -> Any:
         return args
 
-    limits = Limits(**{"wall_s": 30.0, "cpu_s": 10.0, "memory_mib": 128, **overrides})
+    # Generous wall clock and CPU: a memory bomb in Python grows in small steps, slow on a busy machine.
+    limits = Limits(**{"wall_s": 90.0, "cpu_s": 30.0, "memory_mib": 64, **overrides})
     result = await py.run(code, tools={"t": ["f"]}, callback=echo, limits=limits, language="python")
     assert result.error is not None, result.value
     assert result.error.limit == limit, result.error
