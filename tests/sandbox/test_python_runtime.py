@@ -42,7 +42,7 @@ def pyodide_runtime() -> PyodideRuntime:
 
 def _probe(runtime: PyodideRuntime, probes: dict[str, str]) -> dict[str, dict[str, object]]:
     with tempfile.TemporaryDirectory(prefix="codemode-probe-") as scratch:
-        (Path(scratch) / "no-deno-dir").write_text("")
+        (Path(scratch) / "deno").mkdir()
         (Path(scratch) / "cwd").mkdir()
         command = python_command(find_deno(None), runtime, heap_mib=256, harness=PROBE)
         done = subprocess.run(
@@ -146,3 +146,12 @@ def test_python_cannot_read_the_runtime_or_anything_else(pyodide_runtime: Pyodid
     assert "FileNotFoundError" in str(report["python_open"]["error"])
     listing = str(report["python_listdir"]["value"])
     assert "'home'" in listing and "'etc'" not in listing and "'root'" not in listing
+
+
+def test_cli_status_verifies_the_installed_runtime(
+    pyodide_runtime: PyodideRuntime, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from codemode.cli import main
+
+    assert main(["pyodide", "status", "--verify"]) == 0
+    assert f"Pyodide {PYODIDE_VERSION}: installed in {pyodide_runtime.directory}" in capsys.readouterr().out
