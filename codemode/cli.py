@@ -23,7 +23,7 @@ from codemode.errors import CodemodeError
 __all__ = ["main"]
 
 #: Subcommand modules, in the order `--help` lists them.
-COMMANDS: tuple[str, ...] = ("serve", "exec", "types", "agent", "bench", "doctor", "workspace")
+COMMANDS: tuple[str, ...] = ("serve", "exec", "types", "agent", "bench", "doctor", "workspace", "pyodide")
 
 
 def version() -> str:

@@ -10,10 +10,17 @@ Three ways to get a process, one hardening:
 - one-shot (`sandbox_id=None`): a fresh process per run, taken from the pre-spawned pool when one
   with the right heap size is ready, else started on the spot; killed after its run, never reused;
 - warm (`sandbox_id="..."`): the id's kept-alive process (sandbox/warm.py).
+
+Two languages, one bridge: `run(code, language="python")` runs a Python program in Pyodide inside
+the same kind of process (same flags but read access to the Pyodide runtime, revoked before the
+program exists; see pyodide_runtime.py), with the same limits and host-side checks. Python
+processes have their own pool (`SandboxSettings.python_pool_size`, 0 by default), so TypeScript-only
+use starts nothing for Python.
 """
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from pathlib import Path
@@ -24,11 +31,13 @@ import anyio
 from anyio.abc import TaskGroup
 
 from .deno import deno_version, find_deno
+from .errors import SettingsError
 from .limits import Limits
 from .names import check_names
 from .pool import SETTLE_S, ProcessPool
 from .process import SandboxProcess
-from .request import LogCallback, RunRequest, ToolCallback
+from .pyodide_runtime import PyodideRuntime, require_pyodide
+from .request import Language, LogCallback, RunRequest, ToolCallback
 from .result import RunResult
 from .run import SandboxRun
 from .scratch import remove_orphaned_scratch
@@ -37,6 +46,9 @@ from .source import candidates
 from .warm import WarmSandboxes
 
 __all__ = ["DenoExecutor", "Executor"]
+
+_PY_RESERVED = frozenset({"ToolError", "print", "open", "len", "str", "dict", "list", "int", "float"})
+"""Python names a namespace may not hide: the program's `ToolError` and the most used built-ins."""
 
 
 class Executor(Protocol):
@@ -52,6 +64,7 @@ class Executor(Protocol):
         limits: Limits | None = None,
         on_log: LogCallback | None = None,
         sandbox_id: str | None = None,
+        language: Language = "typescript",
     ) -> RunResult: ...
 
 
@@ -64,13 +77,19 @@ class DenoExecutor:
         """The Deno binary, resolved and version-checked on entry."""
         self.pool: ProcessPool | None = None
         """The pre-spawned processes for one-shot runs (None outside `async with`)."""
+        self.python_pool: ProcessPool | None = None
+        """The pre-spawned Python processes (None outside `async with`; size 0 unless configured)."""
+        self.pyodide: PyodideRuntime | None = None
+        """The Pyodide runtime, found on entry when Python is pooled, else on the first Python run."""
         self.warm: WarmSandboxes | None = None
         """The warm sandboxes by id (None outside `async with`)."""
         self._stack: AsyncExitStack | None = None
         self._tg: TaskGroup | None = None
         self._loops: list[anyio.CancelScope] = []
+        self._shutting_down = False
 
     async def __aenter__(self) -> Self:
+        self._shutting_down = False
         deno = find_deno(self.settings.deno_path)
         await anyio.to_thread.run_sync(remove_orphaned_scratch)  # left by hosts that were killed
         if self.settings.check_version:
@@ -80,6 +99,10 @@ class DenoExecutor:
             self._tg = await stack.enter_async_context(anyio.create_task_group())
             stack.push_async_callback(self._shutdown)
             self.pool = ProcessPool(self._spawn_default, self.settings.pool_size)
+            self.python_pool = ProcessPool(self._spawn_default_python, self.settings.python_pool_size)
+            if self.settings.python_pool_size:
+                self.pyodide = require_pyodide(self.settings.pyodide_cache)
+                self._tg.start_soon(self._background_loop, self.python_pool.refill_forever)
             self.warm = WarmSandboxes(
                 self._spawn_for, max_count=self.settings.warm_max, idle_s=self.settings.warm_idle_s
             )
@@ -100,16 +123,20 @@ class DenoExecutor:
     async def _background_loop(self, loop: Callable[[], Awaitable[None]]) -> None:
         with anyio.CancelScope() as scope:
             self._loops.append(scope)
+            if self._shutting_down:  # the executor closed before this task got to run
+                return
             await loop()
 
     async def _shutdown(self) -> None:
         """Stop the refill and the idle reaper, drain the pool, stop warm sandboxes. The task group then
         waits for the background clean-ups of finished one-shot runs: no process or directory survives."""
+        self._shutting_down = True
         for scope in self._loops:
             scope.cancel()
         with anyio.CancelScope(shield=True):
-            if self.pool is not None:
-                await self.pool.aclose()
+            for pool in (self.pool, self.python_pool):
+                if pool is not None:
+                    await pool.aclose()
             if self.warm is not None:
                 await self.warm.aclose()
 
@@ -123,25 +150,38 @@ class DenoExecutor:
         limits: Limits | None = None,
         on_log: LogCallback | None = None,
         sandbox_id: str | None = None,
+        language: Language = "typescript",
     ) -> RunResult:
-        """Run `code` once; guest failures are in the result, infrastructure failures raise."""
-        if self.deno is None or self.pool is None or self.warm is None:
+        """Run `code` once; guest failures are in the result, infrastructure failures raise.
+
+        `language="python"` runs it as a Python program (raises `PyodideMissingError` when the
+        runtime is not installed: install it first, never while a program waits)."""
+        if self.deno is None or self.pool is None or self.python_pool is None or self.warm is None:
             raise RuntimeError("use `async with DenoExecutor(...) as executor:` before run()")
+        if language not in ("typescript", "python"):
+            raise SettingsError(f"language must be 'typescript' or 'python', got {language!r}")
         limits = limits or self.settings.limits
         tools = tools or {}
         check_names(tools, globals)
+        python = language == "python"
+        if python:
+            _check_python_names(tools, globals)
+            if self.pyodide is None:
+                self.pyodide = require_pyodide(self.settings.pyodide_cache)
         request = RunRequest(
-            candidates=candidates(code),
+            candidates=() if python else candidates(code),
             tools=tools,
             globals=tuple(globals),
             limits=limits,
             callback=callback,
             on_log=on_log,
             outbound=self.settings.outbound,
+            language=language,
+            source=code if python else "",
         )
         if sandbox_id is not None:
             return await self.warm.run(sandbox_id, request)
-        pool = self.pool
+        pool = self.python_pool if python else self.pool
         proc = pool.take() if limits.memory_mib == self.settings.limits.memory_mib else None
         try:
             if proc is None:
@@ -161,17 +201,31 @@ class DenoExecutor:
     async def _spawn_default(self) -> SandboxProcess:
         return await self._spawn(self.settings.limits.memory_mib)
 
-    async def _spawn_for(self, request: RunRequest) -> SandboxProcess:
-        return await self._spawn(request.limits.memory_mib)
+    async def _spawn_default_python(self) -> SandboxProcess:
+        return await self._spawn(self.settings.limits.memory_mib, python=True)
 
-    async def _spawn(self, heap_mib: int) -> SandboxProcess:
+    async def _spawn_for(self, request: RunRequest) -> SandboxProcess:
+        return await self._spawn(request.limits.memory_mib, python=request.language == "python")
+
+    async def _spawn(self, heap_mib: int, *, python: bool = False) -> SandboxProcess:
         assert self.deno is not None
         return await SandboxProcess.start(
             self.deno,
             heap_mib=heap_mib,
             frame_bytes=self.settings.limits.frame_bytes,
             fetch=self.settings.outbound is not None,
+            python=self.pyodide if python else None,
         )
+
+
+def _check_python_names(tools: Mapping[str, Sequence[str]], globals: Sequence[str]) -> None:
+    """Python programs also need names that are Python identifiers and leave `ToolError` alone."""
+    for name in [*tools, *globals, *(n for names in tools.values() for n in names)]:
+        if not name.isidentifier() or keyword.iskeyword(name) or name in _PY_RESERVED:
+            raise SettingsError(
+                f"{name!r} cannot be a Python namespace, tool or global name "
+                "(use tool_schemas.python_identifier for Python programs)"
+            )
 
 
 async def _settled(cleanup: Callable[[], Awaitable[None]]) -> None:

@@ -31,6 +31,8 @@ from .errors import SandboxCrashError
 from .limits import Limits
 from .names import RESERVED_GLOBALS
 from .pipes import PipeReader, PipeWriter, make_pipe
+from .pyodide_runtime import PYTHON_HARNESS_PATH, PyodideRuntime, python_command
+from .request import Language
 from .scratch import make_scratch
 
 __all__ = ["SandboxProcess"]
@@ -68,6 +70,8 @@ class SandboxProcess:
         """Runs sent to this process so far."""
         self.last_call_id = 0
         """The highest call id the harness used so far (ids only grow; a lower one is forged)."""
+        self.language: Language = "typescript"
+        """The language its harness runs (fixed for its lifetime)."""
         self.killed = False
         self._closed = False
 
@@ -84,8 +88,12 @@ class SandboxProcess:
         frame_bytes: int,
         fetch: bool,
         harness: Path = HARNESS_PATH,
+        python: PyodideRuntime | None = None,
     ) -> SandboxProcess:
-        """Spawn the harness and wait for its `ready` frame (`harness` is a seam for protocol tests)."""
+        """Spawn the harness and wait for its `ready` frame (`harness` is a seam for protocol tests).
+
+        With `python`, the process starts at the Python harness with read access to that runtime's
+        directory only, which the harness revokes before it answers `ready` (pyodide_runtime.py)."""
         root = make_scratch()
         try:
             (root / "cwd").mkdir()
@@ -99,8 +107,12 @@ class SandboxProcess:
             # Shielded: a spawn cancelled halfway leaves a child asyncio never reaps. Cancellation
             # lands right after, and the handshake's clean-up below closes the process properly.
             with anyio.CancelScope(shield=True):
+                if python is None:
+                    command = deno_command(deno, heap_mib=heap_mib, harness=harness)
+                else:
+                    command = python_command(deno, python, heap_mib=heap_mib, harness=PYTHON_HARNESS_PATH)
                 process = await anyio.open_process(
-                    deno_command(deno, heap_mib=heap_mib, harness=harness),
+                    command,
                     stdin=child_stdin,
                     stdout=child_stdout,
                     cwd=root / "cwd",
@@ -125,6 +137,8 @@ class SandboxProcess:
             PipeWriter(host_stdin),
             PipeReader(host_stdout),
         )
+        if python is not None:
+            self.language = "python"
         try:
             await self.send_line(
                 nonce_line(nonce)

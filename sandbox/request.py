@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from .limits import Limits
 from .outbound import OutboundPolicy
 from .result import LogEntry
 from .source import Candidate
 
-__all__ = ["LogCallback", "RunRequest", "ToolCallback"]
+__all__ = ["Language", "LogCallback", "RunRequest", "ToolCallback"]
+
+Language = Literal["typescript", "python"]
+"""The language of a program: TypeScript (or JavaScript) in V8, or Python in Pyodide."""
 
 ToolCallback = Callable[[str, str, Any], Awaitable[Any]]
 """(namespace, tool, arguments) -> JSON-able result; namespace "" is a global function."""
@@ -36,3 +39,7 @@ class RunRequest:
     """Called with each log entry as it arrives."""
     outbound: OutboundPolicy | None = None
     """Serves the guest's `fetch` when network is opted in."""
+    language: Language = "typescript"
+    """Which runner gets the program; a Python run needs a process started for Python."""
+    source: str = ""
+    """A Python program's text (TypeScript goes in `candidates`)."""

@@ -94,7 +94,7 @@ class SandboxRun:
         proc.runs += 1
         self.run_id = proc.runs
         started = time.perf_counter()
-        run = {
+        run: dict[str, Any] = {
             "t": "run",
             "run": self.run_id,
             "candidates": [{"kind": c.kind, "source": c.source, "body": c.body} for c in self.req.candidates],
@@ -102,6 +102,8 @@ class SandboxRun:
             "globals": list(self.req.globals),
             "limits": limits.to_harness(),
         }
+        if self.req.language == "python":
+            run.update(language="python", source=self.req.source)
         await self._send_line(nonce_line(nonce) + encode_line(run))
         with self._work_send, self._work_recv, anyio.move_on_after(limits.wall_s) as wall, wall_clock(wall):
             async with anyio.create_task_group() as tg:
@@ -204,14 +206,14 @@ class SandboxRun:
         limit = self.refused
         # V8's text only says an allocation failed; the host's own measurement says whether the memory
         # limit was the reason (a guest can throw that text, not fake the size of its data segment).
-        if (
-            limit is None
-            and name == "RangeError"
-            and _MEMORY_RANGE_ERRORS.search(message)
-            and self.proc.data_used_mib() >= self.limits.memory_mib / 2
-        ):
+        # Python reports a failed allocation as MemoryError (with no message); the same measurement decides.
+        out_of_memory = (name == "RangeError" and _MEMORY_RANGE_ERRORS.search(message) is not None) or (
+            self.req.language == "python" and name == "MemoryError"
+        )
+        if limit is None and out_of_memory and self.proc.data_used_mib() >= self.limits.memory_mib / 2:
             limit = "memory_mib"
-            message += f" (the run reached its memory limit of {self.limits.memory_mib} MiB)"
+            reached = f"the run reached its memory limit of {self.limits.memory_mib} MiB"
+            message = f"{message or 'out of memory'} ({reached})"
         self.outcome = RunResult(ok=False, error=GuestError(name or "Error", message, stack, limit))
 
     def _measured(self, value: Any) -> tuple[Any, bool]:

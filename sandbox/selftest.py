@@ -14,6 +14,7 @@ from .deno import MIN_DENO_VERSION, deno_version, find_deno
 from .errors import SandboxError
 from .executor import DenoExecutor
 from .limits import Limits
+from .pyodide_runtime import PYODIDE_VERSION, find_pyodide, verify_pyodide
 from .settings import SandboxSettings
 
 __all__ = ["Check", "enforceable_limits", "self_test"]
@@ -93,6 +94,47 @@ async def self_test(settings: SandboxSettings | None = None) -> list[Check]:
             got = result.error.limit if result.error else None
             detail = result.error.message if result.error else f"not stopped: {result.value!r}"
             checks.append(Check(f"enforces {name}", got == expected, detail))
+        checks += await _python_checks(executor, settings)
+    return checks
+
+
+_PYTHON_PROBES = r"""
+import js
+out = {}
+for name, attempt in [
+    ("read /etc/passwd", lambda: js.Deno.readTextFileSync("/etc/passwd")),
+    ("read the Pyodide runtime", lambda: js.Deno.readFileSync(RUNTIME + "/snapshot.bin")),
+    ("subprocess", lambda: __import__("subprocess").run(["/bin/true"])),
+]:
+    try:
+        attempt()
+        out[name] = "NOT BLOCKED"
+    except Exception as e:
+        out[name] = f"{type(e).__name__}: {str(e).splitlines()[0][:80]}"
+out
+"""
+
+
+async def _python_checks(executor: DenoExecutor, settings: SandboxSettings) -> list[Check]:
+    """The Pyodide runtime (optional: only Python programs need it) and, when installed, the same
+    attacks written in Python."""
+    runtime = find_pyodide(settings.pyodide_cache)
+    if runtime is None:
+        return [Check("Pyodide runtime (Python programs)", True, "not installed; `codemode pyodide install`")]
+    problems = verify_pyodide(runtime)
+    checks = [
+        Check(
+            "Pyodide runtime (Python programs)",
+            not problems,
+            "; ".join(problems) or f"{PYODIDE_VERSION} in {runtime.directory}",
+        )
+    ]
+    code = f"RUNTIME = {str(runtime.directory)!r}\n{_PYTHON_PROBES}"
+    result = await executor.run(code, language="python", limits=Limits(wall_s=60))
+    if not result.ok or not isinstance(result.value, dict):
+        return [*checks, Check("Python attack probes", False, f"probe run failed: {result.error}")]
+    for name, outcome in result.value.items():
+        checks.append(Check(f"Python blocks {name}", outcome != "NOT BLOCKED", str(outcome)))
     return checks
 
 

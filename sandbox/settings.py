@@ -21,7 +21,12 @@ class SandboxSettings:
     limits: Limits = field(default_factory=Limits)
     """Default limits of every run; a run may pass its own."""
     pool_size: int = 2
-    """Pre-spawned processes waiting for one-shot runs (0 disables the pool)."""
+    """Pre-spawned TypeScript processes waiting for one-shot runs (0 disables the pool)."""
+    python_pool_size: int = 0
+    """Pre-spawned Python processes (Pyodide loaded) for one-shot Python runs. 0 (the default): a
+    TypeScript-only user pays nothing for Python; each Python run then starts its own process."""
+    pyodide_cache: Path | None = None
+    """The cache holding the Pyodide runtime (`sandbox.install_pyodide`); None: `$XDG_CACHE_HOME/codemode`."""
     warm_max: int = 16
     """Most warm sandboxes kept by id at once; the least recently used is evicted first."""
     warm_idle_s: float = 300.0
@@ -34,6 +39,8 @@ class SandboxSettings:
     def __post_init__(self) -> None:
         if self.pool_size < 0:
             raise SettingsError(f"SandboxSettings.pool_size must be >= 0, got {self.pool_size}")
+        if self.python_pool_size < 0:
+            raise SettingsError(f"SandboxSettings.python_pool_size must be >= 0, got {self.python_pool_size}")
         if self.warm_max < 1:
             raise SettingsError(f"SandboxSettings.warm_max must be >= 1, got {self.warm_max}")
         if self.warm_idle_s <= 0:

@@ -68,6 +68,9 @@ class WarmSandboxes:
 
     async def _run_locked(self, sandbox_id: str, entry: _Entry, request: RunRequest) -> RunResult:
         proc = entry.proc
+        if proc is not None and proc.language != request.language:
+            await proc.aclose()  # the id switched language: its state cannot carry over
+            entry.proc = proc = None
         if proc is None or proc.killed or proc.process.returncode is not None:
             if proc is not None:
                 await proc.aclose()

@@ -1,5 +1,6 @@
-"""`python -m tool_schemas TOOLS.json [--namespace NAME] [--jsdoc | --index | --overview]`: print the
-declarations of a `tools/list` array (compact by default), or one of its short forms.
+"""`python -m tool_schemas TOOLS.json [--namespace NAME] [--jsdoc | --index | --overview]
+[--language python]`: print the declarations of a `tools/list` array (compact TypeScript by default,
+or a Python stub), or one of its short forms.
 
 Exit 0 with the declarations on stdout; 2 for unreadable input (the file, its JSON, not an array); 1
 for a tool that cannot be declared (two names that sanitize to one identifier, a tool without a name).
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 
 from tool_schemas.errors import DeclarationError
 from tool_schemas.listing import render_index, render_overview
+from tool_schemas.python_stubs import render_python_stubs
 from tool_schemas.render import render_declarations
 
 
@@ -36,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     form.add_argument(
         "--overview", action="store_true", help="print one line per namespace: tool and argument names"
     )
+    parser.add_argument(
+        "--language",
+        choices=("typescript", "python"),
+        default="typescript",
+        help="the language of the declarations (default: typescript; python prints a .pyi stub)",
+    )
     return parser
 
 
@@ -45,6 +53,8 @@ def _render(args: argparse.Namespace, tools: list[object]) -> str:
         return render_index(namespaces)
     if args.overview:
         return render_overview(namespaces)
+    if args.language == "python":
+        return render_python_stubs(namespaces)
     return render_declarations(namespaces, style="jsdoc" if args.jsdoc else "compact")
 
 

@@ -82,6 +82,13 @@ def run_sandbox(args: argparse.Namespace) -> int:
     from codemode.typecheck import CheckerError
     from codemode.typecheck.bench import format_typecheck, measure_typecheck
     from sandbox.benchmark import QUICK, BenchSettings, format_report, run_sandbox_bench
+    from sandbox.benchmark_python import (
+        PYTHON_QUICK,
+        PythonBenchSettings,
+        format_python_report,
+        run_python_bench,
+    )
+    from sandbox.pyodide_runtime import find_pyodide
 
     settings = QUICK if args.quick else BenchSettings()
     report = anyio.run(run_sandbox_bench, settings)
@@ -93,6 +100,12 @@ def run_sandbox(args: argparse.Namespace) -> int:
     else:
         report.update(figures)
         print(format_typecheck(figures))
+    if find_pyodide() is not None:
+        report.update(anyio.run(run_python_bench, PYTHON_QUICK if args.quick else PythonBenchSettings()))
+        print(format_python_report(report))
+    else:
+        note = "python_*: skipped, the Pyodide runtime is not installed (codemode pyodide install)"
+        print(note, file=sys.stderr)
     if args.sandbox_json is not None:
         args.sandbox_json.write_text(json.dumps(report, indent=2) + "\n")
         print(f"wrote {args.sandbox_json}", file=sys.stderr)

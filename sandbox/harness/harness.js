@@ -26,6 +26,10 @@
 // then hidden). Timers, promises, microtasks and message ports carry the context they were created
 // in: work left over by a finished run still runs, but calls, logs and fetches from it are refused,
 // and its frames would carry a nonce the host no longer accepts.
+//
+// Python processes start at python.js, which imports this module (so the captures above happen
+// before Pyodide loads), loads Python, and passes its runner to `startHarness`. A run frame with
+// "language": "python" carries `source` instead of `candidates`; everything else is shared.
 
 const internal = Deno[Deno.internal];
 const core = internal.core;
@@ -630,7 +634,23 @@ async function loadGuest(candidates) {
   throw lastError;
 }
 
+// A language runner besides TypeScript (python.js installs Python's); null in TypeScript processes.
+let runPython = null;
+
+// An error the runner already described ({name, message, stack}); only this module can make one.
+class ReportedError {
+  constructor(error) {
+    this.error = error;
+  }
+}
+
 async function evaluate(msg) {
+  if (msg.language === "python") {
+    if (runPython === null) throw new TypeErrorCtor("this sandbox process was not started for Python");
+    const outcome = await runPython(msg); // {ok: true, value} (JSON-ready) or {ok: false, error}
+    if (outcome.ok) return outcome.value;
+    throw new ReportedError(outcome.error);
+  }
   const guest = await loadGuest(msg.candidates);
   let value = await guest();
   if (typeof value === "function") value = await value();
@@ -666,7 +686,8 @@ async function runGuest(msg) {
   logBytes = 0;
   logsCut = false;
   takeNonce();
-  const taken = offer(msg);
+  // Python programs get their namespaces from the runner (python_glue.py), not as JavaScript globals.
+  const taken = msg.language === "python" ? null : offer(msg);
   if (taken !== null) {
     send({ t: "fatal", message: `code of an earlier run in this sandbox took the global name \`${taken}\`; the sandbox was reset, run the program again` });
     return;
@@ -687,7 +708,7 @@ async function runGuest(msg) {
   } catch (e) {
     let error;
     try {
-      error = describeError(e);
+      error = e instanceof ReportedError ? e.error : describeError(e);
     } catch {
       error = { name: "Error", message: "the guest's error could not be described (were built-ins patched?)", stack: "" };
     }
@@ -778,13 +799,20 @@ async function main() {
   }
 }
 
-main().then(
-  () => Deno.exit(0),
-  (e) => {
-    try {
-      send({ t: "fatal", message: StringFn(e && e.message) });
-    } finally {
-      Deno.exit(3);
-    }
-  },
-);
+// Starts the bridge. `makePythonRunner(bridge)`, given by python.js, receives the bridge's own
+// functions and returns the Python runner; TypeScript processes start here with none.
+export function startHarness(makePythonRunner) {
+  if (makePythonRunner) runPython = makePythonRunner({ callTool, emitLog });
+  main().then(
+    () => Deno.exit(0),
+    (e) => {
+      try {
+        send({ t: "fatal", message: StringFn(e && e.message) });
+      } finally {
+        Deno.exit(3);
+      }
+    },
+  );
+}
+
+if (import.meta.main) startHarness(null);

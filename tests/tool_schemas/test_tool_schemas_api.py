@@ -53,9 +53,12 @@ def test_public_names_are_pinned() -> None:
         "DeclarationError",
         "NameCollisionError",
         "Style",
+        "python_identifier",
         "render_declarations",
         "render_index",
         "render_overview",
+        "render_python_stubs",
+        "render_python_tool",
         "render_tool",
         "sanitize_identifier",
     ]

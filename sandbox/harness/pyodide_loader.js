@@ -1,0 +1,61 @@
+// Loading the Pyodide runtime inside a sandbox process, before any guest code exists.
+//
+// The process starts with read access to exactly one directory: the runtime's cache directory
+// (`--allow-read=DIR`, see sandbox/command.py). `loadPython` imports Pyodide's JavaScript from it,
+// reads the wasm binary, the standard library and the memory snapshot, and then revokes the read
+// permission for the whole process, for good: with `--no-prompt`, a later `Deno.permissions.request`
+// answers "denied", and every file API (Deno's, node:fs, fetch("file:")) fails with NotCapable.
+// `makeSnapshot` is the one-off build step (sandbox/pyodide_runtime.py runs it at install time).
+
+// Modules the snapshot imports, so that a program using them pays nothing to import them.
+const PRELOAD = [
+  "asyncio", "json", "re", "datetime", "statistics", "collections", "itertools", "functools", "math",
+  "csv", "decimal", "fractions", "io", "logging", "traceback", "ast", "textwrap", "string", "random",
+  "dataclasses", "typing", "operator", "heapq", "bisect", "contextlib", "types", "linecache",
+];
+
+function fileUrl(path) {
+  const url = new URL("file:///");
+  url.pathname = path;
+  return url.href;
+}
+
+async function importPyodide(dir) {
+  const mod = await import(fileUrl(dir + "/pyodide.mjs"));
+  return mod.loadPyodide;
+}
+
+// Loads Python from the snapshot, then gives up every read permission. Returns the Pyodide API.
+export async function loadPython(dir, snapshotFile, options = {}) {
+  const loadPyodide = await importPyodide(dir);
+  const snapshot = Deno.readFileSync(snapshotFile);
+  let pyodide;
+  try {
+    pyodide = await loadPyodide({
+      indexURL: dir + "/",
+      _loadSnapshot: snapshot,
+      checkAPIVersion: true,
+      env: { HOME: "/home/pyodide" },
+      ...options,
+    });
+  } finally {
+    Deno.permissions.revokeSync({ name: "read" });
+  }
+  if (Deno.permissions.querySync({ name: "read" }).state === "granted") {
+    throw new Error("the read permission could not be revoked; refusing to run guest code");
+  }
+  return pyodide;
+}
+
+// Boots Python from scratch, imports the common modules and returns the memory snapshot's bytes.
+export async function makeSnapshot(dir) {
+  const loadPyodide = await importPyodide(dir);
+  const pyodide = await loadPyodide({
+    indexURL: dir + "/",
+    _makeSnapshot: true,
+    env: { HOME: "/home/pyodide" },
+    stdout: (line) => console.error(line),  // stdout carries the snapshot
+  });
+  pyodide.runPython(PRELOAD.map((name) => `import ${name}`).join("\n"));
+  return pyodide.makeMemorySnapshot();
+}

@@ -1,0 +1,305 @@
+"""The Python half of the Python harness: runs one model-written program inside Pyodide.
+
+Loaded by `python.js` (a text import: part of the harness's static module graph, so no file permission
+is involved) before any guest code exists. Pure Python with no Pyodide import: the JavaScript side
+passes in the two bridge functions, so this file also runs (and is tested) under CPython.
+
+What a program gets:
+- one object per tool namespace; `await crm.get_customer(customer_id="C-1")` (or one dict) calls the
+  host, results arrive as plain dicts and lists (JSON), a failed call raises `ToolError(message)`;
+- `print()` (to stdout: level "log"; to stderr: "error") and `logging` (its own levels) as log entries;
+- the value of the last expression statement as the result, as in a notebook cell; top-level
+  `await` and a top-level `return` both work (the program is compiled as the body of an async
+  function, keeping its own line numbers);
+- on an uncaught exception: its type, message and a traceback of the program's own lines only.
+
+Guest code can reach and patch everything here (it runs in the same interpreter); that gains it
+nothing, since the host checks and counts every frame itself. The functions this module relies on
+are bound at import time, so a program that patches `json` breaks only its own output.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import datetime
+import decimal
+import difflib
+import enum
+import fractions
+import inspect
+import linecache
+import logging
+import math
+import sys
+import traceback
+from collections import deque
+from collections.abc import Awaitable, Callable, KeysView, Mapping, ValuesView
+from json import dumps as _dumps
+from json import loads as _loads
+from typing import Any
+
+__all__ = ["FILENAME", "ToolError", "run_program", "seal"]
+
+FILENAME = "<program>"
+"""The file name the program's traceback lines carry."""
+
+MAX_DEPTH = 200
+"""Nesting depth past which a value is `"[MaxDepth]"` (as in the TypeScript harness)."""
+
+_SAFE_INTEGER = 2**53
+_LOG_CHUNK = 1 << 16
+_LEVELS = {logging.DEBUG: "debug", logging.INFO: "info", logging.WARNING: "warn", logging.ERROR: "error"}
+_TEMPLATE = "async def __program__():\n    pass\n"
+
+CallTool = Callable[[str, str, str], Awaitable[str]]
+"""`call(ns, tool, args_json)` -> JSON text: `{"ok": true, "value": ...}` or `{"ok": false, "error": msg}`."""
+Log = Callable[[str, str], None]
+"""`log(level, message)`."""
+
+
+class ToolError(Exception):
+    """A tool call failed; `str(error)` is the tool's own message, `error.tool` names the tool."""
+
+    def __init__(self, message: str, tool: str) -> None:
+        super().__init__(message)
+        self.tool = tool
+
+
+# ---------------------------------------------------------------- values
+
+
+def to_json(value: Any, depth: int = 0, path: frozenset[int] = frozenset()) -> Any:
+    """A JSON-ready copy of any value (the table is in sandbox/result.py)."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return value if -_SAFE_INTEGER < value < _SAFE_INTEGER else str(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, enum.Enum):
+        return to_json(value.value, depth, path)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    if isinstance(value, decimal.Decimal | fractions.Fraction | complex):
+        return str(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return list(bytes(value))
+    if depth > MAX_DEPTH:
+        return "[MaxDepth]"
+    if id(value) in path:
+        return "[Circular]"
+    inner = path | {id(value)}
+    if isinstance(value, BaseException):
+        return {"name": type(value).__name__, "message": str(value)}
+    if isinstance(value, Mapping):
+        return {_key(k): to_json(v, depth + 1, inner) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset) or _is_sequence(value):
+        return [to_json(item, depth + 1, inner) for item in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return {f.name: to_json(getattr(value, f.name), depth + 1, inner) for f in fields}
+    if callable(value) or inspect.ismodule(value):
+        return None
+    attributes = getattr(value, "__dict__", None)
+    if isinstance(attributes, dict):
+        public = {k: v for k, v in attributes.items() if isinstance(k, str) and not k.startswith("_")}
+        return {k: to_json(v, depth + 1, inner) for k, v in public.items()}
+    return repr(value)
+
+
+def _is_sequence(value: Any) -> bool:
+    """Other containers listed by value: deque, range, dict views (never a generator: not run)."""
+    return isinstance(value, deque | range | KeysView | ValuesView)
+
+
+def _key(key: Any) -> str:
+    if isinstance(key, str):
+        return key
+    if key is None or isinstance(key, bool):
+        return _dumps(key)
+    return str(key)
+
+
+# ---------------------------------------------------------------- tools
+
+
+def _tool(ns: str, name: str, call: CallTool) -> Callable[..., Awaitable[Any]]:
+    what = f"{ns}.{name}" if ns else name
+
+    async def tool(*args: Any, **kwargs: Any) -> Any:
+        if args:
+            if len(args) != 1 or kwargs or not isinstance(args[0], Mapping):
+                raise TypeError(
+                    f"{what}() takes keyword arguments or one dict, "
+                    f'e.g. {what}(key="value") or {what}({{"key": "value"}})'
+                )
+            payload: Any = args[0]
+        else:
+            payload = kwargs
+        reply = _loads(await call(ns, name, _dumps(to_json(payload))))
+        if reply.get("ok"):
+            return reply.get("value")
+        raise ToolError(str(reply.get("error")), what)
+
+    tool.__name__ = tool.__qualname__ = name
+    return tool
+
+
+class Namespace:
+    """The tools of one namespace, as attributes: `await ns.tool(**kwargs)`."""
+
+    def __init__(self, ns: str, names: list[str], call: CallTool) -> None:
+        self._ns = ns
+        self._names = list(names)
+        for name in names:
+            object.__setattr__(self, name, _tool(ns, name, call))
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        close = difflib.get_close_matches(name, self._names, n=5, cutoff=0.6)
+        hint = f" Did you mean {', '.join(f'{self._ns}.{n}' for n in close)}?" if close else ""
+        listed = ", ".join(self._names) or "(none)"
+        raise AttributeError(f"unknown tool {self._ns}.{name}.{hint} Tools in {self._ns}: {listed}")
+
+    def __dir__(self) -> list[str]:
+        return list(self._names)
+
+    def __repr__(self) -> str:
+        return f"<tools {self._ns}: {', '.join(self._names)}>"
+
+
+# ---------------------------------------------------------------- output
+
+
+class _LogStream:
+    """A text stream whose complete lines become log entries (long partial lines are cut in chunks)."""
+
+    def __init__(self, log: Log, level: str) -> None:
+        self.log = log
+        self.level = level
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        self.pending += text
+        if self.pending.endswith("\n"):
+            self.log(self.level, self.pending[:-1])
+            self.pending = ""
+        elif len(self.pending) > _LOG_CHUNK:
+            self.log(self.level, self.pending)
+            self.pending = ""
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.log(self.level, self.pending)
+            self.pending = ""
+
+    def isatty(self) -> bool:
+        return False
+
+
+class _LogHandler(logging.Handler):
+    def __init__(self, log: Log) -> None:
+        super().__init__(logging.DEBUG)
+        self.log = log
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = "debug"
+        for number, name in sorted(_LEVELS.items()):
+            if record.levelno >= number:
+                level = name
+        try:
+            self.log(level, self.format(record))
+        except Exception:  # a broken record must not end the run
+            self.handleError(record)
+
+
+# ---------------------------------------------------------------- programs
+
+
+def _no_processes(*args: Any, **kwargs: Any) -> Any:
+    raise OSError("the sandbox cannot start processes (no subprocess, os.system or os.popen)")
+
+
+def seal() -> None:
+    """Called once inside Pyodide, before any program: calls that would start a process fail as a
+    Python `OSError` instead of a fatal Pyodide error. (They were never allowed: Deno refuses to
+    spawn without `--allow-run`; this only keeps the run alive to report it.)"""
+    import os
+
+    for name in ("system", "popen", "fork", "forkpty", "execv", "execve", "spawnv", "posix_spawn"):
+        if hasattr(os, name):
+            setattr(os, name, _no_processes)
+    os.environ.pop("_", None)  # the snapshot builder's script path, baked in by Emscripten
+
+
+def compile_program(source: str) -> Any:
+    """The program as the body of `async def __program__()`, its last expression statement returned."""
+    tree = ast.parse(source, FILENAME, "exec")
+    body: list[ast.stmt] = tree.body
+    if body and isinstance(body[-1], ast.Expr):
+        last = body[-1]
+        body[-1] = ast.copy_location(ast.Return(value=last.value), last)
+    wrapper = ast.parse(_TEMPLATE, FILENAME, "exec")
+    function = wrapper.body[0]
+    assert isinstance(function, ast.AsyncFunctionDef)
+    function.body = body or [ast.Pass()]
+    ast.fix_missing_locations(wrapper)
+    return compile(wrapper, FILENAME, "exec", dont_inherit=True)
+
+
+def describe(error: BaseException) -> dict[str, str]:
+    """`{name, message, stack}`: the traceback keeps the program's own frames only."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == FILENAME]
+    lines = ["Traceback (most recent call last):"] if frames else []
+    for frame in frames:
+        where = "<module>" if frame.name == "__program__" else frame.name
+        lines.append(f'  File "{FILENAME}", line {frame.lineno}, in {where}')
+        if frame.line:
+            lines.append(f"    {frame.line.strip()}")
+    lines += [line.rstrip("\n") for line in traceback.format_exception_only(type(error), error)]
+    message = str(error.msg) if isinstance(error, SyntaxError) else str(error)
+    if isinstance(error, SyntaxError) and error.lineno:
+        message = f"{message} (line {error.lineno})"
+    return {"name": type(error).__name__, "message": message, "stack": "\n".join(lines)}
+
+
+async def run_program(source: str, tools_json: str, globals_json: str, call: CallTool, log: Log) -> str:
+    """Run one program; JSON text of `{"ok": true, "value": ...}` or `{"ok": false, "error": {...}}`."""
+    tools: dict[str, list[str]] = _loads(tools_json)
+    program_globals: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
+    program_globals["ToolError"] = ToolError
+    for ns, names in tools.items():
+        program_globals[ns] = Namespace(ns, names, call)
+    for name in _loads(globals_json):
+        program_globals[name] = _tool("", name, call)
+    linecache.cache[FILENAME] = (len(source), None, source.splitlines(True), FILENAME)
+    stdout, stderr = sys.stdout, sys.stderr
+    out, err = _LogStream(log, "log"), _LogStream(log, "error")
+    handler = _LogHandler(log)
+    root = logging.getLogger()
+    saved_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    sys.stdout, sys.stderr = out, err
+    try:
+        exec(compile_program(source), program_globals)
+        outcome = program_globals["__program__"]()
+        if not inspect.iscoroutine(outcome):
+            raise SyntaxError("'yield' cannot be used at the top level of a program")
+        value = await outcome
+        return _dumps({"ok": True, "value": to_json(value)})
+    except BaseException as error:  # the program's mistakes are results, `SystemExit` included
+        return _dumps({"ok": False, "error": describe(error)})
+    finally:
+        out.flush()
+        err.flush()
+        sys.stdout, sys.stderr = stdout, stderr
+        root.removeHandler(handler)
+        root.setLevel(saved_level)
