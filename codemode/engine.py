@@ -150,7 +150,11 @@ class CodeMode:
                 approvals=self.settings.approvals,
             )
             if self.checker is not None:  # the checker follows what the model is shown, no restart
-                shown = shown_declarations(self._cache.declarations, discovery=self._cache.discovery)
+                shown = shown_declarations(
+                    self._cache.declarations,
+                    discovery=self._cache.discovery,
+                    untyped=self._cache.guest_tools,  # down or starting servers keep their namespace
+                )
                 self.checker.set_declarations(shown)
         return self._cache
 

@@ -8,6 +8,9 @@ model looked it up first), plus those two functions.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 __all__ = ["DISCOVERY_DECLARATIONS", "shown_declarations"]
 
 DISCOVERY_DECLARATIONS = """\
@@ -20,6 +23,12 @@ declare function describe(names: string | string[]): Promise<string>;
 one name or a list (the list form is the discovery rework's): typed to accept both, never a false alarm."""
 
 
-def shown_declarations(declarations: str, *, discovery: bool) -> str:
-    """What to give `TypeChecker.set_declarations` for a catalog rendered as `declarations`."""
-    return declarations + "\n" + DISCOVERY_DECLARATIONS if discovery else declarations
+def shown_declarations(declarations: str, *, discovery: bool, untyped: Iterable[str] = ()) -> str:
+    """What to give `TypeChecker.set_declarations` for a catalog rendered as `declarations`.
+
+    `untyped`: namespaces the program can reach but whose tools are not declared (a server still
+    starting or down: a call throws a message the program may catch), declared `any`.
+    """
+    text = declarations + "\n" + DISCOVERY_DECLARATIONS if discovery else declarations
+    missing = [ns for ns in untyped if not re.search(rf"^declare const {re.escape(ns)}\b", text, re.M)]
+    return text + "".join(f"declare const {ns}: any;\n" for ns in missing)
