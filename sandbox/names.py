@@ -68,7 +68,6 @@ RESERVED_GLOBALS: frozenset[str] = frozenset(
         "clearTimeout",
         "console",
         "crypto",
-        "describe",
         "fetch",
         "globalThis",
         "localStorage",
@@ -76,7 +75,6 @@ RESERVED_GLOBALS: frozenset[str] = frozenset(
         "performance",
         "process",
         "queueMicrotask",
-        "search",
         "self",
         "setInterval",
         "setTimeout",
@@ -95,6 +93,9 @@ def check_names(tools: Mapping[str, Sequence[str]], globals: Sequence[str]) -> N
     for ns in [*tools, *globals]:
         if ns in RESERVED_GLOBALS:
             raise SettingsError(f"namespace or global {ns!r} would hide the built-in {ns}; rename it")
+    for ns in tools:
+        if ns in globals:
+            raise SettingsError(f"namespace {ns!r} would hide the global function {ns}; rename it")
     for ns, names in tools.items():
         if not _IDENTIFIER.match(ns):
             raise SettingsError(f"namespace {ns!r} is not a JavaScript identifier (sanitize it first)")

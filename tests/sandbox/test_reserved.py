@@ -38,6 +38,16 @@ async def test_the_executor_refuses_reserved_names(executor: DenoExecutor, name:
         await executor.run("return 1", globals=[name])
 
 
+async def test_global_functions_are_not_reserved_but_a_namespace_may_not_hide_one(
+    executor: DenoExecutor,
+) -> None:
+    # codemode's discovery functions are the caller's globals, so the sandbox must install them.
+    result = await executor.run("return typeof search", globals=["search", "describe"], callback=echo)
+    assert result.value == "function", result.error
+    with pytest.raises(SettingsError, match="would hide the global function search"):
+        await executor.run("return 1", tools={"search": ["f"]}, globals=["search"])
+
+
 async def test_the_harness_never_installs_over_the_hosts_list(executor: DenoExecutor) -> None:
     # Past the executor's check (a RunRequest made by hand), the harness still leaves JSON alone.
     assert executor.deno is not None
