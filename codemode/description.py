@@ -4,7 +4,7 @@ The richest form that fits the token budget: every TypeScript declaration when t
 one-line index per tool plus the guest functions `search` and `describe`; else a line per namespace
 naming every tool and its arguments (`render_overview`) plus the same two functions; else (very
 large catalogs) a line per namespace with its most common words. The default budget and why it is
-2,000 tokens: docs/benchmarks.md ("The default"). Sources that are down with no tools are named,
+1,000 tokens: docs/benchmarks.md ("The default"). Sources that are down with no tools are named,
 so the model is told rather than left to guess why a configured server is missing.
 """
 
