@@ -1,9 +1,9 @@
 """What the model reads back: a value, or one run of the `code` tool, as compact text.
 
-`format_value` is the one value-to-text rule for everything a model reads: the `code` tool's return
-value, a tool published beside `code`, the agent's classic-mode tool results and the benchmark's
-transcripts. Strings go as they are; anything else as JSON without spaces (indentation would cost
-the model tokens on every nested level).
+`format_value` is the value-to-text rule for what codemode itself returns: the `code` tool's return
+value, a tool published beside `code`, tool arguments in the benchmark's transcripts. Strings go as
+they are; anything else as JSON without spaces (indentation would cost the model tokens on every
+nested level).
 
 A run is two blocks. The first is the return value (by that rule), or on failure the error with a
 stack in the model's own line numbers. The second holds the console lines, then one line of stats:
