@@ -41,13 +41,17 @@ def classic_tool_name(namespace: str, name: str) -> str:
     return f"{namespace}__{name}" if namespace else name
 
 
+_TAKEN_GLOBALS = RESERVED_GLOBALS | {"search", "describe"}
+"""The sandbox's reserved globals plus the discovery functions (`description.DISCOVERY_GLOBALS`)."""
+
+
 def namespace_identifier(name: str) -> str:
     """A source's name as the guest's namespace: sanitized like tool names, never a global.
 
     `my-server` -> `my_server`; `console` -> `console_`; `crypto` -> `crypto_`.
     """
     identifier = sanitize_identifier(name)
-    return identifier + "_" if identifier in RESERVED_GLOBALS else identifier
+    return identifier + "_" if identifier in _TAKEN_GLOBALS else identifier
 
 
 SourceState = Literal["starting", "ready", "failed", "closed"]
