@@ -6,7 +6,7 @@
     "memory": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"]},
     "github": {"url": "https://example.com/mcp", "headers": {"Authorization": "Bearer ${GITHUB_TOKEN}"}}
   },
-  "codemode": {"token_budget": 8000, "python": ["my_tools:crm"]}
+  "codemode": {"token_budget": 1000, "python": ["my_tools:crm"]}
 }
 ```
 
@@ -140,8 +140,9 @@ class CodemodeSection(_Strict):
 
     limits: LimitsSection = Field(default_factory=LimitsSection)
     """Per-run sandbox limits."""
-    token_budget: PositiveInt = 8000
-    """Tokens the declarations may take in the `code` tool's description before search/describe is used."""
+    token_budget: PositiveInt = 1000
+    """Tokens the tool listing may take in the `code` tool's description: the richest form that fits
+    (declarations, else an index, else an overview, with search/describe); see docs/benchmarks.md."""
     max_result_chars: PositiveInt = 20000
     """Characters of a run's result returned to the model; longer results are truncated with a note."""
     publish_tools: bool = False

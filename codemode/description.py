@@ -1,8 +1,10 @@
 """The `code` tool's description: how to write a program, then the tools it can call.
 
 The richest form that fits the token budget: every TypeScript declaration when they fit; else a
-one-line index per tool plus the guest functions `search` and `describe`; else (very large catalogs)
-a per-namespace overview plus the same two functions. Sources that are down with no tools are named,
+one-line index per tool plus the guest functions `search` and `describe`; else a line per namespace
+naming every tool and its arguments (`render_overview`) plus the same two functions; else (very
+large catalogs) a line per namespace with its most common words. The default budget and why it is
+1,000 tokens: docs/benchmarks.md ("The default"). Sources that are down with no tools are named,
 so the model is told rather than left to guess why a configured server is missing. Tools a person
 must approve (`codemode.approvals`) are tagged, and the guide says once what the tag means.
 """
@@ -18,7 +20,7 @@ from codemode.approvals import APPROVAL_GUIDE, ApprovalPolicy
 from codemode.discovery import Catalog
 from codemode.sources.protocol import SourceStatus, ToolInfo
 from codemode.tokenizer import count_tokens
-from tool_schemas import render_declarations, render_index
+from tool_schemas import render_declarations, render_index, render_overview
 
 __all__ = ["DISCOVERY_GLOBALS", "Described", "describe", "unavailable"]
 
@@ -100,9 +102,13 @@ def describe(
         body = f"{guide}\n\n```ts\n{declarations}```"
     else:
         index = render_index(grouped)
+        overview = render_overview(grouped)
         if count_tokens(index) <= token_budget:
             form = "listed as a one-line index"
             listing = f"Index:\n{index}"
+        elif count_tokens(overview) <= token_budget:
+            form = "listed by namespace with each tool's argument names (`?`: optional)"
+            listing = f"Tools:\n{overview}"
         else:
             form = "summarized by namespace"
             listing = catalog.overview()

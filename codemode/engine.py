@@ -58,8 +58,10 @@ class ToolProvider(Protocol):
 class EngineSettings:
     """How the `code` tool is described and how its results are shaped."""
 
-    token_budget: int = 8000
-    """Above this many tokens of declarations, describe the catalog by its index plus search."""
+    token_budget: int = 1000
+    """The most tokens the tool listing in the `code` tool's description may take: the richest form
+    that fits (declarations, index, overview; `description.describe`). 1,000 is measured, not guessed:
+    docs/benchmarks.md, "The default"."""
 
     max_result_chars: int = 20_000
     """The text returned to the model is cut at this many characters, with a marker."""

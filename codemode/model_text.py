@@ -1,9 +1,9 @@
 """What the model reads back: a value, or one run of the `code` tool, as compact text.
 
-`format_value` is the one value-to-text rule for everything a model reads: the `code` tool's return
-value, a tool published beside `code`, the agent's classic-mode tool results and the benchmark's
-transcripts. Strings go as they are; anything else as JSON without spaces (indentation would cost
-the model tokens on every nested level).
+`format_value` is the value-to-text rule for what codemode itself returns: the `code` tool's return
+value, a tool published beside `code`, tool arguments in the benchmark's transcripts. Strings go as
+they are; anything else as JSON without spaces (indentation would cost the model tokens on every
+nested level).
 
 A run is two blocks. The first is the return value (by that rule), or on failure the error with a
 stack in the model's own line numbers. The second holds the console lines, then one line of stats:
@@ -17,6 +17,11 @@ A text longer than the limit is cut, with a marker that says how to ask for less
 key raises the limit; the stats line always survives. A run that broke a sandbox limit says which
 config key raises it (`codemode.limits.timeout_s`), from the limit the sandbox names, never from the
 guest's text.
+
+Classic tool calling is the exception: there the model reads each tool's result as the tool's own MCP
+server sends it, which `tool_result_text` reproduces (indented JSON, as both the MCP Python SDK and the
+npm reference servers write it), so that the agent's classic mode and the benchmark's classic
+transcripts cost what a real classic client costs.
 """
 
 from __future__ import annotations
@@ -24,10 +29,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pydantic_core
+
 from codemode.limit_keys import config_key
 from sandbox import Limits, RunResult
 
-__all__ = ["format_outcome", "format_value"]
+__all__ = ["format_outcome", "format_value", "tool_result_text"]
 
 _UNDEFINED_TEXT = "(the program returned nothing: `return` the answer)"
 
@@ -37,6 +44,25 @@ def format_value(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def tool_result_text(value: Any, *, sdk: str = "python") -> str:
+    """A tool's result as its MCP server's text content: what a classic client shows the model.
+
+    `sdk="python"`: the MCP Python SDK's conversion (`mcp.server.mcpserver.utilities.func_metadata.
+    _convert_to_content`): a string as it is, a list as one text block per item, anything else as
+    `pydantic_core.to_json(value, indent=2)`; blocks are joined by a newline here. `sdk="typescript"`:
+    the npm reference servers' `JSON.stringify(value, null, 2)` (a string as it is).
+    """
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if sdk == "typescript":
+        return json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    if isinstance(value, list | tuple):
+        return "\n".join(tool_result_text(item) for item in value)
+    return pydantic_core.to_json(value, fallback=str, indent=2).decode()
 
 
 def format_outcome(result: RunResult, *, max_chars: int, limits: Limits | None = None) -> tuple[str, str]:

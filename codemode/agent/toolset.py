@@ -3,8 +3,9 @@
 Both modes present the same face to the loop: a list of `ModelTool`s to declare to the API, and
 `call(name, arguments) -> ToolOutcome`. The loop never raises on the model's mistakes: a guest error,
 a failing tool, an unknown tool name or bad arguments all become an error outcome that goes back to
-the model as the tool result. A tool's value goes back as the model reads every value
-(`codemode.model_text.format_value`): strings as they are, anything else as compact JSON.
+the model as the tool result. In classic mode a tool's value goes back as an MCP server sends it
+(`codemode.model_text.tool_result_text`: strings as they are, anything else as indented JSON), so
+the classic agent costs what a real classic client costs.
 
 Classic-mode tool names: providers require `^[a-zA-Z0-9_-]{1,64}$`, so tool `name` in namespace
 `ns` is offered as `ns__name` (two underscores; both parts are already sanitized identifiers).
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from codemode.code_tool import CODE_TOOL_INPUT_SCHEMA, CODE_TOOL_NAME, program_of
 from codemode.errors import ToolError
-from codemode.model_text import format_value
+from codemode.model_text import tool_result_text
 from codemode.sources.protocol import ToolInfo, classic_tool_name
 
 if TYPE_CHECKING:  # the engine brings the sandbox; the agent only calls what it is given
@@ -136,4 +137,4 @@ class ClassicToolset:
             # the type, so it and the transcript can tell an infrastructure failure apart.
             logger.warning("tool `%s` failed", name, exc_info=True)
             return ToolOutcome(f"tool `{name}` failed: {type(exc).__name__}: {exc}", True)
-        return ToolOutcome(format_value(value))
+        return ToolOutcome(tool_result_text(value))

@@ -9,6 +9,18 @@ Tool definitions are counted as their compact JSON, except that each description
 text it is, not as an escaped JSON string: a provider renders descriptions into the prompt as text,
 and escaping every newline and quote would overcharge the `code` tool, whose description is the
 declarations (about 20% more tokens).
+
+Each request also carries the provider's own tool-use system prompt, which the API adds whenever
+tools are given: `TOOL_USE_SYSTEM_PROMPT` tokens, from Anthropic's tool-use pricing table (346 tokens
+for the Claude 4 models and Claude Sonnet 3.7 with `tool_choice` auto; docs.anthropic.com, "Tool use
+with Claude", Pricing). OpenAI documents no such figure, so none is added for it.
+
+Warm prompt caching (`ModeTokens.cached_total`), as Anthropic bills it with a cache breakpoint at the
+end of every request: the static prefix (tool-use prompt, definitions, system) is already cached, so
+every turn reads it at 10%; every turn also reads what the previous request sent at 10%, and writes
+what is new in it (the task on turn 0, the last output and results after) at 125%. Output is billed
+as output either way. Not modelled: the minimum cacheable prefix (1,024 tokens on most models) and
+the cache's five-minute lifetime.
 """
 
 from __future__ import annotations
@@ -21,7 +33,27 @@ from codemode.bench.transcript import Block, Transcript
 from codemode.model_text import format_value
 from codemode.tokenizer import Tokenizer
 
-__all__ = ["ModeTokens", "TurnTokens", "count_blocks", "count_definitions", "count_transcript"]
+__all__ = [
+    "CACHE_READ",
+    "CACHE_WRITE",
+    "CONTEXT_WINDOW",
+    "TOOL_USE_SYSTEM_PROMPT",
+    "ModeTokens",
+    "TurnTokens",
+    "count_blocks",
+    "count_definitions",
+    "count_transcript",
+]
+
+#: Tokens of the system prompt Anthropic adds to every request with tools (see the module docstring).
+TOOL_USE_SYSTEM_PROMPT = 346
+
+#: Price of a cached input token, and of a token written to the cache, as a fraction of an input token.
+CACHE_READ = 0.1
+CACHE_WRITE = 1.25
+
+#: A request over this many input tokens cannot run (the common 200k context window).
+CONTEXT_WINDOW = 200_000
 
 
 @dataclass(frozen=True)
@@ -32,6 +64,10 @@ class TurnTokens:
     """Tokens sent: system, definitions, prompt and everything before this turn."""
     output: int
     """Tokens the model wrote on this turn."""
+    cache_read: int = 0
+    """Of `input`, the tokens read from a warm cache."""
+    cache_write: int = 0
+    """Of `input`, the tokens written to the cache (the rest of `input`)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +90,18 @@ class ModeTokens:
         """Input plus output."""
         return self.input + self.output
 
+    @property
+    def cached_total(self) -> float:
+        """The same requests with warm prompt caching, in input-token equivalents, plus output."""
+        return (
+            sum(CACHE_READ * t.cache_read + CACHE_WRITE * t.cache_write for t in self.per_turn) + self.output
+        )
+
+    @property
+    def peak_input(self) -> int:
+        """The largest single request: over `CONTEXT_WINDOW`, the plan could not run."""
+        return max((t.input for t in self.per_turn), default=0)
+
 
 def count_blocks(blocks: tuple[Block, ...], tokenizer: Tokenizer) -> int:
     """The tokens of some content blocks (a tool_use counts its name and its JSON input)."""
@@ -70,14 +118,22 @@ def count_definitions(tools: Sequence[Mapping[str, Any]], tokenizer: Tokenizer) 
     return total
 
 
-def count_transcript(transcript: Transcript, tokenizer: Tokenizer) -> ModeTokens:
-    """Input and output tokens per turn, re-sending the whole history each turn."""
+def count_transcript(
+    transcript: Transcript, tokenizer: Tokenizer, *, tool_use_prompt: int = TOOL_USE_SYSTEM_PROMPT
+) -> ModeTokens:
+    """Input and output tokens per turn, re-sending the whole history each turn.
+
+    `tool_use_prompt` is the provider's own tool-use system prompt, added to every request.
+    """
     definitions = count_definitions(transcript.tools, tokenizer)
-    history = tokenizer.count(transcript.system) + definitions + tokenizer.count(transcript.prompt)
+    prefix = tool_use_prompt + tokenizer.count(transcript.system) + definitions
+    history = prefix + tokenizer.count(transcript.prompt)
+    cached = prefix
     per_turn: list[TurnTokens] = []
     for turn in transcript.turns:
         output = count_blocks(turn.output, tokenizer)
-        per_turn.append(TurnTokens(input=history, output=output))
+        per_turn.append(TurnTokens(history, output, cache_read=cached, cache_write=history - cached))
+        cached = history
         history += output + count_blocks(turn.results, tokenizer)
     return ModeTokens(
         input=sum(t.input for t in per_turn),

@@ -99,10 +99,11 @@ def print_report(results: Sequence[TaskResult], summary: dict[str, Any], console
     d = summary["definitions"]
     console.print(
         f"Definitions only: classic {d['classic_anthropic']:,} tokens for {d['tools']} tools "
-        f"(Anthropic format; OpenAI {d['classic_openai']:,}) vs code mode {d['code_anthropic']:,} "
-        f"= {_pct(summary['definitions_ratio'])} (target ≤ 50%); vs the MCP JSON with output schemas "
-        f"({d['classic_mcp']:,}): {_pct(summary['definitions_ratio_vs_mcp_json'])}; the engine's default "
-        f"index for this catalog: {d['code_index']:,}"
+        f"(Anthropic format; OpenAI {d['classic_openai']:,}) vs the default `code` tool "
+        f"{d['code_index']:,} = {_pct(summary['definitions_ratio'])} (target ≤ 50%); every declaration "
+        f"{d['code_anthropic']:,} = {_pct(summary['definitions_ratio_full_declarations'])}. GitHub's 117 "
+        f"tools: the default `code` tool is {_pct(summary.get('github_description_ratio'))} of their JSON. "
+        f"search() recall@10 over the tasks: {_pct(summary.get('search_recall_at_10'))}."
     )
     full = summary["full_declarations"]
     console.print(
@@ -110,7 +111,12 @@ def print_report(results: Sequence[TaskResult], summary: dict[str, Any], console
         f"single-call tasks: {_pct(summary['median_saving_single'])}, worst "
         f"{_pct(summary['worst_saving_single'])} (target ≥ −10%). With every declaration in the "
         f"description: {_pct(full['median_saving_multistep'])} and {_pct(full['median_saving_single'])} "
-        f"(worst {_pct(full['worst_saving_single'])})."
+        f"(worst {_pct(full['worst_saving_single'])}). With warm prompt caching: multi-step "
+        f"{_pct(summary['median_saving_multistep_cached'])}, single-call "
+        f"{_pct(summary['median_saving_single_cached'])} (worst "
+        f"{_pct(summary['worst_saving_single_cached'])}). Left out as infeasible (a request over a 200k "
+        f"context): {summary['infeasible_classic_tasks']} classic plans, {summary['infeasible_code_tasks']} "
+        f"code plans."
     )
     console.print(
         f"Oracles passed: code mode {summary['passed_code']}/{summary['tasks']}, classic replay "

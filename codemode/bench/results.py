@@ -91,6 +91,19 @@ class TaskResult:
         return saving(self.code.total, self.classic.total)
 
     @property
+    def saving_cached(self) -> float | None:
+        """The saving with warm prompt caching (`ModeTokens.cached_total` of both modes)."""
+        if self.code is None or self.classic is None:
+            return None
+        classic = self.classic.cached_total
+        return 1.0 - self.code.cached_total / classic if classic else 0.0
+
+    @property
+    def infeasible(self) -> list[str]:
+        """The modes one of whose requests would not fit a 200k context (empty: both could run)."""
+        return list(self.extra.get("infeasible", []))
+
+    @property
     def saving_full(self) -> float | None:
         """The saving of code mode with every declaration in the description."""
         if self.code_full is None or self.classic is None:
@@ -104,7 +117,13 @@ class TaskResult:
             if tokens is not None:
                 data[mode]["total"] = tokens.total
                 data[mode]["per_turn"] = [asdict(t) for t in tokens.per_turn]
+        for mode in ("code", "classic", "code_full"):
+            tokens = getattr(self, mode)
+            if tokens is not None:
+                data[mode]["cached_total"] = round(tokens.cached_total, 1)
+                data[mode]["peak_input"] = tokens.peak_input
         data["saving"] = self.saving
+        data["saving_cached"] = self.saving_cached
         data["saving_full"] = self.saving_full
         return data
 
@@ -152,10 +171,17 @@ def by_category(results: Sequence[TaskResult]) -> dict[str, dict[str, Any]]:
 
 
 def summarize(results: Sequence[TaskResult], definitions: Definitions, tokenizer: str) -> dict[str, Any]:
-    """The headline figures."""
-    measured = [r for r in results if r.saving is not None]
+    """The headline figures; a task one mode could not run (over a 200k context) is counted as
+    infeasible and left out of every saving."""
+    measured = [r for r in results if r.saving is not None and not r.infeasible]
     multistep = [r.saving for r in measured if r.category != "single" and r.saving is not None]
     single = [r.saving for r in measured if r.category == "single" and r.saving is not None]
+    multistep_cached = [
+        r.saving_cached for r in measured if r.category != "single" and r.saving_cached is not None
+    ]
+    single_cached = [
+        r.saving_cached for r in measured if r.category == "single" and r.saving_cached is not None
+    ]
     code_total = sum(r.code.total for r in measured if r.code)
     classic_total = sum(r.classic.total for r in measured if r.classic)
     full_multistep = [r.saving_full for r in measured if r.category != "single" and r.saving_full is not None]
@@ -170,6 +196,12 @@ def summarize(results: Sequence[TaskResult], definitions: Definitions, tokenizer
         "median_saving_multistep": _median(multistep),
         "median_saving_single": _median(single),
         "worst_saving_single": min(single) if single else None,
+        "median_saving_multistep_cached": _median(multistep_cached),
+        "median_saving_single_cached": _median(single_cached),
+        "worst_saving_single_cached": min(single_cached) if single_cached else None,
+        "infeasible_classic_tasks": sum("classic" in r.infeasible for r in results),
+        "infeasible_code_tasks": sum("code" in r.infeasible for r in results),
+        "infeasible": {r.id: r.infeasible for r in results if r.infeasible},
         "pooled_saving": saving(code_total, classic_total) if measured else None,
         "code_total": code_total,
         "classic_total": classic_total,
@@ -179,10 +211,11 @@ def summarize(results: Sequence[TaskResult], definitions: Definitions, tokenizer
             "worst_saving_single": min(full_single) if full_single else None,
             "code_total": sum(r.code_full.total for r in measured if r.code_full),
         },
-        "definitions_ratio": definitions.ratio,
-        "definitions_ratio_index": definitions.code_index / definitions.classic_anthropic
+        # The default configuration's `code` tool (index or declarations, as the engine chose).
+        "definitions_ratio": definitions.code_index / definitions.classic_anthropic
         if definitions.classic_anthropic
         else None,
+        "definitions_ratio_full_declarations": definitions.ratio,
         "definitions_ratio_vs_mcp_json": definitions.code_anthropic / definitions.classic_mcp
         if definitions.classic_mcp
         else None,

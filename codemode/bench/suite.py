@@ -11,13 +11,20 @@ For each task, against a fresh world (and emptied filesystem/memory servers):
 
 Code mode is counted twice. `code`: the `code` tool as the engine describes it by default, which
 for a catalog over its token budget (this one) is a one-line index plus `search`/`describe`; the
-plan then takes one more turn, a program that `describe`s every tool the plan uses (run through the
-real engine, its output charged in full). `code_full`: every declaration in the description (the
-engine with an unlimited budget), no describe turn.
+plan then takes one more turn, a discovery program run through the real engine with its output
+charged in full (`discovery_program`): it `describe`s every tool the plan uses, as one plain text,
+and where the task's prompt does not name all of them it first `search`es the prompt and returns the
+hits too. `code_full`: every declaration in the description (the engine with an unlimited budget),
+no describe turn.
+
+A plan one of whose requests exceeds a 200k-token context (`accounting.CONTEXT_WINDOW`) could not
+run in that mode: the task is marked infeasible for it (`extra["infeasible"]`) and left out of the
+savings medians instead of being counted.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,9 +34,11 @@ from typing import Any
 import anyio
 
 from codemode.approvals.terminal import AllowAll
-from codemode.bench.accounting import count_definitions, count_transcript
+from codemode.bench.accounting import CONTEXT_WINDOW, ModeTokens, count_definitions, count_transcript
 from codemode.bench.definitions import Provider, classic_definitions, code_definition
-from codemode.bench.environment import BenchTools, Upstreams, open_upstreams
+from codemode.bench.environment import UPSTREAM_NAMESPACES, BenchTools, Upstreams, open_upstreams
+from codemode.bench.github import github_description_ratio
+from codemode.bench.recall import search_recall_at_10
 from codemode.bench.results import Definitions, TaskResult
 from codemode.bench.tasks import Env, OracleFailure, Task
 from codemode.bench.trace import Recorder, ToolCall, group_waves
@@ -42,7 +51,7 @@ from codemode.tokenizer import Tokenizer, default_tokenizer
 from codemode.world import World
 from sandbox import DenoExecutor, SandboxSettings
 
-__all__ = ["ENGINE_SETTINGS", "SuiteRun", "oracle_verdict", "run_suite"]
+__all__ = ["ENGINE_SETTINGS", "SuiteRun", "discovery_program", "oracle_verdict", "run_suite"]
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +71,10 @@ class SuiteRun:
     """The tokenizer's name."""
     upstreams: str
     """Empty when the real MCP servers ran; otherwise why the tasks needing them were skipped."""
+    search_recall_at_10: float = 0.0
+    """Of the tools the tasks' solutions use, the share `search(prompt)` ranks in its top 10."""
+    github_description_ratio: float = 0.0
+    """The default `code` tool for GitHub's 117 tools over their JSON definitions."""
 
 
 async def run_suite(
@@ -115,7 +128,10 @@ async def run_suite(
             results.append(result)
             if on_result is not None:
                 on_result(result)
-    return SuiteRun(results, definitions, tokenizer.name, upstreams.unavailable)
+        recall = search_recall_at_10(tools.tools(), tasks)
+    budget = bench.default.settings.token_budget
+    github = github_description_ratio(budget, tokenizer)
+    return SuiteRun(results, definitions, tokenizer.name, upstreams.unavailable, recall, github)
 
 
 @dataclass(frozen=True)
@@ -182,7 +198,7 @@ async def _run_task(task: Task, bench: _Bench) -> TaskResult:
     steps = [(code, run.outcome.text)]
     describe_step: list[tuple[str, str]] = []
     if bench.default.discovery:
-        describe = _describe_program(run.calls)
+        describe = discovery_program(run.calls, prompt)
         described = await bench.default.run(describe)
         if described.is_error:
             return _failed(task, f"describing the plan's tools failed: {described.text}")
@@ -196,7 +212,11 @@ async def _run_task(task: Task, bench: _Bench) -> TaskResult:
                 steps=describe_step + steps, answer=final, prompt=prompt, code_tool=_code_tool(bench.default)
             ),
             classic_transcript(
-                calls=run.calls, answer=final, prompt=prompt, tools=classic_definitions(bench.tools.tools())
+                calls=run.calls,
+                answer=final,
+                prompt=prompt,
+                tools=classic_definitions(bench.tools.tools()),
+                typescript_namespaces=UPSTREAM_NAMESPACES,
             ),
         )
     )
@@ -221,6 +241,7 @@ async def _run_task(task: Task, bench: _Bench) -> TaskResult:
             "waves": len(group_waves(run.calls)),
             "answer": run.answer,
             "discovery": bench.default.discovery,
+            "infeasible": _infeasible(code=code_tokens, classic=classic_tokens),
         },
     )
 
@@ -272,11 +293,28 @@ def _code_tool(engine: CodeMode) -> dict[str, Any]:
     return code_definition(engine.description(), CODE_TOOL_INPUT_SCHEMA)
 
 
-def _describe_program(calls: list[ToolCall]) -> str:
-    """The program a model writes first under the discovery index: describe each tool the plan uses."""
+def _infeasible(**modes: ModeTokens) -> list[str]:
+    """The modes one of whose requests would not fit a 200k context."""
+    return [mode for mode, tokens in modes.items() if tokens.peak_input > CONTEXT_WINDOW]
+
+
+def discovery_program(calls: Sequence[ToolCall], prompt: str) -> str:
+    """The program a model writes first under the discovery index, returning plain text.
+
+    It describes every tool the plan uses (their names are in the index it read). When the prompt
+    does not name all of them, the model cannot be sure from the index alone, so the program first
+    searches the prompt and returns the hits above the declarations.
+    """
     names = list(dict.fromkeys(f"{call.namespace}.{call.name}" for call in calls))
-    listed = ", ".join(f'describe("{name}")' for name in names)
-    return f"return await Promise.all([{listed}]);"
+    listed = ", ".join(json.dumps(name) for name in names)
+    named = all(name in prompt or name.split(".", 1)[1] in prompt for name in names)
+    if named:
+        return f"return await describe([{listed}]);"
+    return (
+        f"const hits = await search({json.dumps(prompt)});\n"
+        f"const declarations = await describe([{listed}]);\n"
+        'return hits.map((h) => `${h.name}: ${h.summary}`).join("\\n") + "\\n\\n" + declarations;'
+    )
 
 
 async def _replay(calls: list[ToolCall], tools: BenchTools) -> str:

@@ -12,8 +12,11 @@ text) and the tool results sent back after it.
   `namespace__tool` with its JSON arguments, each result appended as a tool_result (errors as their
   message); then the same final answer.
 
-What is counted as text: everything as the model reads it (`codemode.model_text.format_value`):
-JSON things (tool definitions, tool_use inputs, results) as compact JSON, strings as they are.
+What is counted as text: everything as the model reads it. Tool definitions and tool_use inputs as
+compact JSON (`codemode.model_text.format_value`); the `code` tool's results as the engine returns
+them; a classic tool result as its MCP server's text content (`codemode.model_text.tool_result_text`:
+indented JSON, the MCP Python SDK's rule for the built-in tools, `JSON.stringify(v, null, 2)` for the
+npm servers named in `typescript_namespaces`).
 Message framing (roles, block types, tool_use ids) is not counted, which understates the classic
 transcript (many blocks) more than code mode's.
 """
@@ -21,12 +24,12 @@ transcript (many blocks) more than code mode's.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from codemode.bench.trace import ToolCall, group_waves
-from codemode.model_text import format_value
+from codemode.model_text import format_value, tool_result_text
 from codemode.sources.protocol import classic_tool_name
 
 __all__ = [
@@ -143,9 +146,24 @@ def code_transcript(
 
 
 def classic_transcript(
-    *, calls: Sequence[ToolCall], answer: str, prompt: str, tools: Sequence[dict[str, Any]]
+    *,
+    calls: Sequence[ToolCall],
+    answer: str,
+    prompt: str,
+    tools: Sequence[dict[str, Any]],
+    typescript_namespaces: Collection[str] = (),
 ) -> Transcript:
-    """Classic tool calling with the same calls: one turn per wave, then the same final answer."""
+    """Classic tool calling with the same calls: one turn per wave, then the same final answer.
+
+    Results in `typescript_namespaces` come from servers written with the TypeScript SDK.
+    """
+
+    def result_text(call: ToolCall) -> str:
+        if call.error is not None:
+            return call.error
+        sdk = "typescript" if call.namespace in typescript_namespaces else "python"
+        return tool_result_text(call.result, sdk=sdk)
+
     turns: list[Turn] = []
     for wave in group_waves(list(calls)):
         turns.append(
@@ -158,10 +176,7 @@ def classic_transcript(
                     )
                     for call in wave
                 ),
-                results=tuple(
-                    Block("tool_result", call.error if call.error is not None else format_value(call.result))
-                    for call in wave
-                ),
+                results=tuple(Block("tool_result", result_text(call)) for call in wave),
             )
         )
     turns.append(Turn(output=(Block("text", answer),)))

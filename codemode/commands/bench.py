@@ -215,6 +215,8 @@ def run_tokens(args: argparse.Namespace) -> int:
         )
     )
     summary = summarize(run.results, run.definitions, run.tokenizer)
+    summary["search_recall_at_10"] = run.search_recall_at_10
+    summary["github_description_ratio"] = run.github_description_ratio
     summary["upstream_servers"] = run.upstreams or "ran"
     print_report(run.results, summary, console)
     if run.upstreams and any(r.status == "skipped" for r in run.results):

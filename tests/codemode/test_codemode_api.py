@@ -59,7 +59,7 @@ SURFACES: dict[str, list[str]] = {
     "codemode.engine": ["CodeMode", "CodeOutcome", "EngineSettings", "ToolProvider"],
     "codemode.code_tool": ["CODE_TOOL_INPUT_SCHEMA", "CODE_TOOL_NAME", "program_of"],
     "codemode.description": ["DISCOVERY_GLOBALS", "Described", "describe", "unavailable"],
-    "codemode.model_text": ["format_outcome", "format_value"],
+    "codemode.model_text": ["format_outcome", "format_value", "tool_result_text"],
     "codemode.tokenizer": ["Tokenizer", "count_tokens", "default_tokenizer"],
     "codemode.mcp_server": ["CodeModeServer", "build_server"],
 }

@@ -39,7 +39,7 @@ def test_the_claude_desktop_shape_loads_as_is(tmp_path: Path) -> None:
     assert config.servers["remote-api"] == HttpServerConfig(
         url="https://example.com/mcp", headers={"X-Team": "blue"}
     )
-    assert config.settings.token_budget == 8000
+    assert config.settings.token_budget == 1000
     assert config.settings.limits_dict() == {}
 
 

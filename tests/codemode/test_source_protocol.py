@@ -120,6 +120,12 @@ def test_namespaces_never_hide_a_global_the_program_needs(name: str, identifier:
     assert namespace_identifier(name) == identifier
 
 
+def test_every_discovery_function_is_kept_from_namespaces() -> None:
+    from codemode.description import DISCOVERY_GLOBALS
+
+    assert all(namespace_identifier(name) == f"{name}_" for name in DISCOVERY_GLOBALS)
+
+
 def test_a_server_named_like_a_global_still_works() -> None:
     from codemode.config import parse_config
     from codemode.sources.python import PythonTools

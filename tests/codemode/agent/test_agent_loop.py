@@ -172,9 +172,8 @@ async def test_tools_mode_parallel_calls_return_together_in_order(provider: str,
     tool_names = [t.get("name") or t["function"]["name"] for t in api.requests[0].body["tools"]]
     assert tool_names == ["crm__get_customer", "crm__count_customers"]
     results = list(iter_tool_results(api.requests[1].body))
-    assert (
-        results[0]["content"] == '{"id":"C-2","name":"Customer C-2"}'
-    )  # compact, as the model reads every value
+    # As an MCP server sends it (indented JSON), what a classic client shows the model.
+    assert results[0]["content"] == '{\n  "id": "C-2",\n  "name": "Customer C-2"\n}'
     assert "customer `nope` not found" in results[1]["content"]
     assert results[2]["content"] == "3"
     if provider == "anthropic":

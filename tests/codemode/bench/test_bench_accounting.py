@@ -8,7 +8,12 @@ import anyio
 import anyio.lowlevel
 import pytest
 
-from codemode.bench.accounting import count_transcript
+from codemode.bench.accounting import (
+    CACHE_READ,
+    CACHE_WRITE,
+    TOOL_USE_SYSTEM_PROMPT,
+    count_transcript,
+)
 from codemode.bench.trace import Recorder, ToolCall, group_waves
 from codemode.bench.transcript import classic_transcript, code_transcript
 from codemode.tokenizer import Tokenizer, default_tokenizer
@@ -36,7 +41,8 @@ def test_classic_turn_k_resends_everything_before_it() -> None:
 
     # {"name":"crm__get","input_schema":{}} is 1 word, its description "one two three" 3 more.
     definitions = 4
-    base = len(transcript.system.split()) + definitions + 3  # "do it now"
+    # Every request carries the provider's tool-use prompt too.
+    base = TOOL_USE_SYSTEM_PROMPT + len(transcript.system.split()) + definitions + 3  # "do it now"
     # Each tool_use is its name (1 word) plus {"q":"x"} (1 word) = 2.
     out0, res0 = 2 + 2, 2 + 3
     out1, res1 = 2, 1
@@ -85,8 +91,38 @@ def test_messages_pair_each_tool_use_with_its_result() -> None:
     assert [m["role"] for m in messages] == ["user", "assistant", "user", "assistant", "user", "assistant"]
     first_uses = [b["id"] for b in messages[1]["content"]]
     assert [b["tool_use_id"] for b in messages[2]["content"]] == first_uses
-    assert [b["content"] for b in messages[2]["content"]] == ['{"id":1}', "text"]
+    # As an MCP Python SDK server sends them: indented JSON, strings as they are.
+    assert [b["content"] for b in messages[2]["content"]] == ['{\n  "id": 1\n}', "text"]
     assert messages[-1]["content"] == [{"type": "text", "text": "done"}]
+
+
+def test_warm_caching_reads_what_the_last_request_sent_and_writes_what_is_new() -> None:
+    calls = [call(0, 0, "get", "r0 r0"), call(1, 1, "get", "r1")]
+    transcript = classic_transcript(calls=calls, answer="done", prompt="do it now", tools=CLASSIC_TOOLS)
+    tokens = count_transcript(transcript, words())
+    prefix = TOOL_USE_SYSTEM_PROMPT + len(transcript.system.split()) + tokens.definitions
+    first, second, third = tokens.per_turn
+    assert (first.cache_read, first.cache_write) == (prefix, 3)  # the task is new
+    assert (second.cache_read, second.cache_write) == (first.input, second.input - first.input)
+    assert (third.cache_read, third.cache_write) == (second.input, third.input - second.input)
+    billed = sum(CACHE_READ * t.cache_read + CACHE_WRITE * t.cache_write for t in tokens.per_turn)
+    assert tokens.cached_total == pytest.approx(billed + tokens.output)
+    assert tokens.cached_total < tokens.total
+    assert tokens.peak_input == third.input
+
+
+def test_classic_results_are_each_servers_own_text() -> None:
+    value = {"entities": [{"name": "Acme", "observations": ["ok"]}]}
+    calls = [
+        ToolCall(0, "memory", "read_graph", {}, value, None, 0),
+        ToolCall(1, "crm", "list", {}, [{"id": 1}, "two"], None, 0),
+    ]
+    transcript = classic_transcript(
+        calls=calls, answer="a", prompt="p", tools=CLASSIC_TOOLS, typescript_namespaces=("memory",)
+    )
+    npm, python = (block.text for block in transcript.turns[0].results)
+    assert npm == json.dumps(value, indent=2)  # JSON.stringify(value, null, 2)
+    assert python == '{\n  "id": 1\n}\ntwo'  # the Python SDK: one text block per list item
 
 
 def test_a_failed_call_sends_its_error_message() -> None:

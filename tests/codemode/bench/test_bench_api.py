@@ -17,15 +17,28 @@ from codemode.bench.results import TaskResult
     ("module", "names"),
     [
         pytest.param(
-            "codemode.bench.suite", ["ENGINE_SETTINGS", "SuiteRun", "oracle_verdict", "run_suite"], id="suite"
+            "codemode.bench.suite",
+            ["ENGINE_SETTINGS", "SuiteRun", "discovery_program", "oracle_verdict", "run_suite"],
+            id="suite",
         ),
         pytest.param("codemode.bench.live", ["live_summary", "run_live", "run_live_command"], id="live"),
         pytest.param("codemode.bench.trace", ["Recorder", "ToolCall", "group_waves"], id="trace"),
         pytest.param(
             "codemode.bench.accounting",
-            ["ModeTokens", "TurnTokens", "count_blocks", "count_definitions", "count_transcript"],
+            [
+                "CACHE_READ",
+                "CACHE_WRITE",
+                "CONTEXT_WINDOW",
+                "TOOL_USE_SYSTEM_PROMPT",
+                "ModeTokens",
+                "TurnTokens",
+                "count_blocks",
+                "count_definitions",
+                "count_transcript",
+            ],
             id="accounting",
         ),
+        pytest.param("codemode.bench.github", ["github_description_ratio", "github_tools"], id="github"),
         pytest.param(
             "codemode.bench.tasks",
             ["Env", "OracleFailure", "Task", "all_tasks", "expect", "select_tasks"],

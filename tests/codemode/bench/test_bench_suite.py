@@ -10,8 +10,9 @@ import pytest
 
 from codemode import cli
 from codemode.bench.results import TaskResult
-from codemode.bench.suite import oracle_verdict
+from codemode.bench.suite import discovery_program, oracle_verdict
 from codemode.bench.tasks import Env, all_tasks, select_tasks
+from codemode.bench.trace import ToolCall
 from codemode.commands.bench import add_token_arguments, run_tokens
 from codemode.world import World
 
@@ -58,6 +59,28 @@ def test_summary_has_the_headline_keys(bench_json: dict) -> None:  # type: ignor
     assert summary["passed_code"] == summary["passed_classic"] == 4
     assert summary["tokenizer"].startswith("o200k_base (bpe-openai ")
     assert summary["upstream_servers"] == "ran"
+    for key in ("median_saving_multistep_cached", "median_saving_single_cached", "search_recall_at_10",
+                "github_description_ratio", "infeasible_classic_tasks"):  # fmt: skip
+        assert key in summary
+    assert 0 < summary["github_description_ratio"] < 0.5
+    assert 0 < summary["search_recall_at_10"] <= 1
+    # revenue-by-region's classic plan re-sends ~1,900 order rows: its last request is over 200k.
+    assert summary["infeasible_classic_tasks"] == 1
+    assert summary["infeasible"] == {"revenue-by-region-2025": ["classic"]}
+    assert summary["measured"] == 3  # left out of the medians
+
+
+def test_the_discovery_program_searches_unless_the_prompt_names_every_tool() -> None:
+    calls = [
+        ToolCall(0, "crm", "get_customer", {}, None, None, 0),
+        ToolCall(1, "crm", "get_customer", {}, None, None, 1),
+        ToolCall(2, "memory", "create_entities", {}, None, None, 1),
+    ]
+    named = discovery_program(calls, "Use crm.get_customer and create_entities")
+    assert named == 'return await describe(["crm.get_customer", "memory.create_entities"]);'
+    searched = discovery_program(calls, 'Find the "big" customer')
+    assert searched.startswith('const hits = await search("Find the \\"big\\" customer");')
+    assert 'describe(["crm.get_customer", "memory.create_entities"])' in searched
 
 
 def test_big_intermediate_results_cost_classic_and_not_code(bench_json: dict) -> None:  # type: ignore[type-arg]
