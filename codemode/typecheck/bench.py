@@ -131,11 +131,10 @@ def _world_declarations() -> str:
 
 
 def _github_declarations() -> str:
+    from codemode.bench.github import github_tools
     from tool_schemas import render_declarations
 
-    catalog = Path(__file__).parent / "data" / "github-mcp-server.tools.json"
-    tools = json.loads(catalog.read_text(encoding="utf-8"))
-    return render_declarations({"github": tools})
+    return render_declarations({"github": [tool.to_mcp_dict() for tool in github_tools()]})
 
 
 def _peak_rss_mib(pid: int | None) -> float | None:

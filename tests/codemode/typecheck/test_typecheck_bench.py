@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import codemode.bench
 import codemode.typecheck
 from codemode.typecheck.bench import doctor_report, format_typecheck, measure_typecheck
 
@@ -25,6 +26,6 @@ async def test_the_benchmark_and_doctor_figures(typescript_binary: Path) -> None
 
 
 def test_the_shipped_github_catalog_is_the_test_corpus(corpus_dir: Path) -> None:
-    shipped = Path(codemode.typecheck.__file__).parent / "data" / "github-mcp-server.tools.json"
+    shipped = Path(codemode.bench.__file__).parent / "data" / "github-mcp-server.tools.json"
     corpus = corpus_dir / "github-mcp-server.tools.json"
     assert json.loads(shipped.read_text(encoding="utf-8")) == json.loads(corpus.read_text(encoding="utf-8"))
