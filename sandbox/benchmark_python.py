@@ -18,11 +18,11 @@ import itertools
 import statistics
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import anyio
 
+from .benchmark import _rss_mib, _stats
 from .executor import DenoExecutor
 from .limits import Limits
 from .pyodide_runtime import require_pyodide
@@ -62,12 +62,6 @@ class PythonBenchSettings:
 
 PYTHON_QUICK = PythonBenchSettings(cold_runs=1, pooled_runs=2, tool_calls=20, executions=2, pool_size=1)
 """A smoke test of every figure (numbers not meaningful)."""
-
-
-def _stats(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"p50": round(statistics.median(ordered), 3), "p95": round(p95, 3)}
 
 
 async def _run(executor: DenoExecutor, code: str, **kwargs: Any) -> Any:
@@ -124,13 +118,6 @@ async def _throughput(executor: DenoExecutor, executions: int, concurrency: int)
         for _ in range(concurrency):
             tg.start_soon(caller)
     return executions / (time.perf_counter() - started)
-
-
-def _rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 async def run_python_bench(settings: PythonBenchSettings | None = None) -> dict[str, Any]:
