@@ -13,6 +13,7 @@ async with open_engine(load_config("codemode.json"), sources=[my_tools]) as engi
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import importlib
 import logging
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from codemode.approvals import ApprovalPolicy
 from codemode.config import Config
+from codemode.dialect import Language
 from codemode.engine import CodeMode, EngineSettings, ToolProvider
 from codemode.errors import CodemodeError, ConfigError
 from codemode.limit_keys import limits_from_config
@@ -31,7 +33,7 @@ from codemode.sources.protocol import ToolSource
 from codemode.sources.toolbox import Toolbox
 from codemode.sources.workspace import WorkspaceSettings, WorkspaceSource
 from codemode.typecheck import CheckerError, TypeChecker
-from sandbox import DenoExecutor, Limits, SandboxSettings
+from sandbox import DenoExecutor, Limits, SandboxError, SandboxSettings
 
 if TYPE_CHECKING:
     from codemode.http import HttpOptions
@@ -48,6 +50,7 @@ __all__ = [
     "open_engine",
     "open_toolbox",
     "sandbox_limits",
+    "sandbox_settings",
     "serve",
     "workspace_source",
 ]
@@ -62,17 +65,32 @@ def sandbox_limits(config: Config | None) -> Limits:
     return limits_from_config(config.settings.limits_dict())
 
 
-def engine_settings(config: Config | None, *, demo: bool = False) -> EngineSettings:
+def sandbox_settings(config: Config | None, language: Language = "typescript") -> SandboxSettings:
+    """The sandbox a server needs: its pre-spawned processes all in the server's language, so a
+    TypeScript server starts nothing for Python and a Python server has its Python processes
+    loading from the start, never on the first call."""
+    pool = SandboxSettings().pool_size
+    if language == "python":
+        return SandboxSettings(limits=sandbox_limits(config), pool_size=0, python_pool_size=pool)
+    return SandboxSettings(limits=sandbox_limits(config))
+
+
+def engine_settings(
+    config: Config | None, *, demo: bool = False, language: Language | None = None
+) -> EngineSettings:
     """How the config wants the `code` tool described and its results shaped; `demo`: the tools are
-    the built-in demo world, and the description says so."""
+    the built-in demo world, and the description says so; `language` (`--language`) over the
+    config's."""
     if config is None:
+        notice = ""
         if demo:
             from codemode.world import DEMO_NOTICE
 
-            return EngineSettings(notice=DEMO_NOTICE)
-        return EngineSettings()
+            notice = DEMO_NOTICE
+        return EngineSettings(notice=notice, language=language or "typescript")
     settings = config.settings
     return EngineSettings(
+        language=language or settings.language,
         token_budget=settings.token_budget,
         max_result_chars=settings.max_result_chars,
         limits=sandbox_limits(config),
@@ -233,6 +251,7 @@ async def open_engine(
     wait: bool = True,
     typecheck: bool | None = None,
     workspace: str | Path | bool | None = None,
+    language: Language | None = None,
 ) -> AsyncIterator[CodeMode]:
     """Tools, sandbox and engine, ready to run code.
 
@@ -240,21 +259,39 @@ async def open_engine(
     the embedded default world, so that `codemode serve` with no arguments has a real toolset.
     `wait=False` does not wait for upstream servers to connect (what `serve` does).
     `typecheck` (default: the config's `typecheck`, on) starts the type checker now, with the
-    current declarations loaded, so that no program waits for it. The workspace is added as
-    `build_toolbox` says (`workspace=False` for none).
+    current declarations loaded, so that no program waits for it (TypeScript only: Python programs
+    are not type-checked). The workspace is added as `build_toolbox` says (`workspace=False` for
+    none). `language` (`--language`) wins over the settings' and the config's; a Python engine
+    raises `CodemodeError` at once when the Pyodide runtime is not installed.
     """
+    demo = config is None and not sources
+    settings = settings or engine_settings(config, demo=demo)
+    if language is not None:
+        settings = dataclasses.replace(settings, language=language)
+    sandbox = sandbox or sandbox_settings(config, settings.language)
+    if settings.language == "python":
+        _require_python(sandbox)
     async with AsyncExitStack() as stack:
         toolbox = await stack.enter_async_context(
             open_toolbox(config, sources=sources, wait=wait, workspace=workspace)
         )
-        executor = DenoExecutor(sandbox or SandboxSettings(limits=sandbox_limits(config)))
+        executor = DenoExecutor(sandbox)
         await stack.enter_async_context(executor)
-        demo = config is None and not sources
-        engine = CodeMode(toolbox, executor, settings or engine_settings(config, demo=demo))
+        engine = CodeMode(toolbox, executor, settings)
         enabled = typecheck if typecheck is not None else config is None or config.settings.typecheck
-        if enabled:
+        if enabled and settings.language == "typescript":
             engine.checker = await _start_checker(engine, stack)
         yield engine
+
+
+def _require_python(sandbox: SandboxSettings) -> None:
+    """The Pyodide runtime is installed, or a `CodemodeError` saying how to install it."""
+    from sandbox.pyodide_runtime import require_pyodide
+
+    try:
+        require_pyodide(sandbox.pyodide_cache)
+    except SandboxError as error:
+        raise CodemodeError(f"Python programs need the Pyodide runtime: {error}") from None
 
 
 async def _start_checker(engine: CodeMode, stack: AsyncExitStack) -> TypeChecker | None:
@@ -280,8 +317,10 @@ async def serve(
     publish_tools: bool = False,
     typecheck: bool | None = None,
     workspace: str | Path | bool | None = None,
+    language: Language | None = None,
 ) -> None:
-    """Serve `code` over `sources` plus the config's tools (neither: the embedded default world).
+    """Serve `code` over `sources` plus the config's tools (neither: the embedded default world),
+    to a model writing programs in `language` (default: the config's, else TypeScript).
 
     Runs until the client disconnects (stdio) or the process is stopped (HTTP). Raises
     `CodemodeError` when the HTTP address cannot be bound.
@@ -302,7 +341,7 @@ async def serve(
             'drop --stateless or set "workspace": {"scope": "shared"}'
         )
     async with open_engine(
-        config, sources=sources, wait=False, workspace=workspace, typecheck=typecheck
+        config, sources=sources, wait=False, workspace=workspace, typecheck=typecheck, language=language
     ) as engine:
         toolbox = engine.tools
         from codemode.http import HttpOptions

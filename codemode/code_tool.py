@@ -11,7 +11,7 @@ from typing import Any
 
 from codemode.errors import ToolError
 
-__all__ = ["CODE_TOOL_INPUT_SCHEMA", "CODE_TOOL_NAME", "program_of"]
+__all__ = ["CODE_TOOL_INPUT_SCHEMA", "CODE_TOOL_NAME", "code_tool_input_schema", "program_of"]
 
 CODE_TOOL_NAME = "code"
 """The one tool the model sees."""
@@ -28,7 +28,17 @@ CODE_TOOL_INPUT_SCHEMA: dict[str, Any] = {
     "required": ["code"],
     "additionalProperties": False,
 }
-"""The arguments the `code` tool takes."""
+"""The arguments the `code` tool takes (a TypeScript server's)."""
+
+_PYTHON_CODE = "Python: a script that calls the tools with `await`; its last expression is the answer."
+
+
+def code_tool_input_schema(language: str = "typescript") -> dict[str, Any]:
+    """The `code` tool's arguments, the program described in the server's language."""
+    if language != "python":
+        return CODE_TOOL_INPUT_SCHEMA
+    code = {**CODE_TOOL_INPUT_SCHEMA["properties"]["code"], "description": _PYTHON_CODE}
+    return {**CODE_TOOL_INPUT_SCHEMA, "properties": {"code": code}}
 
 
 def program_of(arguments: Mapping[str, Any]) -> str:

@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError
 
+from codemode.dialect import Language
 from codemode.errors import ConfigError
 from codemode.self_reference import DEPTH_ENV, MAX_DEPTH, starts_codemode
 from codemode.sources.protocol import namespace_identifier
@@ -147,8 +148,12 @@ class CodemodeSection(_Strict):
     """Characters of a run's result returned to the model; longer results are truncated with a note."""
     publish_tools: bool = False
     """Also publish every tool as a classic MCP tool beside `code`."""
+    language: Language = "typescript"
+    """The language the model writes programs in, "typescript" or "python" (docs/python.md); the
+    `code` tool's description is written for it. `--language` on the command line wins."""
     typecheck: bool = True
-    """Type-check each program against the declarations before it runs (docs/typecheck.md)."""
+    """Type-check each program against the declarations before it runs (docs/typecheck.md);
+    TypeScript programs only."""
     python: tuple[str, ...] = ()
     """`module:attribute` names of PythonTools objects (or functions returning them) to load."""
     approve: tuple[str, ...] = ()

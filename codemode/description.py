@@ -7,6 +7,8 @@ large catalogs) a line per namespace with its most common words. The default bud
 1,000 tokens: docs/benchmarks.md ("The default"). Sources that are down with no tools are named,
 so the model is told rather than left to guess why a configured server is missing. Tools a person
 must approve (`codemode.approvals`) are tagged, and the guide says once what the tag means.
+The language (`codemode.dialect`) picks the guide, the renderer and the names: TypeScript here,
+Python in `codemode.python_guest`.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from codemode.approvals import APPROVAL_GUIDE, ApprovalPolicy
+from codemode.dialect import Dialect, Language, same_names
 from codemode.discovery import Catalog
+from codemode.python_guest import PYTHON
 from codemode.sources.protocol import SourceStatus, ToolInfo
 from codemode.tokenizer import count_tokens
 from tool_schemas import render_declarations, render_index, render_overview
 
-__all__ = ["DISCOVERY_GLOBALS", "Described", "describe", "unavailable"]
+__all__ = ["DIALECTS", "DISCOVERY_GLOBALS", "TYPESCRIPT", "Described", "describe", "unavailable"]
 
 GUIDE = """\
 Run TypeScript in a sandbox that can call the tools declared below, and get back only what the \
@@ -38,6 +42,20 @@ The catalog is too large to declare here, so it is {shown}. Two more functions e
 `await describe(["ns.tool", "ns.other"])` returns those tools' full TypeScript declarations as one \
 text. Search, then describe the tools before calling them, all in one program when you can."""
 
+TYPESCRIPT = Dialect(
+    language="typescript",
+    guide=GUIDE,
+    discovery_guide=_DISCOVERY_GUIDE,
+    fence="ts",
+    render=render_declarations,
+    names=same_names,
+    approval_guide=APPROVAL_GUIDE,
+)
+"""TypeScript programs: the default."""
+
+DIALECTS: dict[Language, Dialect] = {"typescript": TYPESCRIPT, "python": PYTHON}
+"""Each language's dialect, by the name the config and `--language` use."""
+
 DISCOVERY_GLOBALS: tuple[str, ...] = ("search", "describe")
 """Guest functions that exist only when the catalog is over the budget."""
 
@@ -50,7 +68,7 @@ class Described:
     """How a set of tools is presented to the model."""
 
     declarations: str
-    """Full TypeScript declarations of every tool."""
+    """Full declarations of every tool, in the program's language."""
     description: str
     """The `code` tool's description: the guide, then declarations or (over budget) the index."""
     discovery: bool
@@ -60,7 +78,10 @@ class Described:
     catalog: Catalog
     """The search index behind `search` and `describe`."""
     tools: Mapping[tuple[str, str], ToolInfo] = field(default_factory=dict)
-    """Every tool by (namespace, guest identifier), as its source lists it (untagged)."""
+    """Every tool by (namespace, name) as the program calls it, as its source lists it (untagged,
+    under its own names)."""
+    namespaces: Mapping[str, str] = field(default_factory=dict)
+    """Namespace as the program writes it -> the toolbox's (the same in TypeScript)."""
 
 
 def unavailable(statuses: Mapping[str, SourceStatus]) -> dict[str, str]:
@@ -79,27 +100,30 @@ def describe(
     *,
     notice: str = "",
     approvals: ApprovalPolicy | None = None,
+    language: Language = "typescript",
 ) -> Described:
     """Present `tools` to the model in the richest form that fits `token_budget` tokens.
 
     `down` names sources that are down with no tools (namespace -> why), from `unavailable`;
     `notice` is a paragraph the description starts with; tools that need approval under `approvals`
-    are tagged.
+    are tagged; `language` picks the guide, the declarations and the names (`DIALECTS`).
     """
+    dialect = DIALECTS[language]
     shown = [approvals.mark(tool) for tool in tools] if approvals is not None else list(tools)
-    guide = GUIDE
+    guide = dialect.guide
     if any(marked is not tool for marked, tool in zip(shown, tools, strict=True)):
-        guide += " " + APPROVAL_GUIDE
+        guide += " " + dialect.approval_guide
+    names = dialect.names(shown, down or {})
     grouped: dict[str, list[dict[str, Any]]] = {}
     guest: dict[str, list[str]] = {}
-    for tool in shown:
+    for tool in names.tools:
         grouped.setdefault(tool.namespace, []).append(tool.to_mcp_dict())
         guest.setdefault(tool.namespace, []).append(tool.name)
-    declarations = render_declarations(grouped)
-    catalog = Catalog(shown)
+    declarations = dialect.render(grouped)
+    catalog = Catalog(names.tools, render=dialect.render)
     discovery = count_tokens(declarations) > token_budget
     if not discovery:
-        body = f"{guide}\n\n```ts\n{declarations}```"
+        body = f"{guide}\n\n```{dialect.fence}\n{declarations}```"
     else:
         index = render_index(grouped)
         overview = render_overview(grouped)
@@ -112,13 +136,14 @@ def describe(
         else:
             form = "summarized by namespace"
             listing = catalog.overview()
-        body = f"{guide}\n\n{_DISCOVERY_GUIDE.format(shown=form)}\n\n{listing}"
+        body = f"{guide}\n\n{dialect.discovery_guide.format(shown=form)}\n\n{listing}"
     if down:
         lines = "\n".join(f"- {namespace}: {why}" for namespace, why in sorted(down.items()))
         body += f"\n\nNot available right now (their tools are missing above; do not call them):\n{lines}"
+        guest_namespace = {own: namespace for namespace, own in names.namespaces.items()}
         for namespace in down:
             # The namespace still exists in the program: a call throws the server's reason.
-            guest.setdefault(namespace, [])
+            guest.setdefault(guest_namespace[namespace], [])
     if notice:
         body = f"{notice}\n\n{body}"
     return Described(
@@ -127,5 +152,6 @@ def describe(
         discovery=discovery,
         guest_tools=guest,
         catalog=catalog,
-        tools={(tool.namespace, tool.name): tool for tool in tools},
+        tools={(named.namespace, named.name): tool for named, tool in zip(names.tools, tools, strict=True)},
+        namespaces=names.namespaces,
     )

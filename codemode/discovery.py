@@ -3,7 +3,8 @@
 When every declaration would not fit the token budget, the model reads a short listing and looks
 tools up from its code: `search` ranks tools by what they do (ranking.py: BM25F over name,
 description, argument names and docs, result fields), `describe` returns the full declarations of
-one or several tools as plain TypeScript, their shared aliases stated once.
+one or several tools as plain TypeScript (or Python stubs, for Python programs), their shared
+aliases stated once.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +52,13 @@ class SearchHit:
 class Catalog:
     """A ranked index over tools, and their full declarations by name."""
 
-    def __init__(self, tools: Sequence[ToolInfo]) -> None:
+    def __init__(
+        self,
+        tools: Sequence[ToolInfo],
+        render: Callable[[Mapping[str, Sequence[Any]]], str] = render_declarations,
+    ) -> None:
+        """`render`: how `describe` declares tools (`tool_schemas.render_python_stubs` for Python)."""
+        self._render = render
         self._tools = {tool.qualified_name: tool for tool in tools}
         self._ranker = Ranker({name: tool_fields(tool) for name, tool in self._tools.items()})
 
@@ -78,7 +85,7 @@ class Catalog:
         return "\n".join(lines)
 
     def describe(self, names: str | Sequence[str]) -> str:
-        """The full TypeScript declarations of the named tools, as one plain text.
+        """The full declarations of the named tools (TypeScript, or as `render` says), as one text.
 
         `names` is one name, several in one string (`"github.get_issue, github.list_issues"`), or a
         list of names; each is `namespace.tool`, or a bare tool name when only one namespace has it.
@@ -100,7 +107,7 @@ class Catalog:
         grouped: dict[str, list[dict[str, Any]]] = {}
         for tool in tools.values():
             grouped.setdefault(tool.namespace, []).append(tool.to_mcp_dict())
-        return render_declarations(grouped)
+        return self._render(grouped)
 
     def _resolve(self, name: str) -> ToolInfo | None:
         if name in self._tools:

@@ -4,9 +4,12 @@ One run, from the program to the text the model reads:
 
     CodeMode.run(code)
       -> checker.check(code)                                typecheck: certain bugs stop it here,
-                                                            before any tool is called (when on)
-      -> executor.run(code, tools=..., callback=...)       sandbox: Deno, limits, the bridge
-           guest `ns.tool({...})` -> callback -> the run's approval gate (codemode.approvals)
+                                                            before any tool is called (when on;
+                                                            TypeScript only)
+      -> executor.run(code, tools=..., callback=...,       sandbox: Deno, limits, the bridge
+                      language=settings.language)          (Python: Pyodide in the same sandbox)
+           guest `ns.tool({...})` -> callback -> the names the program used, back to the tool's own
+                                         -> the run's approval gate (codemode.approvals)
                                          -> tools.call(ns, tool, args)   (a ToolProvider, the Toolbox)
            guest `search(q)` / `describe(name)` -> the catalog, when over the token budget
       -> format_outcome(result)                             model_text: the value block, the notes block
@@ -27,6 +30,7 @@ from typing import Any, Protocol
 from codemode.approvals import ApprovalGate, ApprovalPolicy, Asker
 from codemode.approvals.gate import DecisionSink
 from codemode.description import DISCOVERY_GLOBALS, Described, describe, unavailable
+from codemode.dialect import Language
 from codemode.errors import ToolError
 from codemode.model_text import format_outcome
 from codemode.sources.protocol import SourceStatus, ToolInfo
@@ -73,6 +77,9 @@ class EngineSettings:
     """A paragraph the description starts with (that the tools are a built-in demo, say)."""
     approvals: ApprovalPolicy = field(default_factory=ApprovalPolicy)
     """Which tool calls a person must approve (by default: the tools marked `destructiveHint`)."""
+    language: Language = "typescript"
+    """The language the model writes programs in: the description is written for it (Python: stubs,
+    keyword arguments) and every run is in it. Python programs are not type-checked."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,7 @@ class CodeMode:
     # -- description -------------------------------------------------------------------------
 
     def declarations(self) -> str:
-        """The full TypeScript declarations of every tool."""
+        """The full declarations of every tool, in the program's language."""
         return self._described().declarations
 
     def description(self) -> str:
@@ -150,8 +157,10 @@ class CodeMode:
                 down,
                 notice=self.settings.notice,
                 approvals=self.settings.approvals,
+                language=self.settings.language,
             )
-            if self.checker is not None:  # the checker follows what the model is shown, no restart
+            # The checker follows what the model is shown, no restart (TypeScript only).
+            if self.checker is not None and self.settings.language == "typescript":
                 shown = shown_declarations(
                     self._cache.declarations,
                     discovery=self._cache.discovery,
@@ -191,6 +200,7 @@ class CodeMode:
             limits=limits or self.settings.limits,
             on_log=on_log,
             sandbox_id=sandbox_id,
+            language=self.settings.language,
         )
         blocks = format_outcome(
             result, max_chars=self.settings.max_result_chars, limits=limits or self.settings.limits
@@ -199,8 +209,8 @@ class CodeMode:
 
     async def _type_check(self, code: str) -> CodeOutcome | None:
         """The outcome of a program the checker stops (nothing runs), or None to run it."""
-        if self.checker is None:
-            return None
+        if self.checker is None or self.settings.language != "typescript":
+            return None  # the checker knows TypeScript only: Python programs run unchecked
         start = time.perf_counter()
         try:
             diagnostics = await self.checker.check(code)
@@ -231,11 +241,17 @@ class CodeMode:
 
     async def _callback(self, gate: ApprovalGate, namespace: str, name: str, arguments: Any) -> Any:
         """A guest call: a tool (approved by the run's gate, checked and routed by the tools), or a
-        discovery function. The one place where a program's tool calls enter the toolbox."""
+        discovery function. The one place where a program's tool calls enter the toolbox: the names
+        the program used (Python's may differ) become the tool's own here, before anything else."""
         try:
             if namespace == "":
                 return self._discovery_call(name, arguments)
-            tool = self._described().tools.get((namespace, name))
+            described = self._described()
+            tool = described.tools.get((namespace, name))
+            if tool is not None:
+                namespace, name = tool.namespace, tool.name
+            else:  # no such tool: the toolbox says so (or why its server is down) in its own words
+                namespace = described.namespaces.get(namespace, namespace)
             as_object = {} if arguments is None else arguments
             if tool is not None and isinstance(as_object, dict):  # the toolbox refuses anything else
                 await gate.check(tool, as_object)
@@ -245,6 +261,8 @@ class CodeMode:
 
     def _discovery_call(self, name: str, arguments: Any) -> Any:
         catalog = self._described().catalog
+        if isinstance(arguments, dict) and len(arguments) == 1:  # Python: search(query="...")
+            arguments = next(iter(arguments.values()))
         query = arguments[0] if isinstance(arguments, list) and arguments else arguments
         if name == "search":
             if not isinstance(query, str):

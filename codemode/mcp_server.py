@@ -57,7 +57,7 @@ from pydantic import AnyUrl
 from codemode.approvals import ApprovalDecision
 from codemode.approvals import mcp as approvals
 from codemode.approvals.rounds import WaitingRun, WaitingRuns
-from codemode.code_tool import CODE_TOOL_INPUT_SCHEMA, CODE_TOOL_NAME, program_of
+from codemode.code_tool import CODE_TOOL_NAME, code_tool_input_schema, program_of
 from codemode.engine import CodeMode, CodeOutcome, ToolProvider
 from codemode.errors import ToolError
 from codemode.model_text import format_value
@@ -81,6 +81,8 @@ _SEVERITY = {
 PROGRESS_INTERVAL_S = 1.0
 #: How long one log line may take to reach a client before forwarding stops (the result has them all).
 _LOG_SEND_TIMEOUT_S = 5.0
+_LANGUAGE_NAMES = {"typescript": "TypeScript", "python": "Python"}
+"""How the server instructions name the language the model writes."""
 
 
 class CodeModeServer(MCPServer[Any]):
@@ -103,7 +105,8 @@ class CodeModeServer(MCPServer[Any]):
             name=name,
             version=_version(),
             instructions=instructions
-            or "Call the `code` tool with a short TypeScript program that uses the declared tools.",
+            or f"Call the `code` tool with a short {_LANGUAGE_NAMES[engine.settings.language]} program "
+            "that uses the declared tools.",
             log_level="WARNING",
             middleware=[self._remember_client],
         )
@@ -131,7 +134,7 @@ class CodeModeServer(MCPServer[Any]):
                 name=CODE_TOOL_NAME,
                 title="Run code against the tools",
                 description=self.engine.description(),
-                input_schema=CODE_TOOL_INPUT_SCHEMA,
+                input_schema=code_tool_input_schema(self.engine.settings.language),
                 annotations=ToolAnnotations(
                     title="Run code against the tools",
                     read_only_hint=False,

@@ -219,9 +219,13 @@ class DenoExecutor:
 
 
 def _check_python_names(tools: Mapping[str, Sequence[str]], globals: Sequence[str]) -> None:
-    """Python programs also need names that are Python identifiers and leave `ToolError` alone."""
-    for name in [*tools, *globals, *(n for names in tools.values() for n in names)]:
-        if not name.isidentifier() or keyword.iskeyword(name) or name in _PY_RESERVED:
+    """Python programs also need names that are Python identifiers, and globals (namespaces
+    included) that leave `ToolError` and the built-ins alone; a tool is an attribute, so `ns.list`
+    is fine."""
+    names = [(name, True) for name in [*tools, *globals]]
+    names += [(name, False) for listed in tools.values() for name in listed]
+    for name, is_global in names:
+        if not name.isidentifier() or keyword.iskeyword(name) or (is_global and name in _PY_RESERVED):
             raise SettingsError(
                 f"{name!r} cannot be a Python namespace, tool or global name "
                 "(use tool_schemas.python_identifier for Python programs)"

@@ -15,8 +15,10 @@ from codemode.errors import ConfigError
 __all__ = [
     "CONFIG_ENV",
     "CONFIG_NAME",
+    "LANGUAGE_ENV",
     "WORKSPACE_ENV",
     "add_config_argument",
+    "add_language_argument",
     "add_workspace_argument",
     "config_from_args",
     "fail",
@@ -26,6 +28,9 @@ __all__ = [
 
 WORKSPACE_ENV = "CODEMODE_WORKSPACE"
 """The environment variable that stands for `--workspace`."""
+
+LANGUAGE_ENV = "CODEMODE_LANGUAGE"
+"""The environment variable that stands for `--language` (`serve`)."""
 
 CONFIG_ENV = "CODEMODE_CONFIG"
 """The environment variable that stands for `--config`."""
@@ -65,6 +70,16 @@ def add_workspace_argument(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get(WORKSPACE_ENV) or None,
         help=f"the workspace directory (env {WORKSPACE_ENV}; default: the config's workspace.dir, else "
         "codemode/workspace in the user's data directory)",
+    )
+
+
+def add_language_argument(parser: argparse.ArgumentParser, default_help: str) -> None:
+    """`--language {typescript,python}`: the language the model's programs are in, over the config's
+    `"language"`."""
+    parser.add_argument(
+        "--language",
+        choices=("typescript", "python"),
+        help=f'the language of the programs (config: "language"; {default_help})',
     )
 
 

@@ -1,5 +1,8 @@
 """`codemode exec`: run one program against the configured tools and print its result.
 
+The program is TypeScript, or Python with `--language python`, a `.py` file, or `"language":
+"python"` in the config (in that order: the flag wins, then the file's suffix, then the config).
+
 Exit status: 0 when the program succeeded, 1 when it failed (threw, broke a limit), 2 for bad
 usage (no such file, a bad config).
 """
@@ -14,19 +17,27 @@ from typing import Any
 
 import anyio
 
-from codemode.commands._common import add_config_argument, add_workspace_argument, config_from_args, fail
+from codemode.commands._common import (
+    add_config_argument,
+    add_language_argument,
+    add_workspace_argument,
+    config_from_args,
+    fail,
+)
 from codemode.config import Config
+from codemode.dialect import Language
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "exec",
         help="run a program once against the configured tools",
-        description="Run TypeScript once in the sandbox against the configured tools (the embedded "
-        "defaults without --config) and print what it returns.",
+        description="Run a program (TypeScript, or Python) once in the sandbox against the configured "
+        "tools (the embedded defaults without --config) and print what it returns.",
     )
     add_config_argument(parser)
     add_workspace_argument(parser)
+    add_language_argument(parser, "default: python for a .py file, else the config's, else typescript")
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="wall-clock limit for the run")
     parser.add_argument(
         "--json",
@@ -55,7 +66,10 @@ def run(args: argparse.Namespace) -> int:
         fail(f"--timeout must be a positive number of seconds, got {args.timeout}")
     code = _read_code(args.file)
     config = config_from_args(args)
-    return anyio.run(_exec, code, config, args.timeout, args.json, args.yes, args.typecheck, args.workspace)
+    language: Language | None = args.language or ("python" if args.file.endswith(".py") else None)
+    return anyio.run(
+        _exec, code, config, args.timeout, args.json, args.yes, args.typecheck, args.workspace, language
+    )
 
 
 def _read_code(name: str) -> str:
@@ -76,6 +90,7 @@ async def _exec(
     yes: bool,
     typecheck: bool | None,
     workspace: str | None,
+    language: Language | None,
 ) -> int:
     from codemode.app import open_engine, sandbox_limits
     from codemode.approvals.terminal import NO_TERMINAL, command_line_asker
@@ -83,8 +98,10 @@ async def _exec(
     from sandbox import SandboxSettings
 
     # One run: no pool of spare Deno processes (it would start two more that nobody uses).
-    sandbox = SandboxSettings(limits=sandbox_limits(config), pool_size=0)
-    async with open_engine(config, sandbox=sandbox, typecheck=typecheck, workspace=workspace) as engine:
+    sandbox = SandboxSettings(limits=sandbox_limits(config), pool_size=0, python_pool_size=0)
+    async with open_engine(
+        config, sandbox=sandbox, typecheck=typecheck, workspace=workspace, language=language
+    ) as engine:
         limits = engine.settings.limits
         if wall_s is not None:
             limits = dataclasses.replace(limits, wall_s=wall_s)

@@ -19,13 +19,16 @@ import anyio
 
 from codemode.commands._common import (
     CONFIG_ENV,
+    LANGUAGE_ENV,
     WORKSPACE_ENV,
     add_config_argument,
+    add_language_argument,
     add_workspace_argument,
     config_from_args,
     fail,
 )
 from codemode.config import Config
+from codemode.dialect import Language
 from codemode.http import TOKEN_ENV, HttpOptions
 
 logger = logging.getLogger(__name__)
@@ -36,6 +39,7 @@ _FALSE = frozenset({"", "0", "false", "no", "off"})
 ENVIRONMENT: dict[str, str] = {
     "config": CONFIG_ENV,
     "workspace": WORKSPACE_ENV,
+    "language": LANGUAGE_ENV,
     "transport": "CODEMODE_TRANSPORT",
     "host": "CODEMODE_HOST",
     "port": "CODEMODE_PORT",
@@ -67,6 +71,7 @@ def register(subparsers: Any) -> None:
     )
     add_config_argument(parser)
     add_workspace_argument(parser)
+    add_language_argument(parser, f"env {LANGUAGE_ENV}; default: typescript")
     parser.add_argument("--transport", choices=("stdio", "http"), help="default: stdio")
     parser.add_argument("--host", help="HTTP bind address (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, help="HTTP port; 0 picks a free one (default: 8000)")
@@ -114,6 +119,7 @@ def apply_environment(args: argparse.Namespace, environ: dict[str, str] | None =
         return default if raw is None or raw == "" else parse(variable, raw)
 
     args.transport = value("transport", _choice("stdio", "http"), "stdio")
+    args.language = value("language", _choice("typescript", "python"), None)  # None: the config's
     args.host = value("host", _text, "127.0.0.1")
     args.port = value("port", _port, 8000)
     args.path = value("path", _text, "/mcp")
@@ -186,7 +192,9 @@ def run(args: argparse.Namespace) -> int:
     # closes its processes and removes their scratch directories instead of leaving them behind.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     with contextlib.suppress(KeyboardInterrupt):
-        anyio.run(_serve, config, args.transport, options, publish, args.typecheck, args.workspace)
+        anyio.run(
+            _serve, config, args.transport, options, publish, args.typecheck, args.workspace, args.language
+        )
     return 0
 
 
@@ -197,6 +205,7 @@ async def _serve(
     publish: bool,
     typecheck: bool | None,
     workspace: str | None,
+    language: Language | None,
 ) -> None:
     from codemode.app import serve
 
@@ -209,4 +218,5 @@ async def _serve(
         publish_tools=publish,
         typecheck=typecheck,
         workspace=workspace,
+        language=language,
     )

@@ -131,12 +131,15 @@ def _tool(ns: str, name: str, call: CallTool) -> Callable[..., Awaitable[Any]]:
 
     async def tool(*args: Any, **kwargs: Any) -> Any:
         if args:
-            if len(args) != 1 or kwargs or not isinstance(args[0], Mapping):
+            if not ns and len(args) == 1 and not kwargs:  # a global function: search("q"), describe([...])
+                payload: Any = args[0]
+            elif len(args) != 1 or kwargs or not isinstance(args[0], Mapping):
                 raise TypeError(
                     f"{what}() takes keyword arguments or one dict, "
                     f'e.g. {what}(key="value") or {what}({{"key": "value"}})'
                 )
-            payload: Any = args[0]
+            else:
+                payload = args[0]
         else:
             payload = kwargs
         reply = _loads(await call(ns, name, _dumps(to_json(payload))))
