@@ -36,7 +36,9 @@ class Tripwire:
     """A type checker that fails the test if a Python program ever reaches it."""
 
     def set_declarations(self, declarations: str) -> None:
-        raise AssertionError(f"a Python server handed the TypeScript checker declarations: {declarations[:80]}")
+        raise AssertionError(
+            f"a Python server handed the TypeScript checker declarations: {declarations[:80]}"
+        )
 
     async def check(self, code: str) -> list[Any]:
         raise AssertionError(f"a Python program was type-checked: {code[:80]}")
@@ -70,7 +72,9 @@ def _text(result: Any) -> str:
     return "\n".join(block.text for block in result.content)
 
 
-async def test_a_python_server_describes_python_to_its_model(toolbox: Toolbox, executor: DenoExecutor) -> None:
+async def test_a_python_server_describes_python_to_its_model(
+    toolbox: Toolbox, executor: DenoExecutor
+) -> None:
     engine = python_engine(toolbox, executor, approvals=ApprovalPolicy(approve=("odd.from",)))
     async with Client(build_server(engine)) as client:
         tools = (await client.list_tools()).tools
@@ -78,8 +82,10 @@ async def test_a_python_server_describes_python_to_its_model(toolbox: Toolbox, e
     [code] = tools
     description = code.description or ""
     assert description.startswith("Run Python in a sandbox")
-    assert 'await namespace.tool(key=value)' in description and "asyncio.gather" in description
-    assert "```python\n" in description and "declare const" not in description and "Promise" not in description
+    assert "await namespace.tool(key=value)" in description and "asyncio.gather" in description
+    assert (
+        "```python\n" in description and "declare const" not in description and "Promise" not in description
+    )
     assert "class crm:" in description and "    async def get_customer(" in description
     for name in ("from_", "lambda_", "get_item", "price_usd", "listItems", "list"):
         assert f"    async def {name}(" in description, name
@@ -135,7 +141,7 @@ async def test_search_and_describe_answer_in_python_at_every_budget(
     assert "- odd (6 tools)" in summary.description()
     for engine in (index, overview, summary):
         text = engine.description()
-        assert "`await search(\"what you need\")` returns" in text and "full Python stubs as one str" in text
+        assert '`await search("what you need")` returns' in text and "full Python stubs as one str" in text
         assert "declare const" not in text and "TypeScript" not in text
     program = """\
 hits = await search("answers as from")
@@ -158,7 +164,9 @@ except ToolError as error:
     assert value["missing"].startswith("no tool named `odd.nope`")
 
 
-async def test_an_uncaught_exception_shows_the_programs_own_lines(toolbox: Toolbox, executor: DenoExecutor) -> None:
+async def test_an_uncaught_exception_shows_the_programs_own_lines(
+    toolbox: Toolbox, executor: DenoExecutor
+) -> None:
     program = 'def ratio(a, b):\n    return a / b\n\nprint("before")\nratio(1, 0)\n'
     outcome = await python_engine(toolbox, executor).run(program)
     assert outcome.is_error
@@ -166,7 +174,7 @@ async def test_an_uncaught_exception_shows_the_programs_own_lines(toolbox: Toolb
     assert value.startswith("ZeroDivisionError: division by zero\nTraceback (most recent call last):")
     assert '  File "<program>", line 5, in <module>\n    ratio(1, 0)' in value
     assert '  File "<program>", line 2, in ratio\n    return a / b' in value
-    assert "glue" not in value and "pyodide" not in value.lower() and ".py\"" not in value
+    assert "glue" not in value and "pyodide" not in value.lower() and '.py"' not in value
     assert "[log] before" in notes
 
 
