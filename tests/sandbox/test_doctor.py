@@ -18,6 +18,7 @@ def test_doctor_passes_on_this_machine(capsys: pytest.CaptureFixture[str]) -> No
     assert "enforces memory limit" in out
     assert "ok   Pyodide runtime (Python programs)" in out  # installed by the Python tests' helper
     assert "Python blocks read the Pyodide runtime" in out
+    assert "ok   type check (TypeScript only)" in out and "Python programs are not type-checked" in out
     assert "FAIL" not in out
     assert "checks passed" in out
 
