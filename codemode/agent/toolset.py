@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from codemode.code_tool import CODE_TOOL_INPUT_SCHEMA, CODE_TOOL_NAME, program_of
+from codemode.code_tool import CODE_TOOL_NAME, code_tool_input_schema, program_of
 from codemode.errors import ToolError
 from codemode.model_text import tool_result_text
 from codemode.sources.protocol import ToolInfo, classic_tool_name
@@ -91,7 +91,8 @@ class CodeToolset:
         self._who = who
 
     def model_tools(self) -> list[ModelTool]:
-        return [ModelTool(CODE_TOOL_NAME, self._engine.description(), dict(CODE_TOOL_INPUT_SCHEMA))]
+        schema = code_tool_input_schema(self._engine.settings.language)
+        return [ModelTool(CODE_TOOL_NAME, self._engine.description(), dict(schema))]
 
     async def call(self, name: str, arguments: Mapping[str, Any]) -> ToolOutcome:
         if name != CODE_TOOL_NAME:
