@@ -61,6 +61,8 @@ Log = Callable[[str, str], None]
 class ToolError(Exception):
     """A tool call failed; `str(error)` is the tool's own message, `error.tool` names the tool."""
 
+    __module__ = "builtins"  # a traceback says `ToolError: ...`, the name the program knows it by
+
     def __init__(self, message: str, tool: str) -> None:
         super().__init__(message)
         self.tool = tool

@@ -65,6 +65,20 @@ def test_a_single_dict_is_accepted_and_other_positionals_are_explained() -> None
     assert "takes keyword arguments or one dict" in result["error"]["message"]
 
 
+def test_global_functions_take_one_value_as_it_is() -> None:
+    """`search("q")` and `describe([...])` (the host's discovery functions) pass their one argument
+    through; keyword arguments still arrive as a dict."""
+    bridge = Bridge()
+    source = 'await search("open issues"), await describe(["a.b"]), await search(query="x")'
+    text = asyncio.run(run_program(source, "{}", '["search", "describe"]', bridge.call, bridge.log))
+    assert json.loads(text)["ok"] is True
+    assert bridge.calls == [
+        ("", "search", "open issues"),
+        ("", "describe", ["a.b"]),
+        ("", "search", {"query": "x"}),
+    ]
+
+
 def test_top_level_return_and_nested_definitions() -> None:
     source = "def double(x):\n    return 2 * x\nif True:\n    return double(21)\nprint('never')"
     bridge = Bridge()
@@ -93,6 +107,7 @@ def test_tool_error_raises_with_the_tools_message() -> None:
     uncaught = _run("await crm.get_customer(customer_id='C-9')", bridge)
     assert uncaught["error"]["name"] == "ToolError"
     assert uncaught["error"]["message"] == "no customer C-9"
+    assert uncaught["error"]["stack"].endswith("\nToolError: no customer C-9")  # as the program names it
 
 
 def test_traceback_shows_only_the_programs_lines() -> None:
