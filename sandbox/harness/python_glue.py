@@ -159,12 +159,17 @@ class Namespace:
     def __init__(self, ns: str, names: list[str], call: CallTool) -> None:
         self._ns = ns
         self._names = list(names)
+        self._call = call
         for name in names:
             object.__setattr__(self, name, _tool(ns, name, call))
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
+        if not self._names and not name.startswith("_"):
+            # A namespace with no tools listed (its server is down or starting): the host answers,
+            # with why it is down, or by waiting for it, as for a TypeScript program.
+            return _tool(self._ns, name, self._call)
         close = difflib.get_close_matches(name, self._names, n=5, cutoff=0.6)
         hint = f" Did you mean {', '.join(f'{self._ns}.{n}' for n in close)}?" if close else ""
         listed = ", ".join(self._names) or "(none)"

@@ -79,6 +79,15 @@ def test_global_functions_take_one_value_as_it_is() -> None:
     ]
 
 
+def test_a_namespace_without_tools_leaves_the_answer_to_the_host() -> None:
+    """A namespace whose server is down or starting lists no tool: its calls go to the host, which
+    says why (or waits for the server), instead of an `unknown tool` the program cannot act on."""
+    bridge = Bridge({"forecast": RuntimeError("server weather is not connected: it crashed")})
+    result = _run('await weather.forecast(city="Oslo")', bridge, {"weather": []})
+    assert result["error"]["message"] == "server weather is not connected: it crashed"
+    assert bridge.calls == [("weather", "forecast", {"city": "Oslo"})]
+
+
 def test_top_level_return_and_nested_definitions() -> None:
     source = "def double(x):\n    return 2 * x\nif True:\n    return double(21)\nprint('never')"
     bridge = Bridge()

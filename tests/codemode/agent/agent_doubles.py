@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from codemode.engine import EngineSettings
 from codemode.errors import ToolError
 
 
@@ -20,6 +21,7 @@ class ScriptedEngine:
 
     def __init__(self) -> None:
         self.programs: list[str] = []
+        self.settings = EngineSettings()
 
     def description(self) -> str:
         return "Run TypeScript.\ndeclare const crm: { count_customers(args: {}): Promise<number>; };"

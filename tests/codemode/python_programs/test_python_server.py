@@ -47,7 +47,12 @@ class Tripwire:
 @pytest.fixture(scope="module")
 async def toolbox() -> AsyncIterator[Toolbox]:
     config = parse_config(
-        {"mcpServers": {"odd": {"command": sys.executable, "args": [str(ODD_NAMES_SERVER)]}}}
+        {
+            "mcpServers": {
+                "odd": {"command": sys.executable, "args": [str(ODD_NAMES_SERVER)]},
+                "gone": {"command": "no-such-mcp-server-command"},
+            }
+        }
     )
     sources = build_sources(World.generate(seed=0))
     async with open_toolbox(config, sources=sources, workspace=False) as toolbox:
@@ -90,6 +95,7 @@ async def test_a_python_server_describes_python_to_its_model(
     for name in ("from_", "lambda_", "get_item", "price_usd", "listItems", "list"):
         assert f"    async def {name}(" in description, name
     assert "ToolError` with a message starting `ApprovalDeclined:`" in description  # odd.from needs approval
+    assert "Not available right now" in description and "- gone: failed: command" in description
     assert "Python" in code.input_schema["properties"]["code"]["description"]
     assert instructions is not None and "Python program" in instructions
 
@@ -111,11 +117,15 @@ try:
     refused = None
 except ToolError as error:
     refused = str(error)
+try:
+    await gone.anything(x=1)
+except ToolError as error:
+    down = str(error)
 found = await crm.find_customers(query="", limit=1)
 customer = await crm.get_customer(customer_id=found[0]["id"])
 print("customer", customer["id"])
 {"reached": [r["tool"] for r in reached], "args": reached[1], "refused": refused,
- "name": customer["name"]}
+ "down": down, "name": customer["name"]}
 """
     async with Client(build_server(engine)) as client:
         result = await client.call_tool("code", {"code": program})
@@ -125,8 +135,9 @@ print("customer", customer["id"])
     assert value["args"] == {"tool": "get-item", "item_id": "b", "count": 2}
     assert value["refused"].startswith("ApprovalDeclined:") and "odd.from" in value["refused"]
     assert isinstance(value["name"], str) and value["name"]
+    assert value["down"].startswith("server gone is not connected: failed: command `no-such-mcp-server")
     assert re.search(r"\[log\] customer C-\d+", result.content[1].text)
-    assert "8 tool calls" in result.content[1].text
+    assert "9 tool calls" in result.content[1].text
 
 
 async def test_search_and_describe_answer_in_python_at_every_budget(
