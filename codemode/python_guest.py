@@ -3,7 +3,7 @@
 The declarations are `tool_schemas.render_python_stubs` (TypedDicts, `async def` per tool on a
 namespace class). Names follow `tool_schemas.python_identifier` (a Python keyword gets a `_`:
 `from` -> `from_`; a `$` becomes `_`); a namespace that would hide a built-in the program needs
-(`list`, `print`, `ToolError`, `search`) gets a `_` too, and two tools that land on one name keep
+(`list`, `print`, `ToolError`, `search`) or be hidden by an import (`time`, `email`) gets a `_` too, and two tools that land on one name keep
 them apart with `_2`, `_3`. `GuestNames` carries the way back, which the engine takes where a call
 enters (`CodeMode._callback`): the toolbox and the approval rules only ever see the tools' own names.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import logging
+import sys
 from collections.abc import Iterable, Sequence
 
 from codemode.approvals import APPROVAL_TAG
@@ -48,8 +49,9 @@ PYTHON_APPROVAL_GUIDE = (
     "without that call)."
 )
 
-_TAKEN = frozenset(dir(builtins)) | {"ToolError", "search", "describe", "asyncio"}
-"""Names a namespace must not take: the program's built-ins, `ToolError`, the discovery functions."""
+_TAKEN = frozenset(dir(builtins)) | sys.stdlib_module_names | {"ToolError", "search", "describe"}
+"""Names a namespace must not take: the program's built-ins, `ToolError`, the discovery functions,
+and the standard library's modules (an `import time` would hide a `time` server's namespace)."""
 
 
 def _namespace(name: str) -> str:
