@@ -22,7 +22,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from codemode.approvals import ApprovalGate, ApprovalPolicy, Asker
 from codemode.approvals.gate import DecisionSink
@@ -73,6 +73,9 @@ class EngineSettings:
     """A paragraph the description starts with (that the tools are a built-in demo, say)."""
     approvals: ApprovalPolicy = field(default_factory=ApprovalPolicy)
     """Which tool calls a person must approve (by default: the tools marked `destructiveHint`)."""
+
+    language: Literal["typescript", "python"] = "typescript"
+    """The language of the programs: each run goes to the sandbox in it (Python runs in Pyodide)."""
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,7 @@ class CodeMode:
             limits=limits or self.settings.limits,
             on_log=on_log,
             sandbox_id=sandbox_id,
+            language=self.settings.language,
         )
         blocks = format_outcome(
             result, max_chars=self.settings.max_result_chars, limits=limits or self.settings.limits
@@ -199,7 +203,7 @@ class CodeMode:
 
     async def _type_check(self, code: str) -> CodeOutcome | None:
         """The outcome of a program the checker stops (nothing runs), or None to run it."""
-        if self.checker is None:
+        if self.checker is None or self.settings.language != "typescript":  # it checks TypeScript
             return None
         start = time.perf_counter()
         try:
@@ -245,6 +249,8 @@ class CodeMode:
 
     def _discovery_call(self, name: str, arguments: Any) -> Any:
         catalog = self._described().catalog
+        if isinstance(arguments, dict) and len(arguments) == 1:  # Python's `describe(names=[...])`
+            (arguments,) = arguments.values()
         query = arguments[0] if isinstance(arguments, list) and arguments else arguments
         if name == "search":
             if not isinstance(query, str):
