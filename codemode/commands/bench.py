@@ -238,10 +238,9 @@ def run_tokens(args: argparse.Namespace) -> int:
     )
     summaries = {language: _summary(run) for language, run in runs.items()}
     run, summary = runs[languages[0]], summaries[languages[0]]
+    print_report(run.results, summary, console)
     if len(runs) > 1:
         print_side_by_side({k: r.results for k, r in runs.items()}, summaries, console)
-    else:
-        print_report(run.results, summary, console)
     if run.upstreams and any(r.status == "skipped" for r in run.results):
         console.print(f"[yellow]Skipped the tasks that need the MCP servers: {run.upstreams}[/]")
     if getattr(args, "json", None) is not None:
