@@ -205,9 +205,13 @@ def run_tokens(args: argparse.Namespace) -> int:
     except ValueError as error:
         console.print(f"[red]--tasks: {error}[/]")
         return 2
+    choice = getattr(args, "language", "typescript")
     if getattr(args, "live", False):
         from codemode.bench.live import run_live_command
 
+        if choice != "typescript":
+            console.print(f"[red]--language {choice}: live mode runs TypeScript only; drop one of the two[/]")
+            return 2
         status: int = run_live_command(args, tasks, console)
         return status
 
@@ -218,7 +222,6 @@ def run_tokens(args: argparse.Namespace) -> int:
     if budget is not None and budget < 1:
         console.print(f"[red]--token-budget must be a positive number of tokens, got {budget}[/]")
         return 2
-    choice = getattr(args, "language", "typescript")
     languages = LANGUAGES if choice == "both" else tuple(k for k in LANGUAGES if k == choice)
     if "python" in languages and not _pyodide_installed():
         console.print(

@@ -208,3 +208,17 @@ async def test_without_the_npm_servers_their_tasks_are_skipped_with_the_reason(t
     assert "needs filesystem" in skipped.reason
     assert "npm ci" in skipped.reason
     assert "npm ci" in run.upstreams
+
+
+def test_live_mode_with_python_is_a_usage_error() -> None:
+    assert run_tokens(parse("--live", "--language", "python")) == 2
+
+
+def test_python_without_the_runtime_is_a_usage_error_naming_the_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sandbox.pyodide_runtime
+
+    monkeypatch.setattr(sandbox.pyodide_runtime, "find_pyodide", lambda root=None: None)
+    assert run_tokens(parse("--language", "python", "--tasks", "customer-city")) == 2
+    assert "codemode pyodide install" in capsys.readouterr().out
