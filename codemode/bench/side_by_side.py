@@ -100,6 +100,8 @@ def languages_json(results: Results, summaries: Summaries) -> dict[str, Any]:
                     "reason": r.reason,
                     "passed_code": r.passed_code,
                     "passed_classic": r.passed_classic,
+                    "tool_calls": r.tool_calls,
+                    "waves": r.extra.get("waves"),
                     "code_total": r.code.total if r.code else None,
                     "code_full_total": r.code_full.total if r.code_full else None,
                     "classic_total": r.classic.total if r.classic else None,

@@ -88,9 +88,11 @@ def test_both_languages_pass_every_oracle_side_by_side(bench_json: dict) -> None
     typescript = {t["id"]: t for t in languages["typescript"]["tasks"]}
     for task in python["tasks"]:
         assert task["status"] == "ok" and task["passed_code"] and task["passed_classic"], task["reason"]
-        # The same plan: the classic replay is the same calls, so within a few tokens of TypeScript's
-        # (the arguments carry each program's own text, e.g. a CSV's numbers).
-        same = typescript[task["id"]]["classic_total"]
+        # The same plan: the same calls in the same waves, so the classic replay is within a few
+        # tokens of TypeScript's (paths carry each run's randomly named scratch directory).
+        same_plan = typescript[task["id"]]
+        assert (task["tool_calls"], task["waves"]) == (same_plan["tool_calls"], same_plan["waves"])
+        same = same_plan["classic_total"]
         assert abs(task["classic_total"] - same) <= same * 0.01
         assert task["code_total"] > 0 and task["code_full_total"] > 0
     # The Python `code` tool has its own description (Python stubs with every declaration).
