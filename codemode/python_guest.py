@@ -1,12 +1,11 @@
 """Python programs: the guide the model reads, and the names a Python program calls tools by.
 
-The declarations are `tool_schemas.render_python_stubs` (TypedDicts, `async def` per tool on a
-namespace class). Names follow `tool_schemas.python_identifier` (a Python keyword gets a `_`:
-`from` -> `from_`; a `$` becomes `_`); a namespace that would hide a built-in the program needs
-(`list`, `print`, `ToolError`, `search`) or be hidden by an import (`time`, `email`) gets a `_` too, and two tools that land on one name keep
-them apart with `_2`, `_3`. `GuestNames` carries the way back, which the engine takes where a call
-enters (`CodeMode._callback`): the toolbox and the approval rules only ever see the tools' own names.
-"""
+The declarations are `tool_schemas.render_python_stubs` (TypedDicts, `async def` per tool on a namespace
+class). Names follow `tool_schemas.python_identifier` (a Python keyword gets a `_`: `from` -> `from_`; a
+`$` becomes `_`); a namespace that would hide a built-in the program needs (`list`, `print`, `ToolError`,
+`search`) or be hidden by an import (`time`, `email`) gets a `_` too, and two tools that land on one name
+keep them apart with `_2`, `_3`. `GuestNames` carries the way back, which the engine takes where a call
+enters (`CodeMode._callback`): the toolbox and the approval rules only ever see the tools' own names."""
 
 from __future__ import annotations
 

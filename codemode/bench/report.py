@@ -130,15 +130,21 @@ def print_report(results: Sequence[TaskResult], summary: dict[str, Any], console
 
 
 def write_json(
-    path: Path, results: Sequence[TaskResult], summary: dict[str, Any], meta: dict[str, Any]
+    path: Path,
+    results: Sequence[TaskResult],
+    summary: dict[str, Any],
+    meta: dict[str, Any],
+    languages: dict[str, Any] | None = None,
 ) -> None:
-    """Every figure: the summary, per category, per task (per turn)."""
+    """Every figure: the summary, per category, per task (per turn); `languages` when several ran."""
     data = {
         "summary": summary,
         "categories": by_category(results),
         "tasks": [r.to_json() for r in results],
         "meta": meta,
     }
+    if languages is not None:
+        data["languages"] = languages
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 

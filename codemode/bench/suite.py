@@ -17,6 +17,10 @@ and where the task's prompt does not name all of them it first `search`es the pr
 hits too. `code_full`: every declaration in the description (the engine with an unlimited budget),
 no describe turn.
 
+In Python (`language="python"`) the same runs use each task's Python solution and a Python
+discovery program, through an engine speaking Python; the classic side replays the same calls, so its
+figures do not depend on the language (`codemode.bench.languages`).
+
 A plan one of whose requests exceeds a 200k-token context (`accounting.CONTEXT_WINDOW`) could not
 run in that mode: the task is marked infeasible for it (`extra["infeasible"]`) and left out of the
 savings medians instead of being counted.
@@ -24,10 +28,9 @@ savings medians instead of being counted.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +41,13 @@ from codemode.bench.accounting import CONTEXT_WINDOW, ModeTokens, count_definiti
 from codemode.bench.definitions import Provider, classic_definitions, code_definition
 from codemode.bench.environment import UPSTREAM_NAMESPACES, BenchTools, Upstreams, open_upstreams
 from codemode.bench.github import github_description_ratio
+from codemode.bench.languages import Language, code_description, discovery_program, solution
 from codemode.bench.recall import search_recall_at_10
 from codemode.bench.results import Definitions, TaskResult
 from codemode.bench.tasks import Env, OracleFailure, Task
 from codemode.bench.trace import Recorder, ToolCall, group_waves
 from codemode.bench.transcript import classic_transcript, code_transcript
-from codemode.code_tool import CODE_TOOL_INPUT_SCHEMA
+from codemode.code_tool import code_tool_input_schema
 from codemode.engine import CodeMode, CodeOutcome, EngineSettings
 from codemode.errors import ToolError
 from codemode.model_text import format_value
@@ -51,7 +55,7 @@ from codemode.tokenizer import Tokenizer, default_tokenizer
 from codemode.world import World
 from sandbox import DenoExecutor, SandboxSettings
 
-__all__ = ["ENGINE_SETTINGS", "SuiteRun", "discovery_program", "oracle_verdict", "run_suite"]
+__all__ = ["ENGINE_SETTINGS", "SuiteRun", "discovery_program", "oracle_verdict", "run_suite", "run_suites"]
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +79,8 @@ class SuiteRun:
     """Of the tools the tasks' solutions use, the share `search(prompt)` ranks in its top 10."""
     github_description_ratio: float = 0.0
     """The default `code` tool for GitHub's 117 tools over their JSON definitions."""
+    language: Language = "typescript"
+    """The language of the code-mode programs."""
 
 
 async def run_suite(
@@ -86,30 +92,35 @@ async def run_suite(
     upstream: bool = True,
     token_budget: int | None = None,
     on_result: Callable[[TaskResult], None] | None = None,
+    language: Language = "typescript",
 ) -> SuiteRun:
     """Run `tasks` offline; a task that breaks is reported as failed, never silently dropped.
 
     The real MCP servers are started whenever they are installed (`upstream=False` leaves them out),
     so the tool catalog, and with it every figure, is the same whichever tasks are chosen.
     `token_budget` is the default column's engine budget (None: the engine's own default).
+    `language` is the programs' language (Python needs the Pyodide runtime: `codemode pyodide install`).
     """
     tokenizer = tokenizer or default_tokenizer()
     initial = World.generate(seed)
     modules = node_modules if upstream else None
+    default_settings = EngineSettings() if token_budget is None else EngineSettings(token_budget)
+    # One Python process kept ready: the next run's cold start overlaps this one's.
+    sandbox = SandboxSettings(python_pool_size=1 if language == "python" else 0)
     async with (
         open_upstreams(modules) as upstreams,
-        DenoExecutor(SandboxSettings()) as executor,
+        DenoExecutor(sandbox) as executor,
     ):
         if not upstream:
             upstreams.unavailable = "left out on purpose (upstream=False)"
-        tools = BenchTools(upstreams.toolbox, Recorder())
+        # Calls gathered in Python reach the host more slowly than V8's (Pyodide starts each awaited
+        # call on its own event-loop step): a longer hold keeps them in one wave on a loaded machine.
+        tools = BenchTools(upstreams.toolbox, Recorder(hold_s=0.2 if language == "python" else 0.02))
         bench = _Bench(
             seed=seed,
             initial=initial,
-            full=CodeMode(tools, executor, ENGINE_SETTINGS),
-            default=CodeMode(
-                tools, executor, EngineSettings() if token_budget is None else EngineSettings(token_budget)
-            ),
+            full=CodeMode(tools, executor, replace(ENGINE_SETTINGS, language=language)),
+            default=CodeMode(tools, executor, replace(default_settings, language=language)),
             tools=tools,
             upstreams=upstreams,
             tokenizer=tokenizer,
@@ -131,7 +142,14 @@ async def run_suite(
         recall = search_recall_at_10(tools.tools(), tasks)
     budget = bench.default.settings.token_budget
     github = github_description_ratio(budget, tokenizer)
-    return SuiteRun(results, definitions, tokenizer.name, upstreams.unavailable, recall, github)
+    return SuiteRun(results, definitions, tokenizer.name, upstreams.unavailable, recall, github, language)
+
+
+async def run_suites(
+    tasks: Sequence[Task], languages: Sequence[Language], **options: Any
+) -> dict[Language, SuiteRun]:
+    """`run_suite` once per language, one after the other (same seed and options), by language."""
+    return {language: await run_suite(tasks, language=language, **options) for language in languages}
 
 
 @dataclass(frozen=True)
@@ -156,7 +174,8 @@ def _definitions(bench: _Bench) -> Definitions:
         return count_definitions(tools, bench.tokenizer)
 
     def code(engine: CodeMode, provider: Provider = "anthropic") -> int:
-        return count([code_definition(engine.description(), CODE_TOOL_INPUT_SCHEMA, provider)])
+        schema = code_tool_input_schema(engine.settings.language)
+        return count([code_definition(code_description(engine), schema, provider)])
 
     return Definitions(
         classic_anthropic=count(classic_definitions(infos, "anthropic")),
@@ -190,7 +209,11 @@ async def _run_task(task: Task, bench: _Bench) -> TaskResult:
     """The five stages of the module docstring, for one task."""
     files = str(bench.upstreams.files)
     prompt = task.prompt.replace("{files}", files)
-    code = task.code.replace("{files}", files)
+    language = bench.full.settings.language
+    program = solution(task, language)
+    if not program:
+        return _failed(task, f"the task has no {language} solution program")
+    code = program.replace("{files}", files)
     run = await _run_code_mode(task, code, bench)
     if run.outcome.is_error:
         return _failed(task, f"the solution program failed: {run.outcome.text}")
@@ -198,7 +221,7 @@ async def _run_task(task: Task, bench: _Bench) -> TaskResult:
     steps = [(code, run.outcome.text)]
     describe_step: list[tuple[str, str]] = []
     if bench.default.discovery:
-        describe = discovery_program(run.calls, prompt)
+        describe = discovery_program(run.calls, prompt, language)
         described = await bench.default.run(describe)
         if described.is_error:
             return _failed(task, f"describing the plan's tools failed: {described.text}")
@@ -290,31 +313,12 @@ def _env(answer: Any, world: World, bench: _Bench) -> Env:
 
 
 def _code_tool(engine: CodeMode) -> dict[str, Any]:
-    return code_definition(engine.description(), CODE_TOOL_INPUT_SCHEMA)
+    return code_definition(code_description(engine), code_tool_input_schema(engine.settings.language))
 
 
 def _infeasible(**modes: ModeTokens) -> list[str]:
     """The modes one of whose requests would not fit a 200k context."""
     return [mode for mode, tokens in modes.items() if tokens.peak_input > CONTEXT_WINDOW]
-
-
-def discovery_program(calls: Sequence[ToolCall], prompt: str) -> str:
-    """The program a model writes first under the discovery index, returning plain text.
-
-    It describes every tool the plan uses (their names are in the index it read). When the prompt
-    does not name all of them, the model cannot be sure from the index alone, so the program first
-    searches the prompt and returns the hits above the declarations.
-    """
-    names = list(dict.fromkeys(f"{call.namespace}.{call.name}" for call in calls))
-    listed = ", ".join(json.dumps(name) for name in names)
-    named = all(name in prompt or name.split(".", 1)[1] in prompt for name in names)
-    if named:
-        return f"return await describe([{listed}]);"
-    return (
-        f"const hits = await search({json.dumps(prompt)});\n"
-        f"const declarations = await describe([{listed}]);\n"
-        'return hits.map((h) => `${h.name}: ${h.summary}`).join("\\n") + "\\n\\n" + declarations;'
-    )
 
 
 async def _replay(calls: list[ToolCall], tools: BenchTools) -> str:

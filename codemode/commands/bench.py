@@ -1,6 +1,7 @@
 """`codemode bench`: the token-savings benchmark; `codemode bench sandbox`: the sandbox's speed.
 
     codemode bench [--tasks single,analysis] [--json PATH] [--plot PATH.svg] [--seed N] [--node-modules DIR]
+                   [--language typescript|python|both]
     codemode bench --live --provider anthropic|openai --model MODEL [--tasks ...] [--max-turns N]
     codemode bench sandbox [--json PATH] [--quick]  see sandbox/benchmark.py
     codemode bench http [--calls N] [--json PATH]   see codemode/bench/http_latency.py
@@ -25,7 +26,10 @@ from typing import TYPE_CHECKING, Any
 from codemode.bench import NODE_MODULES_ENV
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from codemode.bench.results import TaskResult
+    from codemode.bench.suite import SuiteRun
 
 
 def register(subparsers: Any) -> None:
@@ -145,6 +149,14 @@ def add_token_arguments(parser: argparse.ArgumentParser) -> None:
         "a low value shows the index-plus-describe form",
     )
     parser.add_argument(
+        "--language",
+        choices=("typescript", "python", "both"),
+        default="typescript",
+        help="the code-mode programs' language: each task's TypeScript or Python solution, with the "
+        "`code` tool described for it; `both` runs each and shows them side by side (default typescript; "
+        "Python needs `codemode pyodide install`)",
+    )
+    parser.add_argument(
         "--live", action="store_true", help="run the tasks with a real model in both modes (needs an API key)"
     )
     parser.add_argument(
@@ -173,9 +185,10 @@ def run_tokens(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from codemode.bench.environment import node_modules_from_env
+    from codemode.bench.languages import LANGUAGES
     from codemode.bench.report import print_report, write_json, write_plot
-    from codemode.bench.results import summarize
-    from codemode.bench.suite import run_suite
+    from codemode.bench.side_by_side import languages_json, print_side_by_side
+    from codemode.bench.suite import run_suites
     from codemode.bench.tasks import select_tasks
 
     if args.node_modules is None:
@@ -192,9 +205,13 @@ def run_tokens(args: argparse.Namespace) -> int:
     except ValueError as error:
         console.print(f"[red]--tasks: {error}[/]")
         return 2
+    choice = getattr(args, "language", "typescript")
     if getattr(args, "live", False):
         from codemode.bench.live import run_live_command
 
+        if choice != "typescript":
+            console.print(f"[red]--language {choice}: live mode runs TypeScript only; drop one of the two[/]")
+            return 2
         status: int = run_live_command(args, tasks, console)
         return status
 
@@ -205,37 +222,65 @@ def run_tokens(args: argparse.Namespace) -> int:
     if budget is not None and budget < 1:
         console.print(f"[red]--token-budget must be a positive number of tokens, got {budget}[/]")
         return 2
-    run = anyio.run(
-        lambda: run_suite(
+    languages = LANGUAGES if choice == "both" else tuple(k for k in LANGUAGES if k == choice)
+    if "python" in languages and not _pyodide_installed():
+        console.print(
+            "[red]--language python: the Python programs run in Pyodide, which is not installed; "
+            "run `codemode pyodide install` once, then the benchmark again[/]"
+        )
+        return 2
+    runs = anyio.run(
+        lambda: run_suites(
             tasks,
+            languages,
             seed=getattr(args, "seed", 0),
             node_modules=getattr(args, "node_modules", None),
             token_budget=budget,
             on_result=progress,
         )
     )
-    summary = summarize(run.results, run.definitions, run.tokenizer)
-    summary["search_recall_at_10"] = run.search_recall_at_10
-    summary["github_description_ratio"] = run.github_description_ratio
-    summary["upstream_servers"] = run.upstreams or "ran"
+    summaries = {language: _summary(run) for language, run in runs.items()}
+    run, summary = runs[languages[0]], summaries[languages[0]]
     print_report(run.results, summary, console)
+    if len(runs) > 1:
+        print_side_by_side({k: r.results for k, r in runs.items()}, summaries, console)
     if run.upstreams and any(r.status == "skipped" for r in run.results):
         console.print(f"[yellow]Skipped the tasks that need the MCP servers: {run.upstreams}[/]")
     if getattr(args, "json", None) is not None:
-        write_json(args.json, run.results, summary, _meta(args))
+        several = len(runs) > 1
+        section = languages_json({k: r.results for k, r in runs.items()}, summaries) if several else None
+        write_json(args.json, run.results, summary, _meta(args, languages), languages=section)
         console.print(f"Wrote {args.json}")
     if plot is not None:
         write_plot(plot, run.results, summary)
         console.print(f"Wrote {plot}")
     broken = [
         r
-        for r in run.results
+        for each in runs.values()
+        for r in each.results
         if r.status == "failed" or (r.status == "ok" and not (r.passed_code and r.passed_classic))
     ]
     return 1 if broken else 0
 
 
-def _meta(args: argparse.Namespace) -> dict[str, Any]:
+def _pyodide_installed() -> bool:
+    from sandbox.pyodide_runtime import find_pyodide
+
+    return find_pyodide() is not None
+
+
+def _summary(run: SuiteRun) -> dict[str, Any]:
+    """The summary of one language's run, with the run-wide figures."""
+    from codemode.bench.results import summarize
+
+    summary = summarize(run.results, run.definitions, run.tokenizer)
+    summary["search_recall_at_10"] = run.search_recall_at_10
+    summary["github_description_ratio"] = run.github_description_ratio
+    summary["upstream_servers"] = run.upstreams or "ran"
+    return summary
+
+
+def _meta(args: argparse.Namespace, languages: Sequence[str] = ("typescript",)) -> dict[str, Any]:
     from codemode.engine import EngineSettings
 
     return {
@@ -243,6 +288,7 @@ def _meta(args: argparse.Namespace) -> dict[str, Any]:
         if sys.argv[1:2] == ["bench"]
         else "codemode bench",
         "seed": getattr(args, "seed", 0),
+        "languages": list(languages),
         "token_budget": getattr(args, "token_budget", None) or EngineSettings().token_budget,
         "codemode": importlib.metadata.version("codemode"),
         "python": platform.python_version(),

@@ -1,6 +1,6 @@
 """Filtering and aggregating large results: the orders table and the issue list (data analysis)."""
 
-# The solution programs are TypeScript kept on one line per statement, as a model writes them.
+# The solution programs (TypeScript and Python) keep one line per statement, as a model writes them.
 # ruff: noqa: E501
 
 from __future__ import annotations
@@ -21,6 +21,17 @@ ALL_ORDERS = (
     "  const rest = await Promise.all(offsets.map((offset) => records.query_orders({ ...filters, limit: 1000, offset })));\n"
     "  return [first, ...rest].flatMap((p) => p.rows);\n"
     "}\n"
+)
+
+#: The same in Python (with the imports the programs use).
+ALL_ORDERS_PY = (
+    "import asyncio\n"
+    "from collections import Counter\n\n"
+    "async def all_orders(**filters):\n"
+    "    first = await records.query_orders(**filters, limit=1000)\n"
+    '    offsets = range(1000, first["total"], 1000)\n'
+    "    rest = await asyncio.gather(*(records.query_orders(**filters, limit=1000, offset=o) for o in offsets))\n"
+    '    return [row for page in [first, *rest] for row in page["rows"]]\n\n'
 )
 
 
@@ -93,6 +104,14 @@ ANALYSIS = [
             "for (const r of rows) sums[r.sales_region] = (sums[r.sales_region] ?? 0) + r.total_usd;\n"
             "return Object.fromEntries(Object.keys(sums).sort().map((k) => [k, Math.round(sums[k] * 100) / 100]));"
         ),
+        python=ALL_ORDERS_PY
+        + (
+            'rows = await all_orders(status="delivered", date_from="2025-01-01", date_to="2025-12-31")\n'
+            "sums = Counter()\n"
+            "for r in rows:\n"
+            '    sums[r["sales_region"]] += r["total_usd"]\n'
+            "{k: round(sums[k], 2) for k in sorted(sums)}"
+        ),
         check=_revenue_by_region,
         note="about 1,900 order rows in two pages; the answer is four numbers",
     ),
@@ -108,6 +127,15 @@ ANALYSIS = [
             "const name = new Map(products.map((p) => [p.id, p.name]));\n"
             "return [...sums].sort((a, b) => b[1] - a[1]).slice(0, 5)\n"
             "  .map(([id, usd]) => ({ product: name.get(id), revenue_usd: Math.round(usd * 100) / 100 }));"
+        ),
+        python=ALL_ORDERS_PY
+        + (
+            'rows, products = await asyncio.gather(all_orders(status="delivered"), records.query_products())\n'
+            "sums = Counter()\n"
+            "for r in rows:\n"
+            '    sums[r["product_id"]] += r["total_usd"]\n'
+            'name = {p["id"]: p["name"] for p in products}\n'
+            '[{"product": name[k], "revenue_usd": round(usd, 2)} for k, usd in sums.most_common(5)]'
         ),
         check=_top_products,
     ),
@@ -127,6 +155,16 @@ ANALYSIS = [
             "return Object.fromEntries(Object.keys(done).sort()\n"
             "  .map((k) => [k, Math.round((refunded[k] / done[k]) * 10000) / 10000]));"
         ),
+        python=ALL_ORDERS_PY
+        + (
+            "rows = await all_orders()\n"
+            "done, refunded = Counter(), Counter()\n"
+            "for r in rows:\n"
+            '    if r["status"] in ("delivered", "refunded"):\n'
+            '        done[r["channel"]] += 1\n'
+            '        refunded[r["channel"]] += r["status"] == "refunded"\n'
+            "{k: round(refunded[k] / done[k], 4) for k in sorted(done)}"
+        ),
         check=_refund_rate,
         note="the whole table, 3,000 rows in three pages",
     ),
@@ -143,6 +181,12 @@ ANALYSIS = [
             "  counts[who] = (counts[who] ?? 0) + 1;\n"
             "}\n"
             "return Object.fromEntries(Object.keys(counts).sort().map((k) => [k, counts[k]]));"
+        ),
+        python=(
+            "from collections import Counter\n"
+            'page = await tracker.list_issues(priority="critical", limit=200)\n'
+            'counts = Counter(i["assignee"] or "unassigned" for i in page["issues"] if i["status"] != "closed")\n'
+            "dict(sorted(counts.items()))"
         ),
         check=_critical_by_assignee,
         note="one call whose result (28 issues with descriptions) is mostly discarded",
@@ -161,6 +205,15 @@ ANALYSIS = [
             "for (const r of rows) sums.set(r.customer_id, (sums.get(r.customer_id) ?? 0) + r.total_usd);\n"
             "const name = new Map(customers.map((c) => [c.id, c.name]));\n"
             "return [...sums].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([id]) => name.get(id));"
+        ),
+        python=ALL_ORDERS_PY
+        + (
+            'rows, customers = await asyncio.gather(all_orders(status="delivered"), crm.find_customers(limit=500))\n'
+            "sums = Counter()\n"
+            "for r in rows:\n"
+            '    sums[r["customer_id"]] += r["total_usd"]\n'
+            'name = {c["id"]: c["name"] for c in customers}\n'
+            "[name[k] for k, _ in sums.most_common(5)]"
         ),
         check=_top_customers,
     ),

@@ -1,4 +1,4 @@
-"""What a benchmark task is: a prompt, a code-mode solution program, and an oracle.
+"""What a benchmark task is: a prompt, a code-mode solution program (TypeScript and Python), and an oracle.
 
 The oracle gets the program's answer and the world after the run (and the untouched world of the
 same seed, to compute what the answer should be); it raises `OracleFailure` naming what is wrong.
@@ -73,6 +73,10 @@ class Task:
     """Files to create in the scratch directory before the run (relative path -> text)."""
     memory: list[dict[str, Any]] = field(default_factory=list)
     """Knowledge-graph lines to start the memory server with."""
+    python: str = ""
+    """The same plan as a Python program, as a model writes it against the Python stubs (`await
+    crm.get_customer(customer_id=...)`, plain dicts and lists, `asyncio.gather` to fan out, the last
+    expression is the answer); the same oracle checks it. `{files}` is replaced likewise."""
 
 
 def expect(condition: bool, message: str) -> None:

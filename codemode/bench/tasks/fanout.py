@@ -1,6 +1,6 @@
 """Fan-out over many items: one list, then a call per item (reads and writes)."""
 
-# The solution programs are TypeScript kept on one line per statement, as a model writes them.
+# The solution programs (TypeScript and Python) keep one line per statement, as a model writes them.
 # ruff: noqa: E501
 
 from __future__ import annotations
@@ -77,6 +77,12 @@ FANOUT = [
             "const customers = await Promise.all(found.map((s) => crm.get_customer({ customer_id: s.id })));\n"
             "return Object.fromEntries(customers.map((c) => [c.name, c.contacts.find((p) => p.primary)?.email ?? null]));"
         ),
+        python=(
+            "import asyncio\n"
+            'found = await crm.find_customers(tier="premium", limit=500)\n'
+            'customers = await asyncio.gather(*(crm.get_customer(customer_id=s["id"]) for s in found))\n'
+            '{c["name"]: next((p["email"] for p in c["contacts"] if p["primary"]), None) for c in customers}'
+        ),
         check=_premium_contacts,
     ),
     Task(
@@ -91,6 +97,13 @@ FANOUT = [
             "  .sort((a, b) => b.comments - a.comments || (a.id < b.id ? -1 : 1))\n"
             "  .slice(0, 3);"
         ),
+        python=(
+            "import asyncio\n"
+            'page = await tracker.list_issues(project="API", status="open", limit=200)\n'
+            'issues = await asyncio.gather(*(tracker.get_issue(issue_id=i["id"]) for i in page["issues"]))\n'
+            'ranked = sorted(issues, key=lambda i: (-len(i["comments"]), i["id"]))\n'
+            '[{"id": i["id"], "comments": len(i["comments"])} for i in ranked[:3]]'
+        ),
         check=_most_discussed,
     ),
     Task(
@@ -104,6 +117,12 @@ FANOUT = [
             ");\n"
             "return found.length;"
         ),
+        python=(
+            "import asyncio\n"
+            'found = await crm.find_customers(query="at-risk", limit=500)\n'
+            f'await asyncio.gather(*(crm.add_note(customer_id=c["id"], body="{AT_RISK_NOTE}") for c in found))\n'
+            "len(found)"
+        ),
         check=_at_risk_notes,
         note="writes: the per-item results are small, so the saving is mostly the re-sent context",
     ),
@@ -115,6 +134,12 @@ FANOUT = [
             'const list = await docs.list_documents({ folder: "postmortems", limit: 200 });\n'
             "const full = await Promise.all(list.map((d) => docs.get_document({ document_id: d.id })));\n"
             'return full.filter((d) => d.body.includes("C-0070")).map((d) => d.title);'
+        ),
+        python=(
+            "import asyncio\n"
+            'listed = await docs.list_documents(folder="postmortems", limit=200)\n'
+            'full = await asyncio.gather(*(docs.get_document(document_id=d["id"]) for d in listed))\n'
+            '[d["title"] for d in full if "C-0070" in d["body"]]'
         ),
         check=_postmortems_mentioning,
         note="long documents: each is thousands of words the classic context has to carry",
@@ -128,6 +153,13 @@ FANOUT = [
             "const keys = [...new Set(doc.body.match(/\\b(?:API|WEB|OPS|BILL|MOB)-\\d+\\b/g) ?? [])];\n"
             "const issues = await Promise.all(keys.map((k) => tracker.get_issue({ issue_id: k })));\n"
             "return [...new Set(issues.flatMap((i) => i.labels))].sort();"
+        ),
+        python=(
+            "import asyncio, re\n"
+            'doc = await docs.get_document(document_id="DOC-0018")\n'
+            'keys = dict.fromkeys(re.findall(r"\\b(?:API|WEB|OPS|BILL|MOB)-\\d+\\b", doc["body"]))\n'
+            "issues = await asyncio.gather(*(tracker.get_issue(issue_id=k) for k in keys))\n"
+            'sorted({label for i in issues for label in i["labels"]})'
         ),
         check=_issue_labels,
     ),

@@ -1,6 +1,6 @@
 """File transformation with the real filesystem MCP server (and the world where a task needs data)."""
 
-# The solution programs are TypeScript kept on one line per statement, as a model writes them.
+# The solution programs (TypeScript and Python) keep one line per statement, as a model writes them.
 # ruff: noqa: E501
 
 from __future__ import annotations
@@ -18,6 +18,13 @@ READ = (
     "  const r = await filesystem.read_text_file({ path });\n"
     '  return typeof r === "string" ? r : r.content;\n'
     "}\n"
+)
+
+#: The same in Python.
+READ_PY = (
+    "\nasync def read(path):\n"
+    "    r = await filesystem.read_text_file(path=path)\n"
+    '    return r if isinstance(r, str) else r["content"]\n\n'
 )
 
 CSV_HEADER = "order_id,order_date,product_id,quantity,total_usd,status"
@@ -97,6 +104,14 @@ FILES = [
             'await filesystem.write_file({ path: "{files}/orders-C-0042.csv", content: lines.join("\\n") + "\\n" });\n'
             "return page.rows.length;"
         ),
+        python=(
+            'page = await records.query_orders(customer_id="C-0042")\n'
+            f'lines = ["{CSV_HEADER}"]\n'
+            'for o in page["rows"]:\n'
+            '    lines.append(",".join(str(o[k]) for k in ("id", "order_date", "product_id", "quantity", "total_usd", "status")))\n'
+            'await filesystem.write_file(path="{files}/orders-C-0042.csv", content="\\n".join(lines) + "\\n")\n'
+            'len(page["rows"])'
+        ),
         check=_orders_csv,
         servers=("filesystem",),
         note="classic writes the CSV itself: the file's text is output tokens",
@@ -117,6 +132,17 @@ FILES = [
             'await filesystem.write_file({ path: "{files}/discrepancies.json", content: JSON.stringify(out, null, 2) });\n'
             "return out.length;"
         ),
+        python="import asyncio, csv, io, json\n"
+        + READ_PY
+        + (
+            'text, products = await asyncio.gather(read("{files}/stocktake.csv"), records.query_products())\n'
+            'stock = {p["id"]: p["stock_on_hand"] for p in products}\n'
+            "rows = csv.DictReader(io.StringIO(text))\n"
+            'out = [{"product_id": r["product_id"], "counted": int(r["counted"]), "system": stock.get(r["product_id"])} for r in rows]\n'
+            'out = [r for r in out if r["counted"] != r["system"]]\n'
+            'await filesystem.write_file(path="{files}/discrepancies.json", content=json.dumps(out, indent=2))\n'
+            "len(out)"
+        ),
         check=_discrepancies,
         servers=("filesystem",),
         files={"stocktake.csv": STOCKTAKE},
@@ -130,6 +156,13 @@ FILES = [
             'const headings = doc.body.split("\\n").filter((l) => /^#+ /.test(l));\n'
             'await filesystem.write_file({ path: "{files}/outline.md", content: headings.join("\\n") + "\\n" });\n'
             "return headings.length;"
+        ),
+        python=(
+            "import re\n"
+            'doc = await docs.get_document(document_id="DOC-0003")\n'
+            'headings = [line for line in doc["body"].split("\\n") if re.match(r"#+ ", line)]\n'
+            'await filesystem.write_file(path="{files}/outline.md", content="\\n".join(headings) + "\\n")\n'
+            "len(headings)"
         ),
         check=_outline,
         servers=("filesystem",),
@@ -146,6 +179,13 @@ FILES = [
             'const rows = lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [keys[i], v])));\n'
             'await filesystem.write_file({ path: "{files}/contacts.json", content: JSON.stringify(rows, null, 2) });\n'
             "return rows.length;"
+        ),
+        python="import csv, io, json\n"
+        + READ_PY
+        + (
+            'rows = list(csv.DictReader(io.StringIO(await read("{files}/contacts.csv"))))\n'
+            'await filesystem.write_file(path="{files}/contacts.json", content=json.dumps(rows, indent=2))\n'
+            "len(rows)"
         ),
         check=_contacts_json,
         servers=("filesystem",),

@@ -1,6 +1,6 @@
 """Single lookups (where classic tool calling should tie or win) and chained calls."""
 
-# The solution programs are TypeScript kept on one line per statement, as a model writes them.
+# The solution programs (TypeScript and Python) keep one line per statement, as a model writes them.
 # ruff: noqa: E501
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ SINGLE = [
         category="single",
         prompt="Which city is customer C-0042 billed in?",
         code='const c = await crm.get_customer({ customer_id: "C-0042" });\nreturn c.address.city;',
+        python='c = await crm.get_customer(customer_id="C-0042")\nc["address"]["city"]',
         check=_customer_city,
         note="one call, a 2 kB record: classic should tie (code mode pays for the program text)",
     ),
@@ -61,6 +62,10 @@ SINGLE = [
             'const o = await records.get_order({ order_id: "O-10420" });\n'
             "return { status: o.status, total_usd: o.total_usd };"
         ),
+        python=(
+            'o = await records.get_order(order_id="O-10420")\n'
+            '{"status": o["status"], "total_usd": o["total_usd"]}'
+        ),
         check=_order_status,
         note="one call, a small row: classic should tie or win",
     ),
@@ -69,6 +74,7 @@ SINGLE = [
         category="single",
         prompt="List our projects with their open and total issue counts.",
         code="return await tracker.list_projects();",
+        python="await tracker.list_projects()",
         check=_projects,
         note="the answer IS the whole result: code mode cannot shrink it; classic should win",
     ),
@@ -77,6 +83,7 @@ SINGLE = [
         category="single",
         prompt="Show me issue BILL-7 in full, with all its comments.",
         code='return await tracker.get_issue({ issue_id: "BILL-7" });',
+        python='await tracker.get_issue(issue_id="BILL-7")',
         check=_whole_issue,
         note="a big result the user wants verbatim: it enters the context in both modes; classic should win",
     ),
@@ -85,6 +92,7 @@ SINGLE = [
         category="single",
         prompt=f'Add this note to customer C-0017: "{NOTE_TEXT}"',
         code=f'const note = await crm.add_note({{ customer_id: "C-0017", body: "{NOTE_TEXT}" }});\nreturn note.id;',
+        python=f'note = await crm.add_note(customer_id="C-0017", body="{NOTE_TEXT}")\nnote["id"]',
         check=_note_added,
         note="one small write: classic should tie or win",
     ),
@@ -138,6 +146,11 @@ CHAINED = [
             "const c = await crm.get_customer({ customer_id: issue.customer_ids[0] });\n"
             "return { customer: c.name, account_manager: c.account_manager };"
         ),
+        python=(
+            'issue = await tracker.get_issue(issue_id="WEB-1")\n'
+            'c = await crm.get_customer(customer_id=issue["customer_ids"][0])\n'
+            '{"customer": c["name"], "account_manager": c["account_manager"]}'
+        ),
         check=_first_customer_manager,
     ),
     Task(
@@ -149,6 +162,13 @@ CHAINED = [
             "const keys = [...new Set(doc.body.match(/\\b(?:API|WEB|OPS|BILL|MOB)-\\d+\\b/g) ?? [])].sort();\n"
             "const issues = await Promise.all(keys.map((k) => tracker.get_issue({ issue_id: k })));\n"
             "return Object.fromEntries(issues.map((i) => [i.id, i.status]));"
+        ),
+        python=(
+            "import asyncio, re\n"
+            'doc = await docs.get_document(document_id="DOC-0007")\n'
+            'keys = sorted(set(re.findall(r"\\b(?:API|WEB|OPS|BILL|MOB)-\\d+\\b", doc["body"])))\n'
+            "issues = await asyncio.gather(*(tracker.get_issue(issue_id=k) for k in keys))\n"
+            '{i["id"]: i["status"] for i in issues}'
         ),
         check=_runbook_issue_status,
     ),
@@ -163,6 +183,13 @@ CHAINED = [
             "const biggest = open.reduce((a, b) => (b.amount_usd > a.amount_usd ? b : a));\n"
             'await crm.update_deal({ deal_id: biggest.id, stage: "negotiation" });\n'
             "return biggest.id;"
+        ),
+        python=(
+            'c = (await crm.find_customers(query="Orbit Robotics"))[0]\n'
+            'deals = await crm.list_deals(customer_id=c["id"])\n'
+            'biggest = max((d for d in deals if d["stage"] not in ("won", "lost")), key=lambda d: d["amount_usd"])\n'
+            'await crm.update_deal(deal_id=biggest["id"], stage="negotiation")\n'
+            'biggest["id"]'
         ),
         check=_deal_advanced,
     ),
@@ -179,6 +206,14 @@ CHAINED = [
             "const last = page.rows[page.rows.length - 1];\n"
             "const product = products.find((p) => p.id === last.product_id);\n"
             "return { product: product.name, quantity: last.quantity, date: last.order_date };"
+        ),
+        python=(
+            "import asyncio\n"
+            'c = (await crm.find_customers(query="Orbit Robotics"))[0]\n'
+            'page, products = await asyncio.gather(records.query_orders(customer_id=c["id"]), records.query_products())\n'
+            'last = page["rows"][-1]\n'
+            'product = next(p for p in products if p["id"] == last["product_id"])\n'
+            '{"product": product["name"], "quantity": last["quantity"], "date": last["order_date"]}'
         ),
         check=_latest_order,
     ),

@@ -1,6 +1,6 @@
 """Workflows across servers: the built-in world with the real filesystem and memory MCP servers."""
 
-# The solution programs are TypeScript kept on one line per statement, as a model writes them.
+# The solution programs (TypeScript and Python) keep one line per statement, as a model writes them.
 # ruff: noqa: E501
 
 from __future__ import annotations
@@ -14,6 +14,12 @@ READ = (
     "  const r = await filesystem.read_text_file({ path });\n"
     '  return typeof r === "string" ? r : r.content;\n'
     "}\n"
+)
+
+READ_PY = (
+    "\nasync def read(path):\n"
+    "    r = await filesystem.read_text_file(path=path)\n"
+    '    return r if isinstance(r, str) else r["content"]\n\n'
 )
 
 
@@ -87,6 +93,15 @@ WORKFLOWS = [
             "});\n"
             "return c.contacts.length;"
         ),
+        python=(
+            'c = await crm.get_customer(customer_id="C-0042")\n'
+            "await memory.create_entities(entities=[\n"
+            '    {"name": c["name"], "entityType": "company", "observations": [f"{c[\'industry\']}, {c[\'tier\']} tier, {c[\'address\'][\'city\']}"]},\n'
+            '    *({"name": p["name"], "entityType": "person", "observations": [f"{p[\'title\']}, {p[\'email\']}"]} for p in c["contacts"]),\n'
+            "])\n"
+            'await memory.create_relations(relations=[{"from": p["name"], "to": c["name"], "relationType": "works_at"} for p in c["contacts"]])\n'
+            'len(c["contacts"])'
+        ),
         check=_account_graph,
         servers=("memory",),
     ),
@@ -105,6 +120,18 @@ WORKFLOWS = [
             "});\n"
             'await filesystem.write_file({ path: "{files}/incident.md", content: `${text}\\nTracked as ${issue.id}\\n` });\n'
             "return issue.id;"
+        ),
+        python="import re\n"
+        + READ_PY
+        + (
+            'text = await read("{files}/incident.md")\n'
+            'heading, *rest = text.split("\\n")\n'
+            "issue = await tracker.create_issue(\n"
+            '    project="OPS", title=re.sub(r"^#\\s*", "", heading), description="\\n".join(rest).strip(),\n'
+            '    type="bug", priority="critical", customer_ids=re.findall(r"C-\\d{4}", text),\n'
+            ")\n"
+            'await filesystem.write_file(path="{files}/incident.md", content=f"{text}\\nTracked as {issue[\'id\']}\\n")\n'
+            'issue["id"]'
         ),
         check=_incident_filed,
         servers=("filesystem",),
@@ -129,6 +156,23 @@ WORKFLOWS = [
             '  memory.create_entities({ entities: [{ name: "critical-digest", entityType: "report", observations: lines }] }),\n'
             "]);\n"
             "return open.length;"
+        ),
+        python=(
+            "import asyncio\n"
+            'page = await tracker.list_issues(priority="critical", limit=200)\n'
+            'open_issues = [i for i in page["issues"] if i["status"] != "closed"]\n'
+            'ids = dict.fromkeys(cid for i in open_issues for cid in i["customer_ids"])\n'
+            "customers = await asyncio.gather(*(crm.get_customer(customer_id=cid) for cid in ids))\n"
+            'name = {c["id"]: c["name"] for c in customers}\n'
+            "lines = [\n"
+            '    f"- {i[\'id\']} {i[\'title\']} ({i[\'status\']}): " + (", ".join(name[cid] for cid in i["customer_ids"]) or "none")\n'
+            "    for i in open_issues\n"
+            "]\n"
+            "await asyncio.gather(\n"
+            '    filesystem.write_file(path="{files}/critical-digest.md", content="# Open critical issues\\n\\n" + "\\n".join(lines) + "\\n"),\n'
+            '    memory.create_entities(entities=[{"name": "critical-digest", "entityType": "report", "observations": lines}]),\n'
+            ")\n"
+            "len(open_issues)"
         ),
         check=_digest,
         servers=("filesystem", "memory"),

@@ -18,9 +18,15 @@ from codemode.bench.results import TaskResult
     [
         pytest.param(
             "codemode.bench.suite",
-            ["ENGINE_SETTINGS", "SuiteRun", "discovery_program", "oracle_verdict", "run_suite"],
+            ["ENGINE_SETTINGS", "SuiteRun", "discovery_program", "oracle_verdict", "run_suite", "run_suites"],
             id="suite",
         ),
+        pytest.param(
+            "codemode.bench.languages",
+            ["LANGUAGES", "Language", "code_description", "discovery_program", "solution"],
+            id="languages",
+        ),
+        pytest.param("codemode.bench.side_by_side", ["languages_json", "print_side_by_side"], id="sides"),
         pytest.param("codemode.bench.live", ["live_summary", "run_live", "run_live_command"], id="live"),
         pytest.param("codemode.bench.trace", ["Recorder", "ToolCall", "group_waves"], id="trace"),
         pytest.param(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 from pathlib import Path
 
@@ -31,11 +33,16 @@ def bench_json(tmp_path_factory: pytest.TempPathFactory, node_modules: Path) -> 
     out = tmp_path_factory.mktemp("bench")
     # Through the front door: the `codemode` command line, with the npm servers' folder named.
     # A budget under the catalog's declarations, so both forms are measured: the index (default
-    # column, with its describe turn) and every declaration (the full column).
+    # column, with its describe turn) and every declaration (the full column). Both languages: the
+    # top level is TypeScript's (the default's keys), Python's figures are in `languages`.
     argv = ["bench", "--tasks", TASKS, "--token-budget", "2000", "--node-modules", str(node_modules)]
-    status = cli.main([*argv, "--json", str(out / "b.json"), "--plot", str(out / "b.svg")])
+    argv += ["--language", "both"]
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        status = cli.main([*argv, "--json", str(out / "b.json"), "--plot", str(out / "b.svg")])
     data = json.loads((out / "b.json").read_text(encoding="utf-8"))
     data["_status"] = status
+    data["_printed"] = printed.getvalue()
     data["_svg"] = (out / "b.svg").read_text(encoding="utf-8")
     return data
 
@@ -68,6 +75,33 @@ def test_summary_has_the_headline_keys(bench_json: dict) -> None:  # type: ignor
     assert summary["infeasible_classic_tasks"] == 1
     assert summary["infeasible"] == {"revenue-by-region-2025": ["classic"]}
     assert summary["measured"] == 3  # left out of the medians
+
+
+def test_both_languages_pass_every_oracle_side_by_side(bench_json: dict) -> None:  # type: ignore[type-arg]
+    assert bench_json["meta"]["languages"] == ["typescript", "python"]
+    languages = bench_json["languages"]
+    assert list(languages) == ["typescript", "python"]
+    assert languages["typescript"]["summary"] == bench_json["summary"]
+    python = languages["python"]
+    assert python["summary"]["passed_code"] == python["summary"]["passed_classic"] == 4
+    assert [t["id"] for t in python["tasks"]] == [t["id"] for t in bench_json["tasks"]]
+    typescript = {t["id"]: t for t in languages["typescript"]["tasks"]}
+    for task in python["tasks"]:
+        assert task["status"] == "ok" and task["passed_code"] and task["passed_classic"], task["reason"]
+        # The same plan: the same calls in the same waves, so the classic replay is within a few
+        # tokens of TypeScript's (paths carry each run's randomly named scratch directory).
+        same_plan = typescript[task["id"]]
+        assert (task["tool_calls"], task["waves"]) == (same_plan["tool_calls"], same_plan["waves"])
+        same = same_plan["classic_total"]
+        assert abs(task["classic_total"] - same) <= same * 0.01
+        assert task["code_total"] > 0 and task["code_full_total"] > 0
+    # The Python `code` tool has its own description (Python stubs with every declaration).
+    typescript_defs, python_defs = (languages[k]["summary"]["definitions"] for k in ("typescript", "python"))
+    assert python_defs["code_anthropic"] != typescript_defs["code_anthropic"]
+    assert python_defs["classic_anthropic"] == typescript_defs["classic_anthropic"]
+    printed = bench_json["_printed"]
+    assert "per language" in printed and "Python" in printed and "TypeScript" in printed
+    assert "Tokens per task: the same plan" in printed  # the default language's full report first
 
 
 def test_the_discovery_program_searches_unless_the_prompt_names_every_tool() -> None:
@@ -176,3 +210,17 @@ async def test_without_the_npm_servers_their_tasks_are_skipped_with_the_reason(t
     assert "needs filesystem" in skipped.reason
     assert "npm ci" in skipped.reason
     assert "npm ci" in run.upstreams
+
+
+def test_live_mode_with_python_is_a_usage_error() -> None:
+    assert run_tokens(parse("--live", "--language", "python")) == 2
+
+
+def test_python_without_the_runtime_is_a_usage_error_naming_the_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sandbox.pyodide_runtime
+
+    monkeypatch.setattr(sandbox.pyodide_runtime, "find_pyodide", lambda root=None: None)
+    assert run_tokens(parse("--language", "python", "--tasks", "customer-city")) == 2
+    assert "codemode pyodide install" in capsys.readouterr().out
