@@ -16,38 +16,77 @@
 // Same frames, limits and host-side checks as TypeScript: a run frame with `"language": "python"`
 // carries `source` instead of `candidates`, and the harness hands it to the runner below.
 import GLUE from "./python_glue.py" with { type: "text" };
+import LOOP from "./python_loop.py" with { type: "text" };
 import { startHarness } from "./harness.js";
 import { loadPython } from "./pyodide_loader.js";
 
 const stringify = JSON.stringify;
 const parse = JSON.parse;
 const StringFn = String;
+const queueMicrotaskFn = globalThis.queueMicrotask;
+const setTimeoutFn = globalThis.setTimeout;
 
 const dir = Deno.args[0];
 const pyodide = await loadPython(dir, dir + "/snapshot.bin", {
   stdin: () => null, // input() gets EOF: fd 0 carries the bridge's frames
 });
-const glue = pyodide.runPython(
-  `import types\n_glue = types.ModuleType("codemode_glue")\nexec(${stringify(GLUE)}, _glue.__dict__)\n_glue`,
-);
+
+// A module from source text, not registered in sys.modules (guest code gets no name to import).
+function pyModule(name, source) {
+  return pyodide.runPython(
+    `import types\n_m = types.ModuleType(${stringify(name)})\nexec(${stringify(source)}, _m.__dict__)\n_m`,
+  );
+}
+
+const glue = pyModule("codemode_glue", GLUE);
 glue.seal();
 const runProgram = glue.run_program;
 
-// `bridge` is the harness's: callTool (counted, converted, framed) and emitLog (counted, capped).
-function makeRunner(bridge) {
-  const call = async (ns, tool, argsJson) => {
+// The event loop's ready callbacks run in one call from here, as a microtask (python_loop.py says why).
+const loopModule = pyModule("codemode_loop", LOOP);
+const queue = loopModule.ReadyQueue(pyodide.runPython("import asyncio\nasyncio.get_event_loop()"), (asTimer) => {
+  if (asTimer) setTimeoutFn(drain, 0);
+  else queueMicrotaskFn(drain);
+});
+queue.install();
+const drainQueue = queue.drain;
+const drain = () => drainQueue();
+const onInput = queue.on_input;
+
+// Tool calls: Python sends `(id, ns, tool, argsJson)`, the answer comes back to `calls.settle` as JSON text.
+function toolCalls(callTool) {
+  let settle = null;
+  const answer = async (id, ns, tool, argsJson) => {
+    let reply;
     try {
-      const value = await bridge.callTool(StringFn(ns), StringFn(tool), parse(argsJson));
-      return stringify({ ok: true, value: value === undefined ? null : value });
+      const value = await callTool(StringFn(ns), StringFn(tool), parse(argsJson));
+      reply = stringify({ ok: true, value: value === undefined ? null : value });
     } catch (error) {
-      return stringify({ ok: false, error: StringFn(error && error.message) });
+      reply = stringify({ ok: false, error: StringFn(error && error.message) });
     }
+    settle(id, reply);
   };
-  const log = (level, message) => bridge.emitLog(StringFn(level), [StringFn(message)]);
-  return async (msg) => parse(await runProgram(msg.source, stringify(msg.tools), stringify(msg.globals), call, log));
+  const calls = loopModule.ToolCalls((id, ns, tool, argsJson) => {
+    answer(id, ns, tool, argsJson);
+  }, onInput);
+  settle = calls.settle;
+  return calls;
 }
 
-// Warm-up on a throwaway program: no tools, no logs kept (no run is active, so the harness drops them).
-await runProgram("import asyncio\nawait asyncio.sleep(0)\n[1, {'a': None}]", "{}", "[]", () => null, () => {});
+// `bridge` is the harness's: callTool (counted, converted, framed) and emitLog (counted, capped).
+function makeRunner(bridge) {
+  const calls = toolCalls(bridge.callTool);
+  const log = (level, message) => bridge.emitLog(StringFn(level), [StringFn(message)]);
+  return async (msg) => parse(await runProgram(msg.source, stringify(msg.tools), stringify(msg.globals), calls, log));
+}
+
+// Warm-up on a throwaway program with one local tool (no run is active, so the harness drops logs).
+await runProgram(
+  "import asyncio\nawait asyncio.sleep(0)\n[1, {'a': None}, await w.f(x=1)]",
+  stringify({ w: ["f"] }),
+  "[]",
+  toolCalls(async (ns, tool, args) => args),
+  () => {},
+);
 
 startHarness(makeRunner);
