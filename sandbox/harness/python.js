@@ -7,9 +7,10 @@
 //    removes persistent storage and installs the console capture; it does not read stdin yet.
 // 2. Pyodide is loaded from RUNTIME_DIR, the only directory this process may read, and the read
 //    permission is revoked for good (pyodide_loader.js). No guest code exists yet.
-// 3. The program runner (python_glue.py, a text import: part of the static module graph, read by
-//    Deno at start-up, no permission involved) is set up and run once on a throwaway program, so a
-//    model's first program does not pay for the first-run compilation.
+// 3. The program runner (python_glue.py) and the event-loop bridge (python_loop.py), text imports:
+//    part of the static module graph, read by Deno at start-up, no permission involved. They are set
+//    up and run once on a throwaway program with one local tool call, so a model's first program
+//    does not pay for the first-run compilation.
 // 4. Only then does the harness read its first frame and answer `ready`: the host never sees a
 //    Python process as ready before all of this is done.
 //
