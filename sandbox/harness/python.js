@@ -50,8 +50,10 @@ const queue = loopModule.ReadyQueue(pyodide.runPython("import asyncio\nasyncio.g
   else queueMicrotaskFn(drain);
 });
 queue.install();
+// Python is entered with `callPromising` (stack switching), as Pyodide's own loop does: a program
+// may block on a promise from there, and `time.sleep` then lets other tasks run instead of spinning.
 const drainQueue = queue.drain;
-const drain = () => drainQueue();
+const drain = () => drainQueue.callPromising();
 const onInput = queue.on_input;
 
 // Tool calls: Python sends `(id, ns, tool, argsJson)`, the answer comes back to `calls.settle` as JSON text.
@@ -65,7 +67,7 @@ function toolCalls(callTool) {
     } catch (error) {
       reply = stringify({ ok: false, error: StringFn(error && error.message) });
     }
-    settle(id, reply);
+    settle.callPromising(id, reply);
   };
   const calls = loopModule.ToolCalls((id, ns, tool, argsJson) => {
     answer(id, ns, tool, argsJson);

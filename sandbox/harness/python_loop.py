@@ -36,6 +36,9 @@ __all__ = ["MICROTASK_TURNS", "ReadyQueue", "ToolCalls"]
 MICROTASK_TURNS = 100
 """Drains in a row run as microtasks before one runs as a timer task (lets I/O and timers in)."""
 
+_PER_CALLBACK_SETUP = ("_install_running_loop", "_install_asyncgen_hooks")
+"""`pyodide.webloop.WebLoop` methods its own loop calls before every callback (absent under CPython)."""
+
 Send = Callable[[int, str, str, str], None]
 """`send(call_id, ns, tool, args_json)`: hand one call to the bridge; the answer comes to `settle`."""
 OnInput = Callable[[Callable[[], None]], None]
@@ -93,9 +96,12 @@ class ReadyQueue:
     def __init__(self, loop: asyncio.AbstractEventLoop, schedule: Schedule) -> None:
         self._loop = loop
         self._schedule = schedule
+        # Pyodide's loop re-installs itself (running loop, async-generator hooks) before each callback:
+        # with stack switching, each entry into Python may run on a thread state of its own.
+        self._enter = [f for f in (getattr(loop, name, None) for name in _PER_CALLBACK_SETUP) if callable(f)]
         self._ready: deque[asyncio.Handle] = deque()
         self._scheduled = False
-        self._draining = False
+        self._holding = False
         self._turns = 0
 
     def install(self) -> None:
@@ -107,7 +113,7 @@ class ReadyQueue:
     ) -> asyncio.Handle:
         handle = asyncio.Handle(callback, args, self._loop, context)
         self._ready.append(handle)
-        if not (self._scheduled or self._draining):
+        if not (self._scheduled or self._holding):
             self._request()
         return handle
 
@@ -122,30 +128,32 @@ class ReadyQueue:
     def on_input(self, action: Callable[[], None]) -> None:
         """Input arrived (a new turn of Deno's event loop): run `action`, then what it made ready, now."""
         self._turns = 0
-        if self._draining:
-            action()
-            return
-        self._draining = True  # what `action` makes ready is queued, not scheduled: it runs just below
+        self._holding = True  # what `action` makes ready is queued, not scheduled: it runs just below
         try:
             action()
         finally:
-            self._draining = False
+            self._holding = False
             self.drain()
 
     def drain(self) -> None:
-        """Run the callbacks ready now; those they make ready run in a later drain."""
+        """Run the callbacks ready now; those they make ready run in a later drain.
+
+        Not guarded against re-entry on purpose: a callback may suspend its drain (`time.sleep` and
+        `run_sync` switch stacks under Pyodide) until a timer's callback has run in another drain.
+        """
         self._scheduled = False
-        if self._draining:
-            return
-        self._draining = True
+        ready = self._ready
         try:
+            for enter in self._enter:
+                enter()
             if asyncio._get_running_loop() is not self._loop:
-                asyncio._set_running_loop(self._loop)  # as Pyodide's own loop does per callback
-            for _ in range(len(self._ready)):
-                handle = self._ready.popleft()
+                asyncio._set_running_loop(self._loop)
+            for _ in range(len(ready)):
+                if not ready:
+                    break  # a drain that ran while this one was suspended took the rest
+                handle = ready.popleft()
                 if not handle.cancelled():
                     handle._run()
         finally:
-            self._draining = False
-            if self._ready and not self._scheduled:
+            if ready and not self._scheduled:
                 self._request()
