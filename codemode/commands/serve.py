@@ -113,7 +113,9 @@ def apply_environment(args: argparse.Namespace, environ: dict[str, str] | None =
     def value(dest: str, parse: Callable[[str, str], Any], default: Any) -> Any:
         variable = ENVIRONMENT[dest]
         given = getattr(args, dest)
-        if given not in (None, False, []):
+        # Not given: None, or a switch's False, or an empty list. `is False`, not `== False`: a given
+        # `--port 0` (any free port) equals False in Python and must not fall back to 8000.
+        if not (given is None or given is False or given == []):
             return given
         raw = env.get(variable)
         return default if raw is None or raw == "" else parse(variable, raw)

@@ -7,47 +7,89 @@
 //    removes persistent storage and installs the console capture; it does not read stdin yet.
 // 2. Pyodide is loaded from RUNTIME_DIR, the only directory this process may read, and the read
 //    permission is revoked for good (pyodide_loader.js). No guest code exists yet.
-// 3. The program runner (python_glue.py, a text import: part of the static module graph, read by
-//    Deno at start-up, no permission involved) is set up and run once on a throwaway program, so a
-//    model's first program does not pay for the first-run compilation.
+// 3. The program runner (python_glue.py) and the event-loop bridge (python_loop.py), text imports:
+//    part of the static module graph, read by Deno at start-up, no permission involved. They are set
+//    up and run once on a throwaway program with one local tool call, so a model's first program
+//    does not pay for the first-run compilation.
 // 4. Only then does the harness read its first frame and answer `ready`: the host never sees a
 //    Python process as ready before all of this is done.
 //
 // Same frames, limits and host-side checks as TypeScript: a run frame with `"language": "python"`
 // carries `source` instead of `candidates`, and the harness hands it to the runner below.
 import GLUE from "./python_glue.py" with { type: "text" };
+import LOOP from "./python_loop.py" with { type: "text" };
 import { startHarness } from "./harness.js";
 import { loadPython } from "./pyodide_loader.js";
 
 const stringify = JSON.stringify;
 const parse = JSON.parse;
 const StringFn = String;
+const queueMicrotaskFn = globalThis.queueMicrotask;
+const setTimeoutFn = globalThis.setTimeout;
 
 const dir = Deno.args[0];
 const pyodide = await loadPython(dir, dir + "/snapshot.bin", {
   stdin: () => null, // input() gets EOF: fd 0 carries the bridge's frames
 });
-const glue = pyodide.runPython(
-  `import types\n_glue = types.ModuleType("codemode_glue")\nexec(${stringify(GLUE)}, _glue.__dict__)\n_glue`,
-);
+
+// A module from source text, not registered in sys.modules (guest code gets no name to import).
+function pyModule(name, source) {
+  return pyodide.runPython(
+    `import types\n_m = types.ModuleType(${stringify(name)})\nexec(${stringify(source)}, _m.__dict__)\n_m`,
+  );
+}
+
+const glue = pyModule("codemode_glue", GLUE);
 glue.seal();
 const runProgram = glue.run_program;
 
-// `bridge` is the harness's: callTool (counted, converted, framed) and emitLog (counted, capped).
-function makeRunner(bridge) {
-  const call = async (ns, tool, argsJson) => {
+// The event loop's ready callbacks run in one call from here, as a microtask (python_loop.py says why).
+const loopModule = pyModule("codemode_loop", LOOP);
+const queue = loopModule.ReadyQueue(pyodide.runPython("import asyncio\nasyncio.get_event_loop()"), (asTimer) => {
+  if (asTimer) setTimeoutFn(drain, 0);
+  else queueMicrotaskFn(drain);
+});
+queue.install();
+// Python is entered with `callPromising` (stack switching), as Pyodide's own loop does: a program
+// may block on a promise from there, and `time.sleep` then lets other tasks run instead of spinning.
+const drainQueue = queue.drain;
+const drain = () => drainQueue.callPromising();
+const onInput = queue.on_input;
+
+// Tool calls: Python sends `(id, ns, tool, argsJson)`, the answer comes back to `calls.settle` as JSON text.
+function toolCalls(callTool) {
+  let settle = null;
+  const answer = async (id, ns, tool, argsJson) => {
+    let reply;
     try {
-      const value = await bridge.callTool(StringFn(ns), StringFn(tool), parse(argsJson));
-      return stringify({ ok: true, value: value === undefined ? null : value });
+      const value = await callTool(StringFn(ns), StringFn(tool), parse(argsJson));
+      reply = stringify({ ok: true, value: value === undefined ? null : value });
     } catch (error) {
-      return stringify({ ok: false, error: StringFn(error && error.message) });
+      reply = stringify({ ok: false, error: StringFn(error && error.message) });
     }
+    settle.callPromising(id, reply);
   };
-  const log = (level, message) => bridge.emitLog(StringFn(level), [StringFn(message)]);
-  return async (msg) => parse(await runProgram(msg.source, stringify(msg.tools), stringify(msg.globals), call, log));
+  const calls = loopModule.ToolCalls((id, ns, tool, argsJson) => {
+    answer(id, ns, tool, argsJson);
+  }, onInput);
+  settle = calls.settle;
+  return calls;
 }
 
-// Warm-up on a throwaway program: no tools, no logs kept (no run is active, so the harness drops them).
-await runProgram("import asyncio\nawait asyncio.sleep(0)\n[1, {'a': None}]", "{}", "[]", () => null, () => {});
+// `bridge` is the harness's: callTool (counted, converted, framed) and emitLog (counted, capped).
+function makeRunner(bridge) {
+  const calls = toolCalls(bridge.callTool);
+  const log = (level, message) => bridge.emitLog(StringFn(level), [StringFn(message)]);
+  return async (msg) => parse(await runProgram(msg.source, stringify(msg.tools), stringify(msg.globals), calls, log));
+}
+
+// Warm-up on a throwaway program with one local tool (no run is active, so the harness drops logs).
+await runProgram(
+  "import asyncio\nawait asyncio.sleep(0)\n[1, {'a': None}, await w.f(x=1)]",
+  stringify({ w: ["f"] }),
+  "[]",
+  toolCalls(async (ns, tool, args) => args),
+  () => {},
+);
 
 startHarness(makeRunner);

@@ -24,7 +24,6 @@ import ast
 import dataclasses
 import datetime
 import decimal
-import difflib
 import enum
 import fractions
 import inspect
@@ -51,6 +50,12 @@ _SAFE_INTEGER = 2**53
 _LOG_CHUNK = 1 << 16
 _LEVELS = {logging.DEBUG: "debug", logging.INFO: "info", logging.WARNING: "warn", logging.ERROR: "error"}
 _TEMPLATE = "async def __program__():\n    pass\n"
+_STRINGS = (str, bool)
+_DATES = (datetime.date, datetime.time)
+_NUMBERS = (decimal.Decimal, fractions.Fraction, complex)
+_BYTES = (bytes, bytearray, memoryview)
+_SEQUENCES = (list, tuple, set, frozenset, deque, range, KeysView, ValuesView)
+"""Other containers listed by value: deque, range, dict views (never a generator: not run)."""
 
 CallTool = Callable[[str, str, str], Awaitable[str]]
 """`call(ns, tool, args_json)` -> JSON text: `{"ok": true, "value": ...}` or `{"ok": false, "error": msg}`."""
@@ -73,7 +78,25 @@ class ToolError(Exception):
 
 def to_json(value: Any, depth: int = 0, path: frozenset[int] = frozenset()) -> Any:
     """A JSON-ready copy of any value (the table is in sandbox/result.py)."""
-    if value is None or isinstance(value, bool | str):
+    kind = type(value)  # exact types first: every tool call's arguments and every result pass here
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is int:
+        return value if -_SAFE_INTEGER < value < _SAFE_INTEGER else str(value)
+    if kind is dict or kind is list:
+        if depth > MAX_DEPTH:
+            return "[MaxDepth]"
+        if id(value) in path:
+            return "[Circular]"
+        inner = path | {id(value)}
+        if kind is list:
+            return [to_json(item, depth + 1, inner) for item in value]
+        return {k if type(k) is str else _key(k): to_json(v, depth + 1, inner) for k, v in value.items()}
+    return _other_to_json(value, depth, path)
+
+
+def _other_to_json(value: Any, depth: int, path: frozenset[int]) -> Any:
+    if isinstance(value, _STRINGS):
         return value
     if isinstance(value, int):
         return value if -_SAFE_INTEGER < value < _SAFE_INTEGER else str(value)
@@ -81,13 +104,13 @@ def to_json(value: Any, depth: int = 0, path: frozenset[int] = frozenset()) -> A
         return value if math.isfinite(value) else None
     if isinstance(value, enum.Enum):
         return to_json(value.value, depth, path)
-    if isinstance(value, datetime.date | datetime.time):
+    if isinstance(value, _DATES):
         return value.isoformat()
     if isinstance(value, datetime.timedelta):
         return value.total_seconds()
-    if isinstance(value, decimal.Decimal | fractions.Fraction | complex):
+    if isinstance(value, _NUMBERS):
         return str(value)
-    if isinstance(value, bytes | bytearray | memoryview):
+    if isinstance(value, _BYTES):
         return list(bytes(value))
     if depth > MAX_DEPTH:
         return "[MaxDepth]"
@@ -98,7 +121,7 @@ def to_json(value: Any, depth: int = 0, path: frozenset[int] = frozenset()) -> A
         return {"name": type(value).__name__, "message": str(value)}
     if isinstance(value, Mapping):
         return {_key(k): to_json(v, depth + 1, inner) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset) or _is_sequence(value):
+    if isinstance(value, _SEQUENCES):
         return [to_json(item, depth + 1, inner) for item in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = dataclasses.fields(value)
@@ -110,11 +133,6 @@ def to_json(value: Any, depth: int = 0, path: frozenset[int] = frozenset()) -> A
         public = {k: v for k, v in attributes.items() if isinstance(k, str) and not k.startswith("_")}
         return {k: to_json(v, depth + 1, inner) for k, v in public.items()}
     return repr(value)
-
-
-def _is_sequence(value: Any) -> bool:
-    """Other containers listed by value: deque, range, dict views (never a generator: not run)."""
-    return isinstance(value, deque | range | KeysView | ValuesView)
 
 
 def _key(key: Any) -> str:
@@ -170,6 +188,8 @@ class Namespace:
             # A namespace with no tools listed (its server is down or starting): the host answers,
             # with why it is down, or by waiting for it, as for a TypeScript program.
             return _tool(self._ns, name, self._call)
+        import difflib  # here, not at start-up: compiling it costs a Python process 0.5 s of CPU
+
         close = difflib.get_close_matches(name, self._names, n=5, cutoff=0.6)
         hint = f" Did you mean {', '.join(f'{self._ns}.{n}' for n in close)}?" if close else ""
         listed = ", ".join(self._names) or "(none)"

@@ -85,6 +85,41 @@ async def test_gather_runs_tool_calls_concurrently_on_the_host(py: DenoExecutor)
     assert result.value == [0, 1, 2, 3, 4]
 
 
+async def test_a_yield_only_wait_still_lets_replies_and_timers_in(py: DenoExecutor) -> None:
+    """Ready callbacks run as microtasks (python_loop.py); a program that only yields must still
+    let the bridge read the host's reply and let a timer fire, or this would spin to the wall limit."""
+    code = (
+        "import asyncio\n"
+        "call = asyncio.ensure_future(crm.get_customer(customer_id='C-1'))\n"
+        "timer = asyncio.ensure_future(asyncio.sleep(0.01, 'slept'))\n"
+        "spins = 0\n"
+        "while not (call.done() and timer.done()):\n"
+        "    await asyncio.sleep(0)\n"
+        "    spins += 1\n"
+        "[call.result()['name'], timer.result(), spins > 0]"
+    )
+    result = await py.run(code, tools=CRM, callback=customers, language="python")
+    assert result.ok, result.error
+    assert result.value == ["Ada", "slept", True]
+
+
+async def test_time_sleep_lets_other_tasks_run(py: DenoExecutor) -> None:
+    """As under Pyodide's own loop: `time.sleep` in a program suspends it (stack switching), so a
+    task with a timer and a tool call finishes meanwhile; a spinning sleep would leave it pending."""
+    code = (
+        "import asyncio, time\n"
+        "async def other():\n"
+        "    await asyncio.sleep(0.01)\n"
+        "    return (await crm.get_customer(customer_id='C-1'))['name']\n"
+        "task = asyncio.ensure_future(other())\n"
+        "time.sleep(0.5)\n"
+        "[task.done(), await task]"
+    )
+    result = await py.run(code, tools=CRM, callback=customers, language="python")
+    assert result.ok, result.error
+    assert result.value == [True, "Ada"]
+
+
 async def test_a_tool_error_raises_with_the_tools_message(py: DenoExecutor) -> None:
     caught = await py.run(
         "try:\n    await crm.get_customer(customer_id='C-404')\n"

@@ -1,0 +1,159 @@
+"""Tool calls and the event loop of the Python harness, without Pyodide's per-step JavaScript costs.
+
+Loaded by `python.js` next to `python_glue.py` (a text import, no permission involved), before any
+guest code exists. Pure Python with no Pyodide import, so it also runs (and is tested) under CPython.
+
+Why: Pyodide's event loop (`pyodide.webloop.WebLoop`) runs every `call_soon` callback through
+`setTimeout(callback, 0)` with a fresh JavaScript proxy of a Python closure, and awaiting a JavaScript
+Promise adds two more proxies and a `.then`. A tool call paid for all of that on every step: about
+2 ms per `await ns.tool()` on this machine, seven times the TypeScript round trip. Here instead:
+
+- `ToolCalls`: a tool call is a plain asyncio future, keyed by a number; `send(id, ns, tool, args)`
+  hands the call to the bridge (synchronous, returns nothing) and the JavaScript side answers with
+  `settle(id, reply)`: one call into Python per reply, which also runs the program on; no proxies
+  are made per call;
+- `ReadyQueue`: the loop's `call_soon` appends to a queue of our own, drained in one call from
+  JavaScript, scheduled as a microtask. So a reply and the program's next call happen in the same
+  turn of Deno's event loop, as an `await` does in TypeScript. Every `MICROTASK_TURNS` drains in a
+  row, one runs as a timer task instead, so a program that only yields (`await asyncio.sleep(0)` in a
+  loop) still lets timers and the bridge's I/O in, as it did before. Delayed callbacks
+  (`asyncio.sleep(0.1)`, `call_later`) stay on Pyodide's timers.
+
+Guest code can reach and patch all of this (same interpreter); that gains it nothing: the host counts
+and checks every frame itself, and a broken loop only breaks the guest's own run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable
+from contextvars import Context
+from typing import Any
+
+__all__ = ["MICROTASK_TURNS", "ReadyQueue", "ToolCalls"]
+
+MICROTASK_TURNS = 100
+"""Drains in a row run as microtasks before one runs as a timer task (lets I/O and timers in)."""
+
+_PER_CALLBACK_SETUP = ("_install_running_loop", "_install_asyncgen_hooks")
+"""`pyodide.webloop.WebLoop` methods its own loop calls before every callback (absent under CPython)."""
+
+Send = Callable[[int, str, str, str], None]
+"""`send(call_id, ns, tool, args_json)`: hand one call to the bridge; the answer comes to `settle`."""
+OnInput = Callable[[Callable[[], None]], None]
+"""`on_input(action)`: run `action` (it resolves futures), then whatever it made ready."""
+Schedule = Callable[[bool], None]
+"""`schedule(as_timer)`: have JavaScript call `ReadyQueue.drain` soon (a microtask, or a timer task)."""
+
+
+def _run_now(action: Callable[[], None]) -> None:
+    action()
+
+
+class ToolCalls:
+    """Tool calls as asyncio futures, resolved by the bridge's answers.
+
+    `calls(ns, tool, args_json)` sends the call and returns a future of the reply's JSON text (the
+    glue's `CallTool`); `settle(call_id, reply_json)` resolves it and runs what became ready.
+    """
+
+    def __init__(self, send: Send, on_input: OnInput = _run_now) -> None:
+        self._send = send
+        self._on_input = on_input
+        self._pending: dict[int, asyncio.Future[str]] = {}
+        self._last = 0
+
+    def __call__(self, ns: str, tool: str, args_json: str) -> asyncio.Future[str]:
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._last += 1
+        call_id = self._last
+        self._pending[call_id] = future
+        try:
+            self._send(call_id, ns, tool, args_json)
+        except BaseException:
+            del self._pending[call_id]
+            raise
+        return future
+
+    def settle(self, call_id: int, reply: str) -> None:
+        """The bridge's answer to call `call_id` (ignored if unknown or the caller gave up waiting)."""
+        self._on_input(lambda: self._resolve(call_id, reply))
+
+    def _resolve(self, call_id: int, reply: str) -> None:
+        future = self._pending.pop(call_id, None)
+        if future is not None and not future.done():
+            future.set_result(reply)
+
+    def pending(self) -> int:
+        """Calls sent and not answered yet."""
+        return len(self._pending)
+
+
+class ReadyQueue:
+    """An event loop's `call_soon`, on a queue drained by one call from JavaScript."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, schedule: Schedule) -> None:
+        self._loop = loop
+        self._schedule = schedule
+        # Pyodide's loop re-installs itself (running loop, async-generator hooks) before each callback:
+        # with stack switching, each entry into Python may run on a thread state of its own.
+        self._enter = [f for f in (getattr(loop, name, None) for name in _PER_CALLBACK_SETUP) if callable(f)]
+        self._ready: deque[asyncio.Handle] = deque()
+        self._scheduled = False
+        self._holding = False
+        self._turns = 0
+
+    def install(self) -> None:
+        """Take over the loop's `call_soon` (an instance attribute: asyncio's C code looks it up there)."""
+        self._loop.call_soon = self.call_soon  # type: ignore[method-assign,assignment]
+
+    def call_soon(
+        self, callback: Callable[..., Any], *args: Any, context: Context | None = None
+    ) -> asyncio.Handle:
+        handle = asyncio.Handle(callback, args, self._loop, context)
+        self._ready.append(handle)
+        if not (self._scheduled or self._holding):
+            self._request()
+        return handle
+
+    def _request(self) -> None:
+        self._scheduled = True
+        self._turns += 1
+        as_timer = self._turns >= MICROTASK_TURNS
+        if as_timer:
+            self._turns = 0
+        self._schedule(as_timer)
+
+    def on_input(self, action: Callable[[], None]) -> None:
+        """Input arrived (a new turn of Deno's event loop): run `action`, then what it made ready, now."""
+        self._turns = 0
+        self._holding = True  # what `action` makes ready is queued, not scheduled: it runs just below
+        try:
+            action()
+        finally:
+            self._holding = False
+            self.drain()
+
+    def drain(self) -> None:
+        """Run the callbacks ready now; those they make ready run in a later drain.
+
+        Not guarded against re-entry on purpose: a callback may suspend its drain (`time.sleep` and
+        `run_sync` switch stacks under Pyodide) until a timer's callback has run in another drain.
+        """
+        self._scheduled = False
+        ready = self._ready
+        try:
+            for enter in self._enter:
+                enter()
+            if asyncio._get_running_loop() is not self._loop:
+                asyncio._set_running_loop(self._loop)
+            for _ in range(len(ready)):
+                if not ready:
+                    break  # a drain that ran while this one was suspended took the rest
+                handle = ready.popleft()
+                if not handle.cancelled():
+                    handle._run()
+        finally:
+            if ready and not self._scheduled:
+                self._request()
