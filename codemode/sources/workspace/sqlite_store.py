@@ -35,7 +35,7 @@ from codemode.sources.workspace.blobs import BlobDir
 from codemode.sources.workspace.errors import WorkspaceError
 from codemode.sources.workspace.paths import ROOT, WorkspacePath, ancestors, is_within, parent_of
 from codemode.sources.workspace.sqlite_rows import SCHEMA, Row, Transaction
-from codemode.sources.workspace.store import MIB, Entry, StoreLimits, Usage, format_size
+from codemode.sources.workspace.store import MIB, Entry, StoreLimits, Usage, WouldWait, format_size, may_wait
 
 __all__ = ["DB_NAME", "INLINE_MAX_BYTES", "SqliteStore"]
 
@@ -90,7 +90,7 @@ class SqliteStore:
     # -- reading ---------------------------------------------------------------------------------
 
     def stat(self, path: WorkspacePath) -> Entry | None:
-        with self._lock:
+        with self._locked():
             found = (
                 self._open()
                 .execute("SELECT type, size, mtime FROM entries WHERE path = ?", (path,))
@@ -132,11 +132,18 @@ class SqliteStore:
             rows = tx.subtree(path, "path, 'file', size, mtime", files_only=True)
         return [Entry._make(row) for row in rows]
 
+    def find_files(
+        self, base: WorkspacePath, pattern: str = "*", *, children_of: WorkspacePath | None = None
+    ) -> list[WorkspacePath]:
+        with self._transaction(write=False) as tx:
+            rows = tx.find_files(base, pattern, children_of)
+        return [WorkspacePath(path) for (path,) in rows]
+
     def iter_files(self, paths: Sequence[WorkspacePath]) -> Iterator[tuple[Entry, bytes]]:
         for start in range(0, len(paths), _BATCH):
             batch = paths[start : start + _BATCH]
             marks = ",".join("?" * len(batch))
-            with self._lock:
+            with self._locked():
                 rows = (
                     self._open()
                     .execute(
@@ -324,15 +331,24 @@ class SqliteStore:
 
     @contextmanager
     def _transaction(self, *, write: bool = True, created: Sequence[str] = ()) -> Iterator[Transaction]:
-        """One transaction under the lock; blobs created for it are deleted if it rolls back."""
-        with self._lock:
+        """One transaction under the lock; blobs created for it are deleted if it rolls back.
+
+        Inside `without_waiting()`: `WouldWait` when another thread holds the lock or another
+        process the database (SQLite's busy timeout is 0 for that transaction).
+        """
+        wait = may_wait()
+        with self._locked():
             tx = Transaction(self._open(), created=list(created))
+            if not wait:
+                tx.db.execute("PRAGMA busy_timeout = 0")
             try:
                 try:
                     tx.db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 except sqlite3.OperationalError as error:
                     if "locked" not in str(error) and "busy" not in str(error):
                         raise
+                    if not wait:
+                        raise WouldWait from error
                     raise WorkspaceError(
                         "EBUSY",
                         "",
@@ -348,7 +364,20 @@ class SqliteStore:
             except BaseException:
                 self._blobs.delete(tx.created)
                 raise
+            finally:
+                if not wait:
+                    tx.db.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_s * 1000)}")
         self._blobs.delete(tx.garbage)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The connection's lock (`WouldWait` inside `without_waiting()` when another thread holds it)."""
+        if not self._lock.acquire(blocking=may_wait()):
+            raise WouldWait
+        try:
+            yield
+        finally:
+            self._lock.release()
 
     def _check_size(self, path: WorkspacePath, size: int) -> None:
         if size > self.limits.max_file_bytes:

@@ -453,3 +453,54 @@ async def test_deleting_needs_a_persons_approval_by_default(tmp_path: Path, exec
         assert isinstance(source.store, SqliteStore)
         assert source.store.read(check_path("/keep.txt")) == b"kept"
     assert outcome.result.value.startswith("ApprovalDeclined: workspace.rm needs a person's approval")
+
+
+async def test_a_quick_call_blocked_by_another_process_waits_off_the_event_loop(tmp_path: Path) -> None:
+    """A write is tried on the event loop first; when another connection (as another process would)
+    holds the database's write lock, it moves to a worker thread instead of blocking the loop. Here
+    the lock is only released by this same event loop: had the call blocked it, the write would have
+    given up after the store's 5 s busy timeout (EBUSY) instead of landing."""
+    import functools
+    import sqlite3
+
+    import anyio
+    import anyio.lowlevel
+
+    from codemode.sources.workspace.sqlite_store import DB_NAME
+
+    source = WorkspaceSource(functools.partial(SqliteStore, tmp_path, busy_timeout_s=5))
+    async with Toolbox([source]) as toolbox:
+        other = sqlite3.connect(tmp_path / DB_NAME, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        landed = anyio.Event()
+
+        async def write() -> None:
+            await toolbox.call("workspace", "writeFile", {"path": "/waited.txt", "content": "ok"})
+            landed.set()
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(write)
+            await anyio.lowlevel.checkpoint()  # let the call start: it meets the lock, goes to a thread
+            assert not landed.is_set()
+            other.execute("COMMIT")
+            other.close()
+            await landed.wait()
+        assert await toolbox.call("workspace", "readFile", {"path": "/waited.txt"}) == "ok"
+
+
+def test_inside_without_waiting_a_blob_write_is_refused_before_changing_anything(
+    store: SqliteStore,
+) -> None:
+    """Files over the inline limit are fsynced blob files: never written on the event loop."""
+    from codemode.sources.workspace.store import WouldWait, without_waiting
+
+    store.write(check_path("/grow.txt"), b"x" * 1000)
+    before = snapshot(store)
+    with without_waiting(), pytest.raises(WouldWait):
+        store.write(check_path("/big.bin"), b"y" * (2 * 1024 * 1024))
+    with without_waiting(), pytest.raises(WouldWait):
+        store.write(check_path("/grow.txt"), b"z" * (2 * 1024 * 1024), append=True)
+    assert snapshot(store) == before
+    with without_waiting():
+        store.write(check_path("/small.txt"), b"fine")  # nothing to wait for: done at once
+    assert store.read(check_path("/small.txt")) == b"fine"
