@@ -65,6 +65,8 @@ class SqliteStore:
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._blobs = BlobDir(self.directory / "blobs")
         self._lock = threading.Lock()
+        self._busy_zero = False
+        """SQLite's busy timeout is 0 (set for calls inside `without_waiting()`), not `busy_timeout_s`."""
         self._db: sqlite3.Connection | None = sqlite3.connect(
             self.directory / DB_NAME, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
         )
@@ -334,13 +336,15 @@ class SqliteStore:
         """One transaction under the lock; blobs created for it are deleted if it rolls back.
 
         Inside `without_waiting()`: `WouldWait` when another thread holds the lock or another
-        process the database (SQLite's busy timeout is 0 for that transaction).
+        process the database (SQLite's busy timeout is 0 for such transactions).
         """
         wait = may_wait()
         with self._locked():
             tx = Transaction(self._open(), created=list(created))
-            if not wait:
-                tx.db.execute("PRAGMA busy_timeout = 0")
+            if wait == self._busy_zero:  # switch SQLite's busy timeout only when the mode changes
+                timeout_ms = int(self._busy_timeout_s * 1000) if wait else 0
+                tx.db.execute(f"PRAGMA busy_timeout = {timeout_ms}")
+                self._busy_zero = not wait
             try:
                 try:
                     tx.db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
@@ -364,9 +368,6 @@ class SqliteStore:
             except BaseException:
                 self._blobs.delete(tx.created)
                 raise
-            finally:
-                if not wait:
-                    tx.db.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_s * 1000)}")
         self._blobs.delete(tx.garbage)
 
     @contextmanager
