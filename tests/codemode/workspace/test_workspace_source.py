@@ -504,3 +504,33 @@ def test_inside_without_waiting_a_blob_write_is_refused_before_changing_anything
     with without_waiting():
         store.write(check_path("/small.txt"), b"fine")  # nothing to wait for: done at once
     assert store.read(check_path("/small.txt")) == b"fine"
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        pytest.param("let n = 0;\nfor (const o of data) n += o.total;\nreturn n;", id="for-of"),
+        pytest.param("return [...data].length;", id="spread"),
+        pytest.param("return data.rows.filter((r) => r.ok).length;", id="property"),
+        pytest.param("const { rows } = data;\nreturn rows;", id="destructure"),
+        pytest.param("const rows = data as { id: string }[];\nreturn rows.map((r) => r.id);", id="cast"),
+    ],
+)
+async def test_read_json_results_are_unknown_and_every_use_of_them_passes_the_type_check(
+    typescript_binary: Path, program: str
+) -> None:
+    """`readJson` returns `unknown`, as every result without an output schema does: a file holds
+    whatever was written. The checker must not block a program for using it (iterating, spreading,
+    destructuring were blocked before: their messages say "Type 'unknown'" and "type '{}'"); a cast
+    is how a program opts into checking."""
+    from codemode.typecheck import TypeChecker, shown_declarations
+
+    source = WorkspaceSource.open("/nonexistent-never-opened")
+    text = render_declarations({"workspace": [tool.to_mcp_dict() for tool in source.tools()]})
+    assert "readJson(args:{ path:string }):Promise<unknown>;" in text.splitlines()
+    async with TypeChecker(typescript_binary) as checker:
+        checker.set_declarations(shown_declarations(text, discovery=False))
+        code = 'const data = await workspace.readJson({ path: "/a.json" });\n' + program
+        assert await checker.check(code) == []
+        typo = await checker.check('await workspace.readJsn({ path: "/a.json" });')
+    assert [d.code for d in typo] == [2551]  # the checker is on: a misspelt method still blocks
