@@ -7,6 +7,9 @@
   environment variable `CODEMODE_NODE_MODULES`); in a checkout, `npm ci` in tests/upstream installs
   them. Without Node.js or the packages they are unavailable and the tasks that need them are skipped
   with the reason.
+- The workspace (`codemode.sources.workspace`), on in the product by default: a fresh, empty one in a
+  temporary directory for every run, beside the world's tools, so runs are reproducible; classic
+  mode gets its methods as ordinary tools like every other.
 - `BenchTools` is what the engine calls: both toolboxes behind one `ToolProvider`, every call going
   through a `Recorder` while recording is on.
 """
@@ -31,8 +34,11 @@ from codemode.bench import NODE_MODULES_ENV
 from codemode.bench.trace import Recorder
 from codemode.config import parse_config
 from codemode.errors import ToolError
-from codemode.sources.protocol import SourceStatus, ToolInfo
+from codemode.sources.protocol import SourceStatus, ToolInfo, ToolSource
 from codemode.sources.toolbox import Toolbox
+from codemode.sources.workspace import NAMESPACE as WORKSPACE
+from codemode.sources.workspace import WorkspaceSource
+from codemode.sources.workspace.methods import tool_infos
 from codemode.world import World
 from codemode.world.sources import build_sources
 
@@ -159,14 +165,17 @@ class BenchTools:
         """While True, every call goes through the recorder."""
 
     @asynccontextmanager
-    async def world(self, world: World) -> AsyncIterator[None]:
-        """Serve `world`'s tools until the block ends."""
-        async with AsyncExitStack() as stack:
-            self._world = await stack.enter_async_context(Toolbox(build_sources(world)))
-            try:
-                yield
-            finally:
-                self._world = None
+    async def world(self, world: World) -> AsyncIterator[Path]:
+        """Serve `world`'s tools and a fresh, empty workspace until the block ends; yield the
+        workspace's directory (removed afterwards)."""
+        with tempfile.TemporaryDirectory(prefix="codemode-bench-workspace-") as directory:
+            async with AsyncExitStack() as stack:
+                sources: list[ToolSource] = [*build_sources(world), WorkspaceSource.open(directory)]
+                self._world = await stack.enter_async_context(Toolbox(sources))
+                try:
+                    yield Path(directory)
+                finally:
+                    self._world = None
 
     def tools(self) -> list[ToolInfo]:
         world = self._world.tools() if self._world is not None else _world_tools()
@@ -195,8 +204,8 @@ class BenchTools:
 
 
 def _world_tools() -> list[ToolInfo]:
-    """The world's tool list without a world open (the same for every seed)."""
+    """The world's tool list (and the workspace's) without a world open (the same for every seed)."""
     tools: list[ToolInfo] = []
     for source in build_sources(World.generate(0)):
         tools.extend(source.tools())
-    return tools
+    return tools + tool_infos(WORKSPACE)

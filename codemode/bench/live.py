@@ -76,6 +76,9 @@ async def run_live(
             if task.servers and upstreams.toolbox is None:
                 reason = f"needs {', '.join(task.servers)}: {upstreams.unavailable}"
                 result = TaskResult(task.id, task.category, task.prompt, task.note, "skipped", reason)
+            elif task.followups:
+                reason = "a conversation of several turns; the live runner sends one prompt per task"
+                result = TaskResult(task.id, task.category, task.prompt, task.note, "skipped", reason)
             else:
                 result = await _run_task(task, bench)
             results.append(result)

@@ -11,7 +11,7 @@ from codemode.bench.accounting import ModeTokens
 
 __all__ = ["CATEGORIES", "Category", "Definitions", "TaskResult", "by_category", "saving", "summarize"]
 
-Category = Literal["single", "chained", "fanout", "analysis", "files", "workflow"]
+Category = Literal["single", "chained", "fanout", "analysis", "files", "workflow", "workspace"]
 
 #: The categories in report order, with the words the table uses.
 CATEGORIES: dict[str, str] = {
@@ -21,6 +21,7 @@ CATEGORIES: dict[str, str] = {
     "analysis": "filter / aggregate",
     "files": "file transformation",
     "workflow": "across servers",
+    "workspace": "across two calls (workspace)",
 }
 
 

@@ -41,12 +41,12 @@ from codemode.bench.accounting import CONTEXT_WINDOW, ModeTokens, count_definiti
 from codemode.bench.definitions import Provider, classic_definitions, code_definition
 from codemode.bench.environment import UPSTREAM_NAMESPACES, BenchTools, Upstreams, open_upstreams
 from codemode.bench.github import github_description_ratio
-from codemode.bench.languages import Language, code_description, discovery_program, solution
+from codemode.bench.languages import Language, code_description, discovery_program
 from codemode.bench.recall import search_recall_at_10
 from codemode.bench.results import Definitions, TaskResult
 from codemode.bench.tasks import Env, OracleFailure, Task
 from codemode.bench.trace import Recorder, ToolCall, group_waves
-from codemode.bench.transcript import classic_transcript, code_transcript
+from codemode.bench.transcript import chain, classic_transcript, code_transcript
 from codemode.code_tool import code_tool_input_schema
 from codemode.engine import CodeMode, CodeOutcome, EngineSettings
 from codemode.errors import ToolError
@@ -206,47 +206,66 @@ def oracle_verdict(task: Task, env: Env) -> str:
 
 
 async def _run_task(task: Task, bench: _Bench) -> TaskResult:
-    """The five stages of the module docstring, for one task."""
+    """The five stages of the module docstring, for one task (every turn of it)."""
     files = str(bench.upstreams.files)
-    prompt = task.prompt.replace("{files}", files)
     language = bench.full.settings.language
-    program = solution(task, language)
-    if not program:
+    programs = [(prompt, python if language == "python" else code) for prompt, code, python in task.turns()]
+    turns = [(prompt.replace("{files}", files), code.replace("{files}", files)) for prompt, code in programs]
+    if not all(program for _, program in turns):
         return _failed(task, f"the task has no {language} solution program")
-    code = program.replace("{files}", files)
-    run = await _run_code_mode(task, code, bench)
-    if run.outcome.is_error:
-        return _failed(task, f"the solution program failed: {run.outcome.text}")
+    run = await _run_code_mode(task, turns, bench)
+    broken = run.turns[-1]
+    if broken.outcome.is_error:
+        which = f" (turn {len(run.turns)})" if len(turns) > 1 else ""
+        return _failed(task, f"the solution program{which} failed: {broken.outcome.text}")
     classic_verdict = await _replay_classic(task, run, bench)
-    steps = [(code, run.outcome.text)]
-    describe_step: list[tuple[str, str]] = []
-    if bench.default.discovery:
-        describe = discovery_program(run.calls, prompt, language)
-        described = await bench.default.run(describe)
-        if described.is_error:
-            return _failed(task, f"describing the plan's tools failed: {described.text}")
-        describe_step = [(describe, described.text)]
-    final = format_value(run.answer)
-    full_tokens, code_tokens, classic_tokens = (
-        count_transcript(transcript, bench.tokenizer)
-        for transcript in (
-            code_transcript(steps=steps, answer=final, prompt=prompt, code_tool=_code_tool(bench.full)),
+    full_tool, default_tool = _code_tool(bench.full), _code_tool(bench.default)
+    classic_tools = classic_definitions(bench.tools.tools())
+    described: set[str] = set()
+    full_parts, code_parts, classic_parts = [], [], []
+    for number, turn in enumerate(run.turns):
+        final = format_value(turn.answer)
+        steps = [(turn.code, turn.outcome.text)]
+        describe_step: list[tuple[str, str]] = []
+        new_calls = [call for call in turn.calls if f"{call.namespace}.{call.name}" not in described]
+        if bench.default.discovery and (number == 0 or new_calls):
+            # A later turn describes only the tools the conversation has not described yet.
+            described.update(f"{call.namespace}.{call.name}" for call in new_calls)
+            describe = discovery_program(new_calls, turn.prompt, language)
+            outcome = await bench.default.run(describe)
+            if outcome.is_error:
+                return _failed(task, f"describing the plan's tools failed: {outcome.text}")
+            describe_step = [(describe, outcome.text)]
+        full_parts.append(code_transcript(steps=steps, answer=final, prompt=turn.prompt, code_tool=full_tool))
+        code_parts.append(
             code_transcript(
-                steps=describe_step + steps, answer=final, prompt=prompt, code_tool=_code_tool(bench.default)
-            ),
-            classic_transcript(
-                calls=run.calls,
-                answer=final,
-                prompt=prompt,
-                tools=classic_definitions(bench.tools.tools()),
-                typescript_namespaces=UPSTREAM_NAMESPACES,
-            ),
+                steps=describe_step + steps, answer=final, prompt=turn.prompt, code_tool=default_tool
+            )
         )
+        classic_parts.append(
+            classic_transcript(
+                calls=turn.calls,
+                answer=final,
+                prompt=turn.prompt,
+                tools=classic_tools,
+                typescript_namespaces=UPSTREAM_NAMESPACES,
+            )
+        )
+    full_tokens, code_tokens, classic_tokens = (
+        count_transcript(chain(parts), bench.tokenizer) for parts in (full_parts, code_parts, classic_parts)
     )
     reasons = [
         f"code: {run.verdict}" if run.verdict else "",
         f"classic: {classic_verdict}" if classic_verdict else "",
     ]
+    extra: dict[str, Any] = {
+        "waves": sum(len(group_waves(turn.calls)) for turn in run.turns),
+        "answer": run.answer,
+        "discovery": bench.default.discovery,
+        "infeasible": _infeasible(code=code_tokens, classic=classic_tokens),
+    }
+    if len(run.turns) > 1:
+        extra["turns"] = len(run.turns)
     return TaskResult(
         task.id,
         task.category,
@@ -260,56 +279,83 @@ async def _run_task(task: Task, bench: _Bench) -> TaskResult:
         code=code_tokens,
         classic=classic_tokens,
         code_full=full_tokens,
-        extra={
-            "waves": len(group_waves(run.calls)),
-            "answer": run.answer,
-            "discovery": bench.default.discovery,
-            "infeasible": _infeasible(code=code_tokens, classic=classic_tokens),
-        },
+        extra=extra,
     )
 
 
 @dataclass(frozen=True)
-class _CodeRun:
-    """The solution program's run: its outcome, the calls it made, and the oracle's verdict."""
+class _Turn:
+    """One turn's program run: the prompt it answers, its outcome and the calls it made."""
 
+    prompt: str
+    code: str
     outcome: CodeOutcome
     calls: list[ToolCall]
     answer: Any
+
+
+@dataclass(frozen=True)
+class _CodeRun:
+    """The solution programs' runs, turn by turn (up to the first that failed), and the oracle's verdict."""
+
+    turns: list[_Turn]
     verdict: str
 
+    @property
+    def calls(self) -> list[ToolCall]:
+        """Every turn's calls, in order."""
+        return [call for turn in self.turns for call in turn.calls]
 
-async def _run_code_mode(task: Task, code: str, bench: _Bench) -> _CodeRun:
-    """Stages 1 and 2: run the program against a fresh world, recording every call; check it."""
+    @property
+    def answer(self) -> Any:
+        """The last turn's answer (the final one)."""
+        return self.turns[-1].answer
+
+    @property
+    def answers(self) -> tuple[Any, ...]:
+        """Every turn's answer."""
+        return tuple(turn.answer for turn in self.turns)
+
+
+async def _run_code_mode(task: Task, turns: Sequence[tuple[str, str]], bench: _Bench) -> _CodeRun:
+    """Stages 1 and 2: run each turn's program against one fresh world and workspace, recording
+    every call; check the last answer and the state."""
     tools, upstreams = bench.tools, bench.upstreams
     world = World.generate(bench.seed)
     upstreams.reset(task.files, task.memory)
-    tools.recorder.reset()
-    tools.recording = True
-    try:
-        async with tools.world(world):
-            # Unattended: the plan's calls are allowed (the description still marks gated tools).
-            gate = bench.full.approval_gate(AllowAll(), who="the benchmark (unattended)")
-            outcome = await bench.full.run(code, approvals=gate)
-    finally:
-        tools.recording = False
-    answer = outcome.result.value
-    verdict = "" if outcome.is_error else oracle_verdict(task, _env(answer, world, bench))
-    return _CodeRun(outcome, tools.recorder.calls, answer, verdict)
+    done: list[_Turn] = []
+    async with tools.world(world) as workspace:
+        for prompt, code in turns:
+            tools.recorder.reset()
+            tools.recording = True
+            try:
+                # Unattended: the plan's calls are allowed (the description still marks gated tools).
+                gate = bench.full.approval_gate(AllowAll(), who="the benchmark (unattended)")
+                outcome = await bench.full.run(code, approvals=gate)
+            finally:
+                tools.recording = False
+            done.append(_Turn(prompt, code, outcome, tools.recorder.calls, outcome.result.value))
+            if outcome.is_error:
+                return _CodeRun(done, "")
+        answers = tuple(turn.answer for turn in done)
+        verdict = oracle_verdict(task, _env(answers, world, bench, workspace))
+    return _CodeRun(done, verdict)
 
 
 async def _replay_classic(task: Task, run: _CodeRun, bench: _Bench) -> str:
-    """Stages 3 and 4: the same calls, wave by wave, against another fresh world; the oracle again."""
+    """Stages 3 and 4: the same calls, turn by turn and wave by wave, against another fresh world
+    and workspace; the oracle again."""
     replayed = World.generate(bench.seed)
     bench.upstreams.reset(task.files, task.memory)
-    async with bench.tools.world(replayed):
-        mismatches = await _replay(run.calls, bench.tools)
-    verdict = oracle_verdict(task, _env(run.answer, replayed, bench))
-    return "; ".join(part for part in (verdict, mismatches) if part)
+    async with bench.tools.world(replayed) as workspace:
+        mismatches = [await _replay(turn.calls, bench.tools) for turn in run.turns]
+        verdict = oracle_verdict(task, _env(run.answers, replayed, bench, workspace))
+    return "; ".join(part for part in (verdict, *mismatches) if part)
 
 
-def _env(answer: Any, world: World, bench: _Bench) -> Env:
-    return Env(answer, world, bench.initial, bench.upstreams.files, bench.upstreams.memory)
+def _env(answers: tuple[Any, ...], world: World, bench: _Bench, workspace: Path) -> Env:
+    files, memory = bench.upstreams.files, bench.upstreams.memory
+    return Env(answers[-1], world, bench.initial, files, memory, workspace=workspace, answers=answers)
 
 
 def _code_tool(engine: CodeMode) -> dict[str, Any]:

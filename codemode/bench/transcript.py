@@ -11,6 +11,8 @@ text) and the tool results sent back after it.
 - Classic: one turn per wave of independent calls (`trace.group_waves`), each call a tool_use named
   `namespace__tool` with its JSON arguments, each result appended as a tool_result (errors as their
   message); then the same final answer.
+- A conversation of several tasks (`chain`): after each final answer the user sends the next task as
+  a text message, and every later request re-sends all the earlier turns, in both modes.
 
 What is counted as text: everything as the model reads it. Tool definitions and tool_use inputs as
 compact JSON (`codemode.model_text.format_value`); the `code` tool's results as the engine returns
@@ -37,6 +39,7 @@ __all__ = [
     "Block",
     "Transcript",
     "Turn",
+    "chain",
     "classic_transcript",
     "code_transcript",
 ]
@@ -71,7 +74,8 @@ class Turn:
     output: tuple[Block, ...]
     """The assistant message (tool_use blocks, or the final text)."""
     results: tuple[Block, ...] = ()
-    """The tool_result blocks of the next user message; empty on the final turn."""
+    """The next user message: tool_result blocks after tool calls, or the user's next task (one text
+    block) after a final answer; empty on the conversation's last turn."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,9 @@ class Transcript:
                 else:
                     content.append({"type": "text", "text": block.text})
             messages.append({"role": "assistant", "content": content})
-            if turn.results:
+            if turn.results and all(block.kind == "text" for block in turn.results):
+                messages.append({"role": "user", "content": "\n\n".join(b.text for b in turn.results)})
+            elif turn.results:
                 messages.append(
                     {
                         "role": "user",
@@ -143,6 +149,20 @@ def code_transcript(
     return Transcript(
         mode="code", system=SYSTEM_PROMPT, tools=(code_tool,), prompt=prompt, turns=tuple(turns)
     )
+
+
+def chain(transcripts: Sequence[Transcript]) -> Transcript:
+    """One conversation of several tasks in the same mode: each later task's prompt is the user's
+    message after the previous final answer, and every request re-sends everything before it."""
+    first = transcripts[0]
+    turns: list[Turn] = []
+    for transcript in transcripts:
+        if transcript.mode != first.mode or transcript.tools != first.tools:
+            raise ValueError("chained transcripts must share their mode and tool definitions")
+        if turns:
+            turns[-1] = Turn(turns[-1].output, (Block("text", transcript.prompt),))
+        turns.extend(transcript.turns)
+    return Transcript(first.mode, first.system, first.tools, first.prompt, tuple(turns))
 
 
 def classic_transcript(

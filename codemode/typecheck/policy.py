@@ -78,13 +78,15 @@ IGNORED_CODES: dict[int, str] = {
 }
 """Diagnostic codes that never block a run, with the reason for each."""
 
-_VAGUE_TYPES = ("'unknown'", "'never'")
-"""A diagnostic about a value of these types is about what the checker could not know, not a bug."""
+_VAGUE_TYPES = ("'unknown'", "'never'", "'{}'")
+"""A diagnostic about a value of these types is about what the checker could not know, not a bug.
+`{}` is what destructuring an `unknown` value (a tool without an output schema, `readJson`) and an
+empty object literal give: `const { rows } = await tool()` and `const by = {}; by.x = 1` are legal."""
 
 
 def blocks(code: int, message: str) -> bool:
     """Whether an error diagnostic (code, message) is certainly a bug, so the run must not start."""
     if code in IGNORED_CODES:
         return False
-    first_line = message.split("\n", 1)[0]
+    first_line = message.split("\n", 1)[0].lower()  # "Type 'unknown' must have a '[Symbol.iterator]()'"
     return not any(f"type {vague}" in first_line for vague in _VAGUE_TYPES)

@@ -78,3 +78,16 @@ def test_types_prints_declarations_that_name_every_namespace() -> None:
     for namespace in ("crm", "docs", "tracker", "records"):
         assert f"declare const {namespace}:" in done.stdout
     assert "tokens" in done.stderr
+
+
+def test_serve_port_zero_is_a_given_port_not_the_default() -> None:
+    """`--port 0` asks for any free port; 0 == False in Python, so it once fell back to 8000."""
+    from codemode.cli import build_parser
+    from codemode.commands.serve import apply_environment
+
+    args = build_parser().parse_args(["serve", "--transport", "http", "--port", "0"])
+    apply_environment(args, {"CODEMODE_PORT": "9999"})
+    assert args.port == 0
+    args = build_parser().parse_args(["serve"])
+    apply_environment(args, {})
+    assert args.port == 8000

@@ -4,6 +4,11 @@ The oracle gets the program's answer and the world after the run (and the untouc
 same seed, to compute what the answer should be); it raises `OracleFailure` naming what is wrong.
 It runs twice: after the code-mode run, and after the classic replay (the same calls re-issued
 against a fresh world, with the same final answer).
+
+A task may go on over several turns of one conversation (`Task.followups`): the user sends the next
+message after the first answer, and the next program runs against the same world and the same
+workspace, which is how programs keep data between `code` calls. The oracle runs once, after the
+last turn, and sees every turn's answer. Every run gets a fresh, empty workspace.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 from codemode.bench.results import Category
 from codemode.world import World
 
-__all__ = ["Env", "OracleFailure", "Task", "expect", "expect_answer"]
+__all__ = ["Env", "FollowUp", "OracleFailure", "Task", "expect", "expect_answer"]
 
 
 class OracleFailure(Exception):
@@ -39,6 +44,24 @@ class Env:
     """The memory server's knowledge-graph file after the run (JSON lines; may not exist)."""
     live: bool = False
     """True when `answer` is a live model's final text rather than the program's return value."""
+    workspace: Path | None = None
+    """The run's workspace directory (fresh for every run), while the run's tools are still open."""
+    answers: tuple[Any, ...] = ()
+    """Every turn's answer, in order, for a task with follow-ups (the last one is `answer`)."""
+
+    def workspace_text(self, path: str) -> str | None:
+        """The text of the workspace file at `path` after the run, or None when there is none."""
+        from codemode.sources.workspace import SqliteStore, WorkspaceError, check_path
+
+        if self.workspace is None:
+            return None
+        store = SqliteStore(self.workspace)
+        try:
+            return store.read(check_path(path)).decode("utf-8")
+        except WorkspaceError:
+            return None
+        finally:
+            store.close()
 
     def memory_graph(self) -> list[dict[str, Any]]:
         """The memory server's records: `{"type": "entity"|"relation", ...}` per line."""
@@ -49,6 +72,18 @@ class Env:
         return [
             json.loads(line) for line in self.memory.read_text(encoding="utf-8").splitlines() if line.strip()
         ]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A later turn of the same conversation: the user's next message and its solution programs."""
+
+    prompt: str
+    """What the user asks next, after the previous answer."""
+    code: str
+    """The code-mode solution of this turn (TypeScript, the body of an async function)."""
+    python: str = ""
+    """The same solution in Python."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +112,13 @@ class Task:
     """The same plan as a Python program, as a model writes it against the Python stubs (`await
     crm.get_customer(customer_id=...)`, plain dicts and lists, `asyncio.gather` to fan out, the last
     expression is the answer); the same oracle checks it. `{files}` is replaced likewise."""
+    followups: tuple[FollowUp, ...] = ()
+    """Later turns of the same conversation, each its own `code` call (see the module docstring)."""
+
+    def turns(self) -> list[tuple[str, str, str]]:
+        """Each turn's (prompt, TypeScript solution, Python solution), the first one first."""
+        later = [(f.prompt, f.code, f.python) for f in self.followups]
+        return [(self.prompt, self.code, self.python), *later]
 
 
 def expect(condition: bool, message: str) -> None:

@@ -16,6 +16,8 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
+from codemode.sources.workspace.store import WouldWait, may_wait
+
 __all__ = ["BlobDir"]
 
 _TEMP_PREFIX = ".tmp-"
@@ -31,7 +33,10 @@ class BlobDir:
         """The directory holding the blob files (created on first write)."""
 
     def write(self, data: bytes) -> str:
-        """Store `data` durably under a new name and return the name."""
+        """Store `data` durably under a new name and return the name (`WouldWait` when waiting for
+        the disk is not allowed: it fsyncs)."""
+        if not may_wait():
+            raise WouldWait
         name = uuid.uuid4().hex
         shard = self.root / name[:2]
         shard.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -3,6 +3,11 @@
 `*` and `?` never cross a `/`; `**` as a whole component matches any number of directories, none
 included (`/reports/**/*.md` matches `/reports/q3.md` and `/reports/2026/q3.md`). Dot files are not
 special. A relative pattern is from `/`, like paths, and passes the same rules (`paths.check_pattern`).
+
+Matching is pushed into the store where it can be: every pattern also compiles to a SQLite `GLOB`
+pattern (`Glob.sql`) that matches at least the same paths, so the store returns few candidates from
+its path index; for the common shapes (`/dir/*.md`, `/dir/**/*.md`, a literal path) it matches exactly
+the same paths (`Glob.exact`), and the regular expression is not run at all.
 """
 
 from __future__ import annotations
@@ -31,6 +36,12 @@ class Glob:
     """The longest directory without wildcards: only paths below it can match."""
     matcher: regex.Pattern[str]
     """Matches whole lines that are matching paths (multiline mode)."""
+    sql: str = "*"
+    """A pattern in SQLite's `GLOB` syntax (`*` and `?` cross `/`) matching at least these paths."""
+    children_of: WorkspacePath | None = None
+    """With `sql`: only the files directly in this directory can match."""
+    exact: bool = False
+    """`sql` (with `children_of`) matches exactly the paths the pattern does: `filter` is not needed."""
 
     def filter(self, paths: Sequence[str]) -> list[str]:
         """The paths that match the whole pattern, in order (ETIMEDOUT for a pathological pattern).
@@ -77,7 +88,64 @@ def compile_glob(pattern: str) -> Glob:
         matcher = regex.compile(f"^{text}$", regex.MULTILINE)
     except regex.error as error:
         raise WorkspaceError("EINVAL", normalized, f"is not a valid glob pattern: {error}") from None
-    return Glob(normalized, base, matcher)
+    sql, children_of, exact = _sql_glob(parts, base)
+    return Glob(normalized, base, matcher, sql, children_of, exact)
+
+
+def _sql_glob(parts: list[str], base: WorkspacePath) -> tuple[str, WorkspacePath | None, bool]:
+    """The SQLite `GLOB` pattern of `Glob.sql`, the directory of `Glob.children_of`, and `Glob.exact`.
+
+    The store only returns paths at or below `base`. `**/` becomes `*` (zero or more directories),
+    `*` and `?` stay (in SQLite they may cross `/`, so the result is a superset), a class becomes `?`
+    and a brace group `*`. Exact for: a literal path; wildcards (`*`, `?`) in the last component only,
+    with `children_of` its directory, so nothing crosses a `/`; `base/**` (everything there); and
+    `base/**/*suffix` with a literal suffix (a path below `base` ending in `suffix`, which holds no
+    `/`, has a last component ending in it).
+    """
+    rest = parts[len(base.split("/")) - 1 if base != ROOT else 0 :]
+    sql = "" if base == ROOT else str(base)
+    after_globstar = False
+    for part in rest:
+        if part == "**":
+            if not after_globstar:
+                sql += "/*"
+            after_globstar = True
+            continue
+        sql += ("" if after_globstar else "/") + _simplify(part)
+        after_globstar = False
+    last = rest[-1] if rest else ""
+    if last == "**":
+        sql = sql[:-2] + "*"  # `/a/**` also matches `/a` itself
+        return sql, None, len(rest) == 1
+    if all(not (_WILDCARDS & set(part)) for part in rest[:-1]) and not ({"[", "{"} & set(last)):
+        return sql, (base if _WILDCARDS & set(last) else None), True
+    suffix = last[1:]
+    exact = rest[:1] == ["**"] and len(rest) == 2 and last.startswith("*") and not _WILDCARDS & set(suffix)
+    return sql, None, exact
+
+
+def _simplify(part: str) -> str:
+    """A component in SQLite's `GLOB` syntax: each class as `?`, each brace group as `*` (supersets).
+
+    No other character is special there: `[` and `{` only open classes and groups in our patterns.
+    """
+    out = []
+    i = 0
+    depth = 0
+    while i < len(part):
+        char = part[i]
+        if char == "[" and not depth:
+            i = part.find("]", i + 2 if part[i + 1 : i + 2] in ("!", "^") else i + 1)
+            out.append("?")
+        elif char == "{":
+            out.append("" if depth else "*")
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(char)
+        i += 1
+    return "".join(out)
 
 
 def _component(part: str, pattern: str) -> str:

@@ -31,7 +31,7 @@ from codemode.sources.workspace.arguments import (
     Stat,
 )
 from codemode.sources.workspace.errors import WorkspaceError
-from codemode.sources.workspace.globbing import compile_glob
+from codemode.sources.workspace.globbing import Glob, compile_glob
 from codemode.sources.workspace.paths import ROOT, WorkspacePath, check_path, is_within, name_of
 from codemode.sources.workspace.store import MIB, Entry, Store, format_size
 from codemode.sources.workspace.text import (
@@ -141,9 +141,8 @@ def readdir(store: Store, args: OptionalPathArgs) -> list[DirEntry]:
     ]
 
 
-def glob(store: Store, args: GlobArgs) -> list[str]:
-    pattern = compile_glob(args.pattern)
-    return pattern.filter([entry.path for entry in store.walk(pattern.base)])
+def glob(store: Store, args: GlobArgs) -> list[WorkspacePath]:
+    return _glob(store, compile_glob(args.pattern))
 
 
 def remove(store: Store, args: RemoveArgs) -> None:
@@ -234,6 +233,16 @@ def _read(store: Store, path: WorkspacePath) -> bytes:
 def _files(store: Store, path: WorkspacePath, pattern: str) -> list[WorkspacePath]:
     """The files at or below `path` that match `pattern`."""
     compiled = compile_glob(pattern)
-    base = compiled.base if is_within(compiled.base, path) else path
-    inside = [entry.path for entry in store.walk(base) if is_within(entry.path, path)]
-    return [WorkspacePath(found) for found in compiled.filter(inside)]
+    if is_within(compiled.base, path):
+        return _glob(store, compiled)
+    if is_within(path, compiled.base):
+        return _glob(store, compiled, path)
+    return []  # disjoint: nothing below `path` can match
+
+
+def _glob(store: Store, compiled: Glob, below: WorkspacePath | None = None) -> list[WorkspacePath]:
+    """The files matching `compiled` (at or below `below`, when given, else its base): the store's
+    `GLOB` match, then the regular expression where that is not exact."""
+    base = compiled.base if below is None else below
+    found = store.find_files(base, compiled.sql, children_of=compiled.children_of)
+    return found if compiled.exact else [WorkspacePath(path) for path in compiled.filter(found)]

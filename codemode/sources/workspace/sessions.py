@@ -22,7 +22,7 @@ from pathlib import Path
 
 from codemode.sources.workspace.errors import WorkspaceError
 from codemode.sources.workspace.sqlite_store import SqliteStore
-from codemode.sources.workspace.store import Store, StoreLimits
+from codemode.sources.workspace.store import Store, StoreLimits, WouldWait, may_wait
 
 __all__ = ["DEFAULT_SESSION", "NO_SESSION", "SESSION_IDLE_S", "SessionStores", "current_session"]
 
@@ -84,13 +84,20 @@ class SessionStores:
                 'session or set the scope to "shared"',
             )
         key = session or DEFAULT_SESSION
-        with self._lock:
+        wait = may_wait()
+        if not self._lock.acquire(blocking=wait):
+            raise WouldWait
+        try:
             entry = self._open.get(key)
             if entry is None:
+                if not wait:
+                    raise WouldWait  # creating a store touches the disk: not on the event loop
                 entry = _Open(SqliteStore(self.directory_of(key), self._limits), self._clock())
                 self._open[key] = entry
             entry.last_used = self._clock()
             return entry.store
+        finally:
+            self._lock.release()
 
     def directory_of(self, session: str) -> Path:
         """The directory of `session`'s workspace."""

@@ -133,6 +133,22 @@ class Transaction:
             ).fetchall()
         return rows
 
+    def find_files(
+        self, base: WorkspacePath, pattern: str, children_of: WorkspacePath | None
+    ) -> list[tuple[str]]:
+        """The paths of the files at or below `base` matching the `GLOB` `pattern` (and directly in
+        `children_of`), in path order: one range scan of the primary key, matched by SQLite itself."""
+        low, high = _range(base)
+        where = "type = 'file' AND path GLOB ?" + (" AND parent = ?" if children_of is not None else "")
+        extra: tuple[str, ...] = (pattern,) if children_of is None else (pattern, children_of)
+        rows: list[tuple[str]] = []
+        if base != ROOT:
+            itself = f"SELECT path FROM entries WHERE path = ? AND {where}"
+            rows = self.db.execute(itself, (base, *extra)).fetchall()
+        below = f"SELECT path FROM entries WHERE path > ? AND path < ? AND {where} ORDER BY path"
+        rows += self.db.execute(below, (low, high, *extra)).fetchall()
+        return rows
+
     def drop(self, path: WorkspacePath) -> int:
         """Delete `path` and everything below it; return the bytes freed (blobs go to `garbage`)."""
         rows = self.subtree(path, "size, content, blob")

@@ -35,7 +35,7 @@ from codemode.sources.workspace.blobs import BlobDir
 from codemode.sources.workspace.errors import WorkspaceError
 from codemode.sources.workspace.paths import ROOT, WorkspacePath, ancestors, is_within, parent_of
 from codemode.sources.workspace.sqlite_rows import SCHEMA, Row, Transaction
-from codemode.sources.workspace.store import MIB, Entry, StoreLimits, Usage, format_size
+from codemode.sources.workspace.store import MIB, Entry, StoreLimits, Usage, WouldWait, format_size, may_wait
 
 __all__ = ["DB_NAME", "INLINE_MAX_BYTES", "SqliteStore"]
 
@@ -65,6 +65,8 @@ class SqliteStore:
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._blobs = BlobDir(self.directory / "blobs")
         self._lock = threading.Lock()
+        self._busy_zero = False
+        """SQLite's busy timeout is 0 (set for calls inside `without_waiting()`), not `busy_timeout_s`."""
         self._db: sqlite3.Connection | None = sqlite3.connect(
             self.directory / DB_NAME, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
         )
@@ -90,7 +92,7 @@ class SqliteStore:
     # -- reading ---------------------------------------------------------------------------------
 
     def stat(self, path: WorkspacePath) -> Entry | None:
-        with self._lock:
+        with self._locked():
             found = (
                 self._open()
                 .execute("SELECT type, size, mtime FROM entries WHERE path = ?", (path,))
@@ -132,11 +134,18 @@ class SqliteStore:
             rows = tx.subtree(path, "path, 'file', size, mtime", files_only=True)
         return [Entry._make(row) for row in rows]
 
+    def find_files(
+        self, base: WorkspacePath, pattern: str = "*", *, children_of: WorkspacePath | None = None
+    ) -> list[WorkspacePath]:
+        with self._transaction(write=False) as tx:
+            rows = tx.find_files(base, pattern, children_of)
+        return [WorkspacePath(path) for (path,) in rows]
+
     def iter_files(self, paths: Sequence[WorkspacePath]) -> Iterator[tuple[Entry, bytes]]:
         for start in range(0, len(paths), _BATCH):
             batch = paths[start : start + _BATCH]
             marks = ",".join("?" * len(batch))
-            with self._lock:
+            with self._locked():
                 rows = (
                     self._open()
                     .execute(
@@ -324,15 +333,26 @@ class SqliteStore:
 
     @contextmanager
     def _transaction(self, *, write: bool = True, created: Sequence[str] = ()) -> Iterator[Transaction]:
-        """One transaction under the lock; blobs created for it are deleted if it rolls back."""
-        with self._lock:
+        """One transaction under the lock; blobs created for it are deleted if it rolls back.
+
+        Inside `without_waiting()`: `WouldWait` when another thread holds the lock or another
+        process the database (SQLite's busy timeout is 0 for such transactions).
+        """
+        wait = may_wait()
+        with self._locked():
             tx = Transaction(self._open(), created=list(created))
+            if wait == self._busy_zero:  # switch SQLite's busy timeout only when the mode changes
+                timeout_ms = int(self._busy_timeout_s * 1000) if wait else 0
+                tx.db.execute(f"PRAGMA busy_timeout = {timeout_ms}")
+                self._busy_zero = not wait
             try:
                 try:
                     tx.db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 except sqlite3.OperationalError as error:
                     if "locked" not in str(error) and "busy" not in str(error):
                         raise
+                    if not wait:
+                        raise WouldWait from error
                     raise WorkspaceError(
                         "EBUSY",
                         "",
@@ -349,6 +369,16 @@ class SqliteStore:
                 self._blobs.delete(tx.created)
                 raise
         self._blobs.delete(tx.garbage)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The connection's lock (`WouldWait` inside `without_waiting()` when another thread holds it)."""
+        if not self._lock.acquire(blocking=may_wait()):
+            raise WouldWait
+        try:
+            yield
+        finally:
+            self._lock.release()
 
     def _check_size(self, path: WorkspacePath, size: int) -> None:
         if size > self.limits.max_file_bytes:

@@ -10,12 +10,25 @@ docs/workspace.md says how a server database would implement the same interface 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, Protocol
 
 from codemode.sources.workspace.paths import WorkspacePath
 
-__all__ = ["MIB", "Entry", "EntryType", "Store", "StoreLimits", "Usage", "format_size"]
+__all__ = [
+    "MIB",
+    "Entry",
+    "EntryType",
+    "Store",
+    "StoreLimits",
+    "Usage",
+    "WouldWait",
+    "format_size",
+    "may_wait",
+    "without_waiting",
+]
 
 MIB = 1024 * 1024
 
@@ -25,6 +38,30 @@ EntryType = Literal["file", "dir"]
 def format_size(size: int) -> str:
     """A size as messages show it: `3 MiB` for whole mebibytes, else the exact byte count."""
     return f"{size // MIB:,} MiB" if size and size % MIB == 0 else f"{size:,} bytes"
+
+
+class WouldWait(Exception):
+    """Raised inside `without_waiting()` where the store would have to wait; nothing was changed."""
+
+
+_no_waiting: ContextVar[bool] = ContextVar("workspace_no_waiting", default=False)
+
+
+@contextmanager
+def without_waiting() -> Iterator[None]:
+    """Run store calls that must not wait (on the event loop's thread): where one would wait for a
+    lock held by another thread or process, a disk sync, or the network, it raises `WouldWait`
+    instead, before changing anything, and the caller runs it again in a worker thread."""
+    token = _no_waiting.set(True)
+    try:
+        yield
+    finally:
+        _no_waiting.reset(token)
+
+
+def may_wait() -> bool:
+    """False inside `without_waiting()`."""
+    return not _no_waiting.get()
 
 
 class Entry(NamedTuple):
@@ -67,7 +104,11 @@ class Usage:
 
 
 class Store(Protocol):
-    """Files and directories by absolute path. Raises `WorkspaceError` for every refusal."""
+    """Files and directories by absolute path. Raises `WorkspaceError` for every refusal.
+
+    Inside `without_waiting()`, a method raises `WouldWait` (having changed nothing) rather than wait
+    on a lock, a disk sync or the network; a store that always needs one of those (a server
+    database) raises it at once, and every call then runs in a worker thread."""
 
     limits: StoreLimits
     """The quota and file size limit this store enforces."""
@@ -92,6 +133,14 @@ class Store(Protocol):
 
     def walk(self, path: WorkspacePath) -> list[Entry]:
         """Every file at or below `path`, sorted by path (empty when there is none)."""
+
+    def find_files(
+        self, base: WorkspacePath, pattern: str = "*", *, children_of: WorkspacePath | None = None
+    ) -> list[WorkspacePath]:
+        """The paths of the files at or below `base`, sorted, that match `pattern` in SQLite's `GLOB`
+        syntax (`*` any characters, `/` included; `?` one; `[...]`, `[^...]` classes; case-sensitive)
+        and, with `children_of`, are directly in that directory. A backend without `GLOB` translates
+        it (to `LIKE`, `SIMILAR TO`, a regular expression): callers rely on it being exact."""
 
     def iter_files(self, paths: Sequence[WorkspacePath]) -> Iterator[tuple[Entry, bytes]]:
         """The content of each of `paths` that is still a file, in order, read in small batches."""

@@ -47,7 +47,7 @@ from codemode.bench.results import TaskResult
         pytest.param("codemode.bench.github", ["github_description_ratio", "github_tools"], id="github"),
         pytest.param(
             "codemode.bench.tasks",
-            ["Env", "OracleFailure", "Task", "all_tasks", "expect", "select_tasks"],
+            ["Env", "FollowUp", "OracleFailure", "Task", "all_tasks", "expect", "select_tasks"],
             id="tasks",
         ),
     ],

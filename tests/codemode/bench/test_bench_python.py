@@ -56,16 +56,28 @@ async def test_every_python_solution_passes_its_oracle_in_the_sandbox(node_modul
         for task in all_tasks():
             world = World.generate(SEED)
             upstreams.reset(task.files, task.memory)
-            program = task.python.replace("{files}", str(upstreams.files))
-            async with tools.world(world):
-                outcome = await engine.run(program, approvals=gate, sandbox_id="python-solutions")
-            if outcome.is_error:
-                failures[task.id] = f"the program failed: {outcome.text}"
-                continue
-            env = Env(outcome.result.value, world, initial, upstreams.files, upstreams.memory)
-            verdict = oracle_verdict(task, env)
-            if verdict:
-                failures[task.id] = verdict
+            async with tools.world(world) as workspace:
+                answers: list[object] = []
+                for number, (_, _, python) in enumerate(task.turns(), 1):
+                    program = python.replace("{files}", str(upstreams.files))
+                    outcome = await engine.run(program, approvals=gate, sandbox_id="python-solutions")
+                    if outcome.is_error:
+                        failures[task.id] = f"turn {number}: the program failed: {outcome.text}"
+                        break
+                    answers.append(outcome.result.value)
+                else:
+                    env = Env(
+                        answers[-1],
+                        world,
+                        initial,
+                        upstreams.files,
+                        upstreams.memory,
+                        workspace=workspace,
+                        answers=tuple(answers),
+                    )
+                    verdict = oracle_verdict(task, env)  # while the workspace still exists
+                    if verdict:
+                        failures[task.id] = verdict
     assert not failures, "\n".join(f"{task}: {why}" for task, why in failures.items())
 
 

@@ -182,7 +182,9 @@ def test_the_suite_has_at_least_20_tasks_in_every_category() -> None:
     tasks = all_tasks()
     assert len(tasks) >= 20
     assert len({t.id for t in tasks}) == len(tasks)
-    assert {t.category for t in tasks} == {"single", "chained", "fanout", "analysis", "files", "workflow"}
+    assert {t.category for t in tasks} == {
+        *("single", "chained", "fanout", "analysis", "files", "workflow", "workspace")
+    }
     assert all(
         isinstance(TaskResult(t.id, t.category, t.prompt, t.note, "ok").saving, type(None)) for t in tasks
     )

@@ -453,3 +453,84 @@ async def test_deleting_needs_a_persons_approval_by_default(tmp_path: Path, exec
         assert isinstance(source.store, SqliteStore)
         assert source.store.read(check_path("/keep.txt")) == b"kept"
     assert outcome.result.value.startswith("ApprovalDeclined: workspace.rm needs a person's approval")
+
+
+async def test_a_quick_call_blocked_by_another_process_waits_off_the_event_loop(tmp_path: Path) -> None:
+    """A write is tried on the event loop first; when another connection (as another process would)
+    holds the database's write lock, it moves to a worker thread instead of blocking the loop. Here
+    the lock is only released by this same event loop: had the call blocked it, the write would have
+    given up after the store's 5 s busy timeout (EBUSY) instead of landing."""
+    import functools
+    import sqlite3
+
+    import anyio
+    import anyio.lowlevel
+
+    from codemode.sources.workspace.sqlite_store import DB_NAME
+
+    source = WorkspaceSource(functools.partial(SqliteStore, tmp_path, busy_timeout_s=5))
+    async with Toolbox([source]) as toolbox:
+        other = sqlite3.connect(tmp_path / DB_NAME, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        landed = anyio.Event()
+
+        async def write() -> None:
+            await toolbox.call("workspace", "writeFile", {"path": "/waited.txt", "content": "ok"})
+            landed.set()
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(write)
+            await anyio.lowlevel.checkpoint()  # let the call start: it meets the lock, goes to a thread
+            assert not landed.is_set()
+            other.execute("COMMIT")
+            other.close()
+            await landed.wait()
+        assert await toolbox.call("workspace", "readFile", {"path": "/waited.txt"}) == "ok"
+
+
+def test_inside_without_waiting_a_blob_write_is_refused_before_changing_anything(
+    store: SqliteStore,
+) -> None:
+    """Files over the inline limit are fsynced blob files: never written on the event loop."""
+    from codemode.sources.workspace.store import WouldWait, without_waiting
+
+    store.write(check_path("/grow.txt"), b"x" * 1000)
+    before = snapshot(store)
+    with without_waiting(), pytest.raises(WouldWait):
+        store.write(check_path("/big.bin"), b"y" * (2 * 1024 * 1024))
+    with without_waiting(), pytest.raises(WouldWait):
+        store.write(check_path("/grow.txt"), b"z" * (2 * 1024 * 1024), append=True)
+    assert snapshot(store) == before
+    with without_waiting():
+        store.write(check_path("/small.txt"), b"fine")  # nothing to wait for: done at once
+    assert store.read(check_path("/small.txt")) == b"fine"
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        pytest.param("let n = 0;\nfor (const o of data) n += o.total;\nreturn n;", id="for-of"),
+        pytest.param("return [...data].length;", id="spread"),
+        pytest.param("return data.rows.filter((r) => r.ok).length;", id="property"),
+        pytest.param("const { rows } = data;\nreturn rows;", id="destructure"),
+        pytest.param("const rows = data as { id: string }[];\nreturn rows.map((r) => r.id);", id="cast"),
+    ],
+)
+async def test_read_json_results_are_unknown_and_every_use_of_them_passes_the_type_check(
+    typescript_binary: Path, program: str
+) -> None:
+    """`readJson` returns `unknown`, as every result without an output schema does: a file holds
+    whatever was written. The checker must not block a program for using it (iterating, spreading,
+    destructuring were blocked before: their messages say "Type 'unknown'" and "type '{}'"); a cast
+    is how a program opts into checking."""
+    from codemode.typecheck import TypeChecker, shown_declarations
+
+    source = WorkspaceSource.open("/nonexistent-never-opened")
+    text = render_declarations({"workspace": [tool.to_mcp_dict() for tool in source.tools()]})
+    assert "readJson(args:{ path:string }):Promise<unknown>;" in text.splitlines()
+    async with TypeChecker(typescript_binary) as checker:
+        checker.set_declarations(shown_declarations(text, discovery=False))
+        code = 'const data = await workspace.readJson({ path: "/a.json" });\n' + program
+        assert await checker.check(code) == []
+        typo = await checker.check('await workspace.readJsn({ path: "/a.json" });')
+    assert [d.code for d in typo] == [2551]  # the checker is on: a misspelt method still blocks

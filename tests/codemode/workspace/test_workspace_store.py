@@ -214,3 +214,64 @@ def test_reopening_keeps_everything_and_sweeps_only_old_unreferenced_blobs(store
     assert stray_new.exists()  # may belong to a write in flight in another process
     assert reopened.verify() == []
     reopened.close()
+
+
+GLOB_PATHS = [
+    "/a.md",
+    "/a",
+    "/reports/q3.md",
+    "/reports/2026/q4.md",
+    "/reports/2026/deep/x.md",
+    "/reports/2026/deep/md",
+    "/reports/x.md/inner.txt",
+    "/reports-old/q1.md",
+    "/.hidden.md",
+    "/data/f1.csv",
+    "/data/fx.csv",
+    "/data/f1.csv.bak",
+    "/odd/[x]*?.md",
+    "/odd/a]b.md",
+    "/odd/ünï.md",
+]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "*.md",
+        "/**",
+        "/a/**",
+        "/reports/**",
+        "/reports/*.md",
+        "/reports/**/*.md",
+        "/reports/**/*md",
+        "/reports/**/x*",
+        "/reports/**/deep/*.md",
+        "/**/**/x.md",
+        "/reports/*/*.md",
+        "/reports/**/**",
+        "/data/f?.csv",
+        "/data/f[1x].csv",
+        "/data/f[!1].csv",
+        "/data/*.{csv,bak}",
+        "/data/f1.csv",
+        "/odd/[[]x]*",
+        "/odd/*]*",
+        "/odd/??n?.md",
+        "/reports",
+        "/",
+    ],
+)
+def test_the_stores_glob_match_agrees_with_the_patterns_regular_expression(
+    store: SqliteStore, pattern: str
+) -> None:
+    """The store matches in SQL (exactly, for the common shapes, skipping the regular expression):
+    whatever shortcut is taken, the files found are those the full pattern matches."""
+    from codemode.sources.workspace import operations
+    from codemode.sources.workspace.arguments import GlobArgs
+    from codemode.sources.workspace.globbing import compile_glob
+
+    store.write_many([(p(path), b"x") for path in GLOB_PATHS])
+    files = sorted(entry.path for entry in store.walk(p("/")))
+    want = compile_glob(pattern).filter(files)
+    assert operations.glob(store, GlobArgs(pattern=pattern)) == want

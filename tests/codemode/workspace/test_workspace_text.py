@@ -122,3 +122,22 @@ def test_an_expired_budget_is_etimedout() -> None:
     pattern = compile_query("(x+x+)+y", is_regex=True, case_sensitive=True)
     with pytest.raises(WorkspaceError, match=r"^ETIMEDOUT: \(x\+x\+\)\+y took more than 0 s"):
         list(search_lines(pattern, "x" * 100, Deadline("(x+x+)+y", budget_s=0)))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "sql", "children_of", "exact"),
+    [
+        pytest.param("/reports/**/*.md", "/reports/**.md", None, True, id="globstar-suffix"),
+        pytest.param("/reports/*.md", "/reports/*.md", "/reports", True, id="one-directory"),
+        pytest.param("/reports/q3.md", "/reports/q3.md", None, True, id="literal"),
+        pytest.param("/**", "*", None, True, id="everything"),
+        pytest.param("/data/*.{csv,bak}", "/data/*.*", None, False, id="braces-need-the-regex"),
+        pytest.param("/data/f[12].csv", "/data/f?.csv", None, False, id="classes-need-the-regex"),
+        pytest.param("/reports/**/x*", "/reports/*x*", None, False, id="prefix-needs-the-regex"),
+    ],
+)
+def test_globs_compile_to_a_sql_prefilter(
+    pattern: str, sql: str, children_of: str | None, exact: bool
+) -> None:
+    compiled = compile_glob(pattern)
+    assert (compiled.sql, compiled.children_of, compiled.exact) == (sql, children_of, exact)
