@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sandbox_helpers import echo, run
+from sandbox_helpers import echo, process_environment, run, sandbox_pids
 
 from sandbox import DenoExecutor, Limits, SandboxSettings
 from sandbox.process import SandboxProcess
@@ -248,3 +248,19 @@ async def test_forged_strip_requests_break_only_their_own_run(
         await proc.aclose()
     assert result.error is not None and result.error.name == "BridgeError"
     assert "a strip request the host did not offer, or a second one" in result.error.message
+
+
+async def test_an_imported_typescript_module_leaves_no_emit_cache(importing: DenoExecutor) -> None:
+    # The module-import path transpiles in memory (DENO_EMIT_CACHE_MODE=disable): nothing under gen/.
+    seen: list[list[str]] = []
+
+    async def look(ns: str, tool: str, args: object) -> str:
+        for pid in sandbox_pids(children_only=True):
+            deno_dir = process_environment(pid)["DENO_DIR"]
+            seen.append(sorted(os.listdir(deno_dir)))
+        return "ok"
+
+    code = "export default async function (): Promise<string> {\n  return await look();\n}"
+    result = await run(importing, code, globals=["look"], callback=look)
+    assert result.ok and result.value == "ok", result.error
+    assert seen and all("gen" not in names for names in seen), seen

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import anyio
 import pytest
 from mcp import Client
 
@@ -71,6 +72,25 @@ async def test_a_tool_added_later_is_known_to_the_checker_without_a_restart(type
         assert engine.checker.pid == pid
     assert before.diagnostics and before.diagnostics[0].code == 2551
     assert after.is_error is False and after.result.value == "bolt+3"
+
+
+async def test_a_catalog_change_is_loaded_in_the_background(typescript_binary: Path) -> None:
+    # No program has to wait for new declarations: they are loaded as soon as the tools change.
+    tools = _inventory([])
+    async with open_engine(sources=[tools]) as engine:
+        checker = engine.checker
+        assert checker is not None and checker.loaded  # started, declarations loaded, before any call
+
+        @tools.tool
+        def restock(item: str, units: int) -> str:
+            """Add units of `item`."""
+            return f"{item}+{units}"
+
+        with anyio.fail_after(60):
+            while not (checker.loaded and "restock" in checker.declarations):  # noqa: ASYNC110 - polling the public view
+                await anyio.sleep(0.01)  # the background warm-up; no check was asked for
+        outcome = await engine.run('return await inventory.restock({ item: "bolt", units: 3 });')
+    assert outcome.is_error is False and outcome.result.value == "bolt+3"
 
 
 async def test_the_config_switch_turns_it_off(typescript_binary: Path) -> None:
