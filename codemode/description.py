@@ -32,6 +32,9 @@ aggregate large results in code, and `return` just the answer (any JSON value). 
 lines come back as notes. There is no network, file system or import; only these tools. \
 A failing tool call throws an Error with the tool's message."""
 
+TYPECHECK_CLAUSE = "Programs are type-checked before they run."
+"""Added to the guide when the engine checks programs first (a type error means nothing ran)."""
+
 _DISCOVERY_GUIDE = """\
 The catalog is too large to declare here, so it is {shown}. Two more functions exist in the code: \
 `await search("what you need")` returns the best-matching tools as `{{name, summary}}[]`, and \
@@ -79,15 +82,16 @@ def describe(
     *,
     notice: str = "",
     approvals: ApprovalPolicy | None = None,
+    typechecked: bool = False,
 ) -> Described:
     """Present `tools` to the model in the richest form that fits `token_budget` tokens.
 
     `down` names sources that are down with no tools (namespace -> why), from `unavailable`;
     `notice` is a paragraph the description starts with; tools that need approval under `approvals`
-    are tagged.
+    are tagged; `typechecked` says that programs are type-checked before they run.
     """
     shown = [approvals.mark(tool) for tool in tools] if approvals is not None else list(tools)
-    guide = GUIDE
+    guide = f"{GUIDE} {TYPECHECK_CLAUSE}" if typechecked else GUIDE
     if any(marked is not tool for marked, tool in zip(shown, tools, strict=True)):
         guide += " " + APPROVAL_GUIDE
     grouped: dict[str, list[dict[str, Any]]] = {}

@@ -114,6 +114,8 @@ class CodeMode:
         self.checker = checker
         """Checks each program against the declarations before it runs; None runs it unchecked."""
         self._cache: Described | None = None
+        self._cache_checked = False
+        """Whether the cached description says programs are type-checked (it follows `checker`)."""
         self._listeners: list[Callable[[], None]] = []
         tools.on_change(self._tools_changed)
 
@@ -142,14 +144,16 @@ class CodeMode:
             listener()
 
     def _described(self) -> Described:
-        if self._cache is None:
+        if self._cache is None or self._cache_checked != (self.checker is not None):
             down = unavailable(self.tools.status())
+            self._cache_checked = self.checker is not None
             self._cache = describe(
                 self.tools.tools(),
                 self.settings.token_budget,
                 down,
                 notice=self.settings.notice,
                 approvals=self.settings.approvals,
+                typechecked=self._cache_checked,
             )
             if self.checker is not None:  # the checker follows what the model is shown, no restart
                 shown = shown_declarations(

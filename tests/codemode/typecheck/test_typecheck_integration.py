@@ -17,6 +17,7 @@ from mcp import Client
 
 from codemode.app import open_engine
 from codemode.config import parse_config
+from codemode.description import TYPECHECK_CLAUSE
 from codemode.mcp_server import build_server
 from codemode.sources.python import PythonTools
 
@@ -42,6 +43,7 @@ async def test_a_buggy_program_is_stopped_before_any_tool_is_called(typescript_b
     program = 'const n = await inventory.stock({ item: "bolt" });\nreturn n.toFixed(0) + inventory.stok;'
     async with open_engine(sources=[_inventory(calls)]) as engine:
         assert engine.checker is not None and engine.checker.running  # started with the server
+        assert TYPECHECK_CLAUSE in engine.description()  # the model is told
         async with Client(build_server(engine)) as client:
             result = await client.call_tool("code", {"code": program})
             fine = await client.call_tool("code", {"code": program.replace(" + inventory.stok", "")})
@@ -98,6 +100,7 @@ async def test_the_config_switch_turns_it_off(typescript_binary: Path) -> None:
     config = parse_config({"codemode": {"typecheck": False}})
     async with open_engine(config, sources=[_inventory(calls)]) as engine:
         assert engine.checker is None
+        assert TYPECHECK_CLAUSE not in engine.description()
         outcome = await engine.run('return (await inventory.stock({ item: "x" })).nope.length;')
     assert outcome.diagnostics == ()
     assert outcome.result.error is not None and outcome.result.error.name == "TypeError"
