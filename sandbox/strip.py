@@ -146,7 +146,7 @@ class TypeStripper:
         root = make_scratch(HELPER_PREFIX)
         self._root = root
         (root / "cwd").mkdir()
-        (root / "deno").mkdir()
+        (root / "deno").touch()
         process = await anyio.open_process(
             deno_command(self.deno, heap_mib=_HEAP_MIB, harness=STRIPPER_PATH),
             cwd=root / "cwd",

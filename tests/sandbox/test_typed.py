@@ -250,17 +250,21 @@ async def test_forged_strip_requests_break_only_their_own_run(
     assert "a strip request the host did not offer, or a second one" in result.error.message
 
 
-async def test_an_imported_typescript_module_leaves_no_emit_cache(importing: DenoExecutor) -> None:
-    # The module-import path transpiles in memory (DENO_EMIT_CACHE_MODE=disable): nothing under gen/.
-    seen: list[list[str]] = []
+async def test_an_imported_typescript_module_writes_nothing(importing: DenoExecutor) -> None:
+    # DENO_DIR is an empty file: Deno keeps its caches in memory, the emit cache is off, and even the
+    # module-import path (a transpiled TypeScript module) leaves the scratch directory as it was.
+    seen: list[tuple[bool, int, list[str], list[str]]] = []
+
+    def scratch_of(pid: int) -> tuple[bool, int, list[str], list[str]]:
+        deno_dir = Path(process_environment(pid)["DENO_DIR"])
+        root = deno_dir.parent
+        return deno_dir.is_file(), deno_dir.stat().st_size, sorted(os.listdir(root)), os.listdir(root / "cwd")
 
     async def look(ns: str, tool: str, args: object) -> str:
-        for pid in sandbox_pids(children_only=True):
-            deno_dir = process_environment(pid)["DENO_DIR"]
-            seen.append(sorted(os.listdir(deno_dir)))
+        seen.extend(scratch_of(pid) for pid in sandbox_pids(children_only=True))
         return "ok"
 
     code = "export default async function (): Promise<string> {\n  return await look();\n}"
     result = await run(importing, code, globals=["look"], callback=look)
     assert result.ok and result.value == "ok", result.error
-    assert seen and all("gen" not in names for names in seen), seen
+    assert seen and all(s == (True, 0, ["cwd", "deno"], []) for s in seen), seen
