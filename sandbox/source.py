@@ -15,8 +15,11 @@ Pipeline, each stage a function:
    - `module`: the code itself (`export default async function ...`, static imports allowed).
 
 Every candidate has exactly one prologue line, so guest line N is module line N + 1 (the harness
-subtracts it when it maps stack traces back to the model's own lines). TypeScript types are stripped
-by Deno when it imports the `data:application/typescript` module; nothing is type-checked.
+subtracts it when it maps stack traces back to the model's own lines). The harness compiles each
+candidate's `body` as JavaScript first; when none compiles (TypeScript), the host's type stripper
+(sandbox/strip.py) blanks the types out of the same bodies and the harness compiles those; only
+when that fails too does it import `source` as a `data:application/typescript` module, where Deno
+strips the types. Nothing here is type-checked (codemode/typecheck does that before a run).
 """
 
 from __future__ import annotations

@@ -71,6 +71,11 @@ class TypeStripper:
         """Set once the helper answered `ready`, or gave up."""
 
     @property
+    def pid(self) -> int | None:
+        """The helper's process id while it runs (for memory measurements)."""
+        return self._process.pid if self._process is not None else None
+
+    @property
     def ready(self) -> bool:
         """True while the helper answers; a run asks it only then."""
         return self._ready
