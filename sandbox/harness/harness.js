@@ -503,9 +503,10 @@ async function hostFetch(input, init) {
 // ---------------------------------------------------------------- errors and stacks
 // Bodies the host stripped in "transform" mode (enums and other TypeScript that generates code are
 // reformatted): for each line of the compiled body, [column, source line, source column] triples, all
-// 0-based (harness/strip.js), by the sourceURL their function was compiled with. The last few runs'.
+// 0-based (harness/strip.js), by the sourceURL their function was compiled with. The last 64 (a warm
+// sandbox's older leftovers then show transformed lines).
 const sourceMaps = ObjectCreate(null);
-const MAPS_KEPT = 8;
+const MAPS_KEPT = 64;
 let mappedCount = 0;
 
 // The model's own position of 0-based (line, column) in a transformed body. Only own elements of the

@@ -268,3 +268,21 @@ async def test_an_imported_typescript_module_writes_nothing(importing: DenoExecu
     result = await run(importing, code, globals=["look"], callback=look)
     assert result.ok and result.value == "ok", result.error
     assert seen and all(s == (True, 0, ["cwd", "deno"], []) for s in seen), seen
+
+
+async def test_runs_of_a_warm_sandbox_keep_their_own_positions(stripping: DenoExecutor) -> None:
+    # Each transformed run's function gets its own position map; a leftover function of an earlier
+    # run keeps its map too (the last 64 are kept).
+    first = await run(
+        stripping,
+        "enum K { A }\nglobalThis.later = (): never => {\n  throw new Error('leftover');\n};\nreturn K.A",
+        sandbox_id="typed-warm",
+    )
+    assert first.ok, first.error
+    for n in range(1, 11):
+        code = "enum K { A }\n" + "\n" * n + f"throw new Error('run {n}' as string);"
+        result = await run(stripping, code, sandbox_id="typed-warm")
+        assert result.error is not None and f"guest.ts:{n + 2}:7" in result.error.stack, result.error.stack
+    early = await run(stripping, "enum K { A }\nlater();", sandbox_id="typed-warm")
+    assert early.error is not None and early.error.message == "leftover"
+    assert "at globalThis.later (guest.ts:3:9)" in early.error.stack and "at guest.ts:2:" in early.error.stack
