@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["Candidate", "candidates", "classify", "strip_fence"]
+__all__ = ["Candidate", "candidates", "classify", "looks_typed", "strip_fence"]
 
 CandidateKind = Literal["expression", "last-expression", "body", "module"]
 
@@ -44,6 +44,14 @@ _STATEMENT_KEYWORDS = frozenset(
 _NOT_AN_EXPRESSION = _STATEMENT_KEYWORDS - {"async", "function", "class"}
 _STRICT = '"use strict";'
 _REGEX_PRECEDERS = frozenset("(,=:[!&|?{};+-*%<>~^")
+_TYPED_HINTS = re.compile(
+    r"\b(?:interface|enum|namespace|satisfies|declare)\s"
+    r"|\btype\s+[A-Za-z_$][\w$]*\s*(?:<[^>]*>)?\s*="
+    r"|\bas\s+(?:const\b|[A-Za-z_$({\[])"
+    r"|[\w$)\]]!\s*[.;,)\]]"
+    r"|[\w$)]\s*\??\s*:\s*(?:string|number|boolean|any|unknown|void|never|[A-Z][\w$]*)\b(?!\s*[.(])"
+    r"|<\s*[A-Z][\w$]*(?:\[\])?\s*(?:,[^>]*)?>\s*\("
+)
 
 
 @dataclass(frozen=True)
@@ -104,6 +112,14 @@ def candidates(code: str) -> list[Candidate]:
         Candidate("body", "export default async function () {\n" + code + "\n}", _STRICT + "\n" + code)
     )
     return out
+
+
+def looks_typed(code: str) -> bool:
+    """A cheap guess that `code` has TypeScript syntax (annotations, interfaces, `as`, `satisfies`...).
+
+    Only a hint for speed (the host starts stripping types before the harness asks): a wrong guess
+    costs one unneeded strip, or the harness asks as usual. Never a decision about what runs."""
+    return _TYPED_HINTS.search(code) is not None
 
 
 def _first_word(text: str) -> str:

@@ -8,10 +8,10 @@ compiles exactly like plain JavaScript. The helper only parses and prints the pr
 runs it. Whatever it answered, the code then runs in the sandbox like any guest code: a helper that
 misbehaved could give the guest nothing it could not have written itself.
 
-It is started on the first typed program (until it is ready, the harness imports the module as
-before), restarted when it dies, and stopped with the executor. Any failure (not ready, a timeout,
-a crash, an answer that does not fit) makes `strip` return None: the harness then falls back to the
-TypeScript module import, which is slower but complete.
+It is started with a pooled executor (a server's), else on the first typed program (until it is
+ready, the harness imports the module as before); restarted when it dies, stopped with the executor.
+Any failure (not ready, a timeout, a crash, an answer that does not fit) makes `strip` return None:
+the harness then falls back to the TypeScript module import, which is slower but complete.
 """
 
 from __future__ import annotations

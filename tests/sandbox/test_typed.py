@@ -22,7 +22,7 @@ from sandbox.process import SandboxProcess
 from sandbox.request import RunRequest
 from sandbox.run import SandboxRun
 from sandbox.scratch import HELPER_PREFIX
-from sandbox.source import candidates
+from sandbox.source import candidates, looks_typed
 
 pytestmark = pytest.mark.anyio
 
@@ -286,3 +286,34 @@ async def test_runs_of_a_warm_sandbox_keep_their_own_positions(stripping: DenoEx
     early = await run(stripping, "enum K { A }\nlater();", sandbox_id="typed-warm")
     assert early.error is not None and early.error.message == "leftover"
     assert "at globalThis.later (guest.ts:3:9)" in early.error.stack and "at guest.ts:2:" in early.error.stack
+
+
+@pytest.mark.parametrize(
+    ("code", "hint"),
+    [
+        pytest.param("const n: number = 1;\nreturn n", True, id="hinted"),  # stripped before the harness asks
+        pytest.param("let x!: number;\nx = 1;\nreturn x", False, id="not-hinted"),  # stripped when it asks
+    ],
+)
+async def test_the_typed_hint_only_changes_when_stripping_starts(
+    stripping: DenoExecutor, code: str, hint: bool
+) -> None:
+    assert looks_typed(code) is hint
+    assert stripping.stripper is not None
+    answered = stripping.stripper.answered
+    result = await run(stripping, code)
+    assert result.ok and result.value == 1, result.error
+    assert stripping.stripper.answered == answered + 1
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "return 1",
+        "const o = {a: 1, b: Math.max(1, 2)};\nreturn o",
+        "return x ? a : Kind.A",
+        "if (!x) return 1",
+    ],
+)
+def test_plain_javascript_does_not_look_typed(code: str) -> None:
+    assert not looks_typed(code)
