@@ -21,6 +21,7 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Awaitable, Callable, Sequence
@@ -44,8 +45,12 @@ STRIP_TIMEOUT_S = 2.0
 START_TIMEOUT_S = 20.0
 MAX_BODY_CHARS = 1 << 20
 """Longer programs are not sent to the helper (the harness imports them as modules)."""
+MAX_DEPTH = 1000
+"""Programs nested deeper (brackets, counted roughly: strings included) are not sent to the helper."""
 MAX_ANSWER_BYTES = 16 << 20
 _HEAP_MIB = 256
+
+_BRACKETS = re.compile(r"[()\[\]{}]")
 
 StrippedBody = dict[str, Any]
 """`{"code": str, "map": list[list[int]] | None}` as the harness takes it (see harness/strip.js)."""
@@ -117,7 +122,7 @@ class TypeStripper:
         process, stdin = self._process, self._stdin
         if not self._ready or process is None or stdin is None:
             return None
-        sendable = [b if b is not None and len(b) <= MAX_BODY_CHARS else None for b in bodies]
+        sendable = [b if b is not None and _strippable(b) else None for b in bodies]
         if not any(sendable):
             return None
         self._next_id += 1
@@ -228,6 +233,20 @@ class TypeStripper:
         root, self._root = self._root, None
         if root is not None:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def _strippable(body: str) -> bool:
+    """Not too long, and not nested so deep that the parser's native stack overflows (~5,000 levels
+    abort the helper process; such a program is left to the harness's module import)."""
+    if len(body) > MAX_BODY_CHARS:
+        return False
+    if body.count("(") + body.count("[") + body.count("{") <= MAX_DEPTH:
+        return True
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(body):
+        depth = depth + 1 if match.group() in "([{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    return deepest <= MAX_DEPTH
 
 
 def _well_formed(body: Any) -> bool:

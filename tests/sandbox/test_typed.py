@@ -317,3 +317,17 @@ async def test_the_typed_hint_only_changes_when_stripping_starts(
 )
 def test_plain_javascript_does_not_look_typed(code: str) -> None:
     assert not looks_typed(code)
+
+
+async def test_a_program_nested_too_deep_for_the_parser_is_not_sent_to_the_stripper(
+    stripping: DenoExecutor,
+) -> None:
+    # ~5,000 levels overflow the parser's native stack and abort the helper: such bodies never reach it.
+    assert stripping.stripper is not None
+    pid = stripping.stripper.pid
+    deep = '"use strict";\nconst x: number = ' + "(" * 6000 + "1" + ")" * 6000 + ";\nreturn x"
+    shallow = '"use strict";\nconst x: number = ' + "(" * 900 + "1" + ")" * 900 + ";\nreturn x"
+    assert await stripping.stripper.strip([deep]) is None
+    out = await stripping.stripper.strip([shallow])
+    assert out is not None and out[0] is not None
+    assert stripping.stripper.pid == pid and stripping.stripper.ready  # never crashed
