@@ -13,6 +13,7 @@ async with open_engine(load_config("codemode.json"), sources=[my_tools]) as engi
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import importlib
@@ -22,6 +23,8 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+
+import anyio
 
 from codemode.approvals import ApprovalPolicy
 from codemode.config import Config
@@ -295,7 +298,10 @@ def _require_python(sandbox: SandboxSettings) -> None:
 
 
 async def _start_checker(engine: CodeMode, stack: AsyncExitStack) -> TypeChecker | None:
-    """A started checker holding the engine's declarations, or None (logged) when it cannot start."""
+    """A started checker holding the engine's declarations, or None (logged) when it cannot start.
+
+    When the catalog changes later (an upstream's tools arrive), the new declarations are loaded in
+    the background (`warm_up`), so the next program does not pay for them."""
     checker = TypeChecker()
     engine.checker = checker
     engine.declarations()  # hands the checker what the model is shown, before it starts
@@ -305,6 +311,24 @@ async def _start_checker(engine: CodeMode, stack: AsyncExitStack) -> TypeChecker
     except CheckerError as error:
         logging.getLogger(__name__).warning("the type check is off: %s", error)
         return None
+    tg = await stack.enter_async_context(anyio.create_task_group())
+    stack.callback(tg.cancel_scope.cancel)  # runs first on exit: no warm-up outlives the engine
+    warming = False
+
+    async def warm_up() -> None:
+        nonlocal warming
+        warming = False
+        engine.declarations()  # the checker takes the new declarations from the new description
+        with contextlib.suppress(CheckerError):
+            await checker.warm_up()
+
+    def changed() -> None:
+        nonlocal warming
+        if engine.checker is checker and not warming:
+            warming = True
+            tg.start_soon(warm_up)
+
+    engine.on_change(changed)
     return checker
 
 

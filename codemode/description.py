@@ -36,6 +36,9 @@ aggregate large results in code, and `return` just the answer (any JSON value). 
 lines come back as notes. There is no network, file system or import; only these tools. \
 A failing tool call throws an Error with the tool's message."""
 
+TYPECHECK_CLAUSE = "Programs are type-checked before they run."
+"""Added to the guide when the engine checks programs first (a type error means nothing ran)."""
+
 _DISCOVERY_GUIDE = """\
 The catalog is too large to declare here, so it is {shown}. Two more functions exist in the code: \
 `await search("what you need")` returns the best-matching tools as `{{name, summary}}[]`, and \
@@ -101,16 +104,18 @@ def describe(
     notice: str = "",
     approvals: ApprovalPolicy | None = None,
     language: Language = "typescript",
+    typechecked: bool = False,
 ) -> Described:
     """Present `tools` to the model in the richest form that fits `token_budget` tokens.
 
     `down` names sources that are down with no tools (namespace -> why), from `unavailable`;
     `notice` is a paragraph the description starts with; tools that need approval under `approvals`
-    are tagged; `language` picks the guide, the declarations and the names (`DIALECTS`).
+    are tagged; `language` picks the guide, the declarations and the names (`DIALECTS`);
+    `typechecked` says that programs are type-checked before they run.
     """
     dialect = DIALECTS[language]
     shown = [approvals.mark(tool) for tool in tools] if approvals is not None else list(tools)
-    guide = dialect.guide
+    guide = f"{dialect.guide} {TYPECHECK_CLAUSE}" if typechecked else dialect.guide
     if any(marked is not tool for marked, tool in zip(shown, tools, strict=True)):
         guide += " " + dialect.approval_guide
     names = dialect.names(shown, down or {})

@@ -121,6 +121,8 @@ class CodeMode:
         self.checker = checker
         """Checks each program against the declarations before it runs; None runs it unchecked."""
         self._cache: Described | None = None
+        self._cache_checked = False
+        """Whether the cached description says programs are type-checked (it follows `checker`)."""
         self._listeners: list[Callable[[], None]] = []
         tools.on_change(self._tools_changed)
 
@@ -149,8 +151,9 @@ class CodeMode:
             listener()
 
     def _described(self) -> Described:
-        if self._cache is None:
+        if self._cache is None or self._cache_checked != (self.checker is not None):
             down = unavailable(self.tools.status())
+            self._cache_checked = self.checker is not None
             self._cache = describe(
                 self.tools.tools(),
                 self.settings.token_budget,
@@ -158,6 +161,7 @@ class CodeMode:
                 notice=self.settings.notice,
                 approvals=self.settings.approvals,
                 language=self.settings.language,
+                typechecked=self._cache_checked,
             )
             # The checker follows what the model is shown, no restart (TypeScript only).
             if self.checker is not None and self.settings.language == "typescript":

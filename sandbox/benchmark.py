@@ -8,12 +8,15 @@
 | cold_ms                   | one-shot run without the pool: spawn, handshake, run `return 1`       |
 | pooled_ms                 | one-shot run on a pre-spawned process (the pool refilled in between)  |
 | pooled_ts_ms              | the same, for a typed TypeScript program as models write it           |
-| pooled_untyped_ms         | the same program without its types (plain JavaScript)                 |
+| pooled_untyped_ms         | the same program without its types (plain JavaScript); the two are    |
+|                           | measured alternately, so both see the same machine load               |
+| typed_overhead_ms         | pooled_ts_ms p50 minus pooled_untyped_ms p50 (the goal: at most 1)    |
 | warm_by_id_ms             | a run on the warm sandbox of one id                                   |
 | tool_call_roundtrip_us    | guest -> host callback -> guest, sequential calls in one run          |
 | calls_per_s               | sequential tool calls per second in one run                           |
 | executions_per_s          | isolated one-shot runs per second with `concurrency` callers          |
 | idle_rss_mib              | resident memory of an idle pooled process                              |
+| stripper_rss_mib          | resident memory of the type stripper, one per executor (strip.py)     |
 | host_rss_mib              | the host's peak RSS growth during an idle run and during forged-frame  |
 |                           | floods (a stand-in harness that knows the nonce, as a guest that found |
 |                           | it would): `{"idle", "log_flood", "deep_args"}`                        |
@@ -291,10 +294,17 @@ async def run_sandbox_bench(settings: BenchSettings | None = None) -> dict[str, 
                 await pool.wait_full()
 
         pooled = await _timed_runs(pooled_executor, s.pooled_runs, before=refill)
-        pooled_ts = await _timed_runs(pooled_executor, s.pooled_runs, before=refill, code=TYPED)
-        pooled_untyped = await _timed_runs(pooled_executor, s.pooled_runs, before=refill, code=UNTYPED)
+        stripper = pooled_executor.stripper
+        if stripper is None or not await stripper.wait_ready():
+            raise RuntimeError("the type stripper did not start")
+        pooled_ts: list[float] = []
+        pooled_untyped: list[float] = []
+        for _ in range(s.pooled_runs):
+            pooled_ts += await _timed_runs(pooled_executor, 1, before=refill, code=TYPED)
+            pooled_untyped += await _timed_runs(pooled_executor, 1, before=refill, code=UNTYPED)
         await refill()
         idle_rss = statistics.median(_rss_mib(pid) for pid in pool.pids())
+        stripper_rss = _rss_mib(stripper.pid) if stripper.pid is not None else 0.0
         executions_per_s = await _throughput(pooled_executor, s.executions, s.concurrency)
     host_rss = await _host_rss(deno, ("idle", "log_flood", "deep_args"))
     report: dict[str, Any] = {
@@ -307,7 +317,9 @@ async def run_sandbox_bench(settings: BenchSettings | None = None) -> dict[str, 
         "tool_call_roundtrip_us": _stats(gaps),
         "calls_per_s": round(calls_per_s, 1),
         "executions_per_s": round(executions_per_s, 1),
+        "typed_overhead_ms": round(statistics.median(pooled_ts) - statistics.median(pooled_untyped), 3),
         "idle_rss_mib": round(idle_rss, 1),
+        "stripper_rss_mib": round(stripper_rss, 1),
         "host_rss_mib": host_rss,
     }
     base = report["baseline_deno_run_ms"]["p50"]
@@ -333,7 +345,10 @@ def format_report(report: dict[str, Any]) -> str:
         p50, p95 = report[key]["p50"], report[key]["p95"]
         ratio = f"{p50 / base:.3f}" if key.endswith("_ms") else ""
         lines.append(f"{key:<26} {p50:>10.3f} {p95:>10.3f} {ratio:>11}  {_target(key, p50, base)}")
-    for key in ("calls_per_s", "executions_per_s", "idle_rss_mib"):
+    overhead = report["typed_overhead_ms"]
+    verdict = "ok" if overhead <= 1 else "MISSED"
+    lines.append(f"{'typed_overhead_ms':<26} {overhead:>10.3f} {'':>10} {'':>11}  <= 1 {verdict}")
+    for key in ("calls_per_s", "executions_per_s", "idle_rss_mib", "stripper_rss_mib"):
         lines.append(f"{key:<26} {report[key]:>10.1f} {'':>10} {'':>11}  {_target(key, report[key], base)}")
     rss = report["host_rss_mib"]
     lines.append("host RSS growth (MiB): " + ", ".join(f"{kind} {mib:g}" for kind, mib in rss.items()))

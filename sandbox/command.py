@@ -44,11 +44,14 @@ def deno_command(deno: Path, *, heap_mib: int, harness: Path = HARNESS_PATH) -> 
 def deno_environment(scratch: Path) -> dict[str, str]:
     """A clean environment: nothing of the host's, no DENO_* overrides but a private `DENO_DIR`.
 
-    `DENO_DIR` is an empty directory inside the process's own scratch directory, deleted with it, so
-    no cache outlives the process. It must be a real directory: without one, the first TypeScript
-    module (`data:application/typescript`) costs ~150 ms instead of ~1 ms. Nothing the guest does
-    writes there (`--deny-write`, no `--unstable-kv`, `--no-code-cache`; the harness removes
-    `localStorage` and `caches`), and one-shot processes serve one run each.
+    `DENO_DIR` is an empty *file* in the process's own scratch directory (the caller creates it), so
+    Deno cannot make its cache directory there and keeps its caches (module analysis, transpiled
+    modules) in memory: a run writes nothing at all, and start-up is cheaper than with an empty
+    directory (measured: ~8 ms less CPU per process; no SQLite databases created). The emit cache is
+    off as well (`DENO_EMIT_CACHE_MODE=disable`): with it on and no usable `DENO_DIR`, the first
+    TypeScript module import costs ~150 ms (it tries to write `gen/`); with it off, ~0.5 ms. Nothing the
+    guest does could write there anyway (`--deny-write`, no `--unstable-kv`, `--no-code-cache`; the
+    harness removes `localStorage` and `caches`), and one-shot processes serve one run each.
     """
     return {
         "DENO_DIR": str(scratch / "deno"),
@@ -56,4 +59,5 @@ def deno_environment(scratch: Path) -> dict[str, str]:
         "NO_COLOR": "1",
         "DENO_NO_UPDATE_CHECK": "1",
         "DENO_NO_PROMPT": "1",
+        "DENO_EMIT_CACHE_MODE": "disable",
     }

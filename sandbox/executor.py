@@ -43,6 +43,7 @@ from .run import SandboxRun
 from .scratch import remove_orphaned_scratch
 from .settings import SandboxSettings
 from .source import candidates
+from .strip import TypeStripper
 from .warm import WarmSandboxes
 
 __all__ = ["DenoExecutor", "Executor"]
@@ -83,6 +84,8 @@ class DenoExecutor:
         """The Pyodide runtime, found on entry when Python is pooled, else on the first Python run."""
         self.warm: WarmSandboxes | None = None
         """The warm sandboxes by id (None outside `async with`)."""
+        self.stripper: TypeStripper | None = None
+        """Strips types off typed programs for the harness (started on the first; sandbox/strip.py)."""
         self._stack: AsyncExitStack | None = None
         self._tg: TaskGroup | None = None
         self._loops: list[anyio.CancelScope] = []
@@ -98,6 +101,8 @@ class DenoExecutor:
         async with AsyncExitStack() as stack:
             self._tg = await stack.enter_async_context(anyio.create_task_group())
             stack.push_async_callback(self._shutdown)
+            if self.settings.strip_types:
+                self.stripper = TypeStripper(deno, self._start_background)
             self.pool = ProcessPool(self._spawn_default, self.settings.pool_size)
             self.python_pool = ProcessPool(self._spawn_default_python, self.settings.python_pool_size)
             if self.settings.python_pool_size:
@@ -108,6 +113,8 @@ class DenoExecutor:
             )
             if self.settings.pool_size:
                 self._tg.start_soon(self._background_loop, self.pool.refill_forever)
+                if self.stripper is not None:  # a pooled executor is a server's: ready before the first run
+                    self.stripper.start()
             self._tg.start_soon(self._background_loop, self.warm.reap_forever)
             self._stack = stack.pop_all()
         return self
@@ -119,6 +126,10 @@ class DenoExecutor:
         if stack is not None:
             await stack.__aexit__(exc_type, exc, tb)
         self.deno = None
+
+    def _start_background(self, loop: Callable[[], Awaitable[None]]) -> None:
+        assert self._tg is not None
+        self._tg.start_soon(self._background_loop, loop)
 
     async def _background_loop(self, loop: Callable[[], Awaitable[None]]) -> None:
         with anyio.CancelScope() as scope:
@@ -133,6 +144,8 @@ class DenoExecutor:
         self._shutting_down = True
         for scope in self._loops:
             scope.cancel()
+        if self.stripper is not None:
+            self.stripper.close()
         with anyio.CancelScope(shield=True):
             for pool in (self.pool, self.python_pool):
                 if pool is not None:
@@ -178,6 +191,7 @@ class DenoExecutor:
             outbound=self.settings.outbound,
             language=language,
             source=code if python else "",
+            strip_types=None if python or self.stripper is None else self.stripper.strip,
         )
         if sandbox_id is not None:
             return await self.warm.run(sandbox_id, request)

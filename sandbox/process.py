@@ -97,7 +97,7 @@ class SandboxProcess:
         root = make_scratch()
         try:
             (root / "cwd").mkdir()
-            (root / "deno").mkdir()
+            (root / "deno").touch()  # DENO_DIR: a file, so Deno keeps its caches in memory
             child_stdin, host_stdin = make_pipe()
             host_stdout, child_stdout = make_pipe()
         except BaseException:

@@ -11,7 +11,7 @@ from .outbound import OutboundPolicy
 from .result import LogEntry
 from .source import Candidate
 
-__all__ = ["Language", "LogCallback", "RunRequest", "ToolCallback"]
+__all__ = ["Language", "LogCallback", "RunRequest", "StripTypes", "ToolCallback"]
 
 Language = Literal["typescript", "python"]
 """The language of a program: TypeScript (or JavaScript) in V8, or Python in Pyodide."""
@@ -19,6 +19,8 @@ Language = Literal["typescript", "python"]
 ToolCallback = Callable[[str, str, Any], Awaitable[Any]]
 """(namespace, tool, arguments) -> JSON-able result; namespace "" is a global function."""
 LogCallback = Callable[[LogEntry], None]
+StripTypes = Callable[[Sequence[str | None]], Awaitable[list[dict[str, Any] | None] | None]]
+"""The candidates' bodies -> each as JavaScript, or None (sandbox/strip.py, `TypeStripper.strip`)."""
 
 
 @dataclass(frozen=True)
@@ -43,3 +45,5 @@ class RunRequest:
     """Which runner gets the program; a Python run needs a process started for Python."""
     source: str = ""
     """A Python program's text (TypeScript goes in `candidates`)."""
+    strip_types: StripTypes | None = None
+    """Turns typed bodies into JavaScript when the harness asks (a `strip` frame); None: it never asks."""

@@ -33,6 +33,7 @@ from .outbound import OutboundPolicy
 from .process import SandboxProcess
 from .request import RunRequest
 from .result import GuestError, LimitName, LogEntry, RunResult, RunStats
+from .source import looks_typed
 from .wallclock import wall_clock
 
 __all__ = ["SandboxRun"]
@@ -78,6 +79,9 @@ class SandboxRun:
         # through a memory stream costs one event-loop step less than spawning (see pipes.py).
         self._work_send, self._work_recv = anyio.create_memory_object_stream[_Work](math.inf)
         self._idle_workers = 0
+        self._strip_asked = False
+        self._stripped: anyio.Event | None = None
+        self._stripped_bodies: list[dict[str, Any] | None] | None = None
 
     async def execute(self) -> RunResult:
         proc, limits = self.proc, self.limits
@@ -104,10 +108,14 @@ class SandboxRun:
         }
         if self.req.language == "python":
             run.update(language="python", source=self.req.source)
+        elif self.req.strip_types is not None and any(c.body is not None for c in self.req.candidates):
+            run["strip"] = True
         await self._send_line(nonce_line(nonce) + encode_line(run))
         with self._work_send, self._work_recv, anyio.move_on_after(limits.wall_s) as wall, wall_clock(wall):
             async with anyio.create_task_group() as tg:
                 self._tg = tg
+                if "strip" in run and looks_typed(self.req.candidates[-1].source):
+                    tg.start_soon(self._strip_early)  # the harness will ask: have the answer ready
                 tg.start_soon(self._drain_stderr)
                 await self._pump()
                 tg.cancel_scope.cancel()
@@ -168,6 +176,8 @@ class SandboxRun:
             self._on_result(body)
         elif frame.type == "fetch":
             self._on_fetch(body)
+        elif frame.type == "strip":
+            self._on_strip(body)
         elif frame.type == "fatal":
             self.proc.kill()
             self._fail("BridgeError", f"the sandbox harness failed: {str(body.get('message'))[:500]}", None)
@@ -326,6 +336,38 @@ class SandboxRun:
             line = encode_line({"t": "ret", "id": call_id, "ok": True, "value": response})
         except ToolCallError as exc:
             line = self._error_line(call_id, exc.message)
+        await self._send_line(line)
+
+    # ------------------------------------------------------------------ typed programs
+    def _on_strip(self, body: dict[str, Any]) -> None:
+        """The harness could not compile any body as JavaScript: it asks for them with types stripped.
+
+        Once per run, and only of this run's own candidates (the frame carries no text): a guest that
+        forges the request gets its own program back, stripped. Not a tool call (not counted as one)."""
+        call_id = self._take_id(body, "strip request")
+        if self.req.strip_types is None or self._strip_asked:
+            raise BridgeProtocolError("a strip request the host did not offer, or a second one in this run")
+        self._strip_asked = True
+        assert self._tg is not None
+        self._tg.start_soon(self._serve_strip, call_id)
+
+    async def _strip_early(self) -> None:
+        """Strip before the harness asks (the code looks typed): the answer waits in `_stripped`."""
+        assert self.req.strip_types is not None
+        self._stripped = anyio.Event()
+        self._stripped_bodies = await self.req.strip_types([c.body for c in self.req.candidates])
+        self._stripped.set()
+
+    async def _serve_strip(self, call_id: int) -> None:
+        if self._stripped is None:
+            assert self.req.strip_types is not None
+            bodies = await self.req.strip_types([c.body for c in self.req.candidates])
+        else:
+            await self._stripped.wait()
+            bodies = self._stripped_bodies
+        line = encode_line({"t": "ret", "id": call_id, "ok": True, "value": bodies})
+        if len(line) > self.limits.frame_bytes:  # the harness imports the module instead
+            line = encode_line({"t": "ret", "id": call_id, "ok": True, "value": None})
         await self._send_line(line)
 
     def _error_line(self, call_id: int, message: str) -> bytes:

@@ -14,17 +14,19 @@ import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["PREFIX", "make_scratch", "remove_orphaned_scratch", "scratch_owner"]
+__all__ = ["HELPER_PREFIX", "PREFIX", "make_scratch", "remove_orphaned_scratch", "scratch_owner"]
 
 PREFIX = "codemode-sandbox-"
-"""Every scratch directory's name starts with this, then the host's pid and a dash."""
+"""Every sandbox process's scratch directory's name starts with this, then the host's pid and a dash."""
+HELPER_PREFIX = "codemode-helper-"
+"""The same for trusted helper processes (the type stripper): never counted as sandboxes."""
 
-_NAME = re.compile(re.escape(PREFIX) + r"(\d+)-[^/]+$")
+_NAME = re.compile(r"(?:" + re.escape(PREFIX) + "|" + re.escape(HELPER_PREFIX) + r")(\d+)-[^/]+$")
 
 
-def make_scratch() -> Path:
+def make_scratch(prefix: str = PREFIX) -> Path:
     """A new scratch directory owned by this host process."""
-    return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
 
 
 def scratch_owner(path: Path) -> int | None:
@@ -47,7 +49,7 @@ def remove_orphaned_scratch(tmp: Path | None = None) -> list[Path]:
     """Delete scratch directories whose host process is gone; return what was deleted."""
     root = Path(tmp or tempfile.gettempdir())
     removed = []
-    for path in root.glob(PREFIX + "*"):
+    for path in [*root.glob(PREFIX + "*"), *root.glob(HELPER_PREFIX + "*")]:
         owner = scratch_owner(path)
         if owner is None or owner == os.getpid() or _alive(owner) or not path.is_dir():
             continue

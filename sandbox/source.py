@@ -15,8 +15,11 @@ Pipeline, each stage a function:
    - `module`: the code itself (`export default async function ...`, static imports allowed).
 
 Every candidate has exactly one prologue line, so guest line N is module line N + 1 (the harness
-subtracts it when it maps stack traces back to the model's own lines). TypeScript types are stripped
-by Deno when it imports the `data:application/typescript` module; nothing is type-checked.
+subtracts it when it maps stack traces back to the model's own lines). The harness compiles each
+candidate's `body` as JavaScript first; when none compiles (TypeScript), the host's type stripper
+(sandbox/strip.py) blanks the types out of the same bodies and the harness compiles those; only
+when that fails too does it import `source` as a `data:application/typescript` module, where Deno
+strips the types. Nothing here is type-checked (codemode/typecheck does that before a run).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["Candidate", "candidates", "classify", "strip_fence"]
+__all__ = ["Candidate", "candidates", "classify", "looks_typed", "strip_fence"]
 
 CandidateKind = Literal["expression", "last-expression", "body", "module"]
 
@@ -41,6 +44,14 @@ _STATEMENT_KEYWORDS = frozenset(
 _NOT_AN_EXPRESSION = _STATEMENT_KEYWORDS - {"async", "function", "class"}
 _STRICT = '"use strict";'
 _REGEX_PRECEDERS = frozenset("(,=:[!&|?{};+-*%<>~^")
+_TYPED_HINTS = re.compile(
+    r"\b(?:interface|enum|namespace|satisfies|declare)\s"
+    r"|\btype\s+[A-Za-z_$][\w$]*\s*(?:<[^>]*>)?\s*="
+    r"|\bas\s+(?:const\b|[A-Za-z_$({\[])"
+    r"|[\w$)\]]!\s*[.;,)\]]"
+    r"|[\w$)]\s*\??\s*:\s*(?:string|number|boolean|any|unknown|void|never|[A-Z][\w$]*)\b(?!\s*[.(])"
+    r"|<\s*[A-Z][\w$]*(?:\[\])?\s*(?:,[^>]*)?>\s*\("
+)
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,14 @@ def candidates(code: str) -> list[Candidate]:
         Candidate("body", "export default async function () {\n" + code + "\n}", _STRICT + "\n" + code)
     )
     return out
+
+
+def looks_typed(code: str) -> bool:
+    """A cheap guess that `code` has TypeScript syntax (annotations, interfaces, `as`, `satisfies`...).
+
+    Only a hint for speed (the host starts stripping types before the harness asks): a wrong guess
+    costs one unneeded strip, or the harness asks as usual. Never a decision about what runs."""
+    return _TYPED_HINTS.search(code) is not None
 
 
 def _first_word(text: str) -> str:

@@ -99,6 +99,16 @@ class TypeChecker:
         return self._process is not None and self._process.returncode is None
 
     @property
+    def declarations(self) -> str:
+        """The declarations programs are checked against (the latest `set_declarations`)."""
+        return self._declarations
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the compiler holds the current declarations (no check has to load them first)."""
+        return self.running and self._sent_version == self._declarations_version
+
+    @property
     def pid(self) -> int | None:
         """The compiler's process id while it runs (for memory measurements)."""
         return self._process.pid if self.running and self._process is not None else None

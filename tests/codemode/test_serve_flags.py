@@ -1,16 +1,10 @@
-"""`serve` flags over environment variables: what was given on the command line wins, exactly."""
+"""`serve` flags over environment variables: what was given on the command line wins, exactly
+(`--port 0` itself: tests/codemode/test_cli.py)."""
 
 from __future__ import annotations
 
 from codemode.cli import build_parser
 from codemode.commands.serve import apply_environment
-
-
-def test_port_zero_on_the_command_line_is_kept_not_taken_for_unset() -> None:
-    # 0 == False in Python: `--port 0` (any free port) once fell back to 8000 like an absent flag.
-    args = build_parser().parse_args(["serve", "--transport", "http", "--port", "0"])
-    apply_environment(args, {})
-    assert args.port == 0
 
 
 def test_an_absent_port_takes_the_environment_then_the_default() -> None:

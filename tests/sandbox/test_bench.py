@@ -19,7 +19,7 @@ LATENCIES = (
     "warm_by_id_ms",
     "tool_call_roundtrip_us",
 )
-NUMBERS = ("calls_per_s", "executions_per_s", "idle_rss_mib")
+NUMBERS = ("calls_per_s", "executions_per_s", "idle_rss_mib", "stripper_rss_mib")
 PYTHON_LATENCIES = ("python_cold_ms", "python_pooled_ms", "python_call_roundtrip_us")
 PYTHON_NUMBERS = ("python_executions_per_s", "python_idle_rss_mib")
 
@@ -36,11 +36,13 @@ def test_bench_sandbox_quick_writes_every_figure(tmp_path: Path, capsys: pytest.
     for key in (*NUMBERS, *PYTHON_NUMBERS):
         assert isinstance(report[key], int | float) and report[key] > 0, key
     assert set(report["ratios"]) == {"cold_ms", "pooled_ms", "warm_by_id_ms"}
+    overhead = report["pooled_ts_ms"]["p50"] - report["pooled_untyped_ms"]["p50"]
+    assert report["typed_overhead_ms"] == pytest.approx(overhead, abs=0.002)
     # Host memory while a forged-frame flood is served, beside an idle run (issue 18).
     assert set(report["host_rss_mib"]) == {"idle", "log_flood", "deep_args"}
     assert all(mib >= 0 for mib in report["host_rss_mib"].values())
     table = capsys.readouterr().out
-    for key in LATENCIES + NUMBERS + PYTHON_LATENCIES + PYTHON_NUMBERS:
+    for key in LATENCIES + NUMBERS + PYTHON_LATENCIES + PYTHON_NUMBERS + ("typed_overhead_ms",):
         assert key in table
 
 

@@ -59,7 +59,7 @@ async def test_the_live_child_has_a_clean_environment_and_an_empty_cwd(
     seen: list[tuple[dict[str, str], list[str]]] = []
 
     async def inspect_child(ns: str, tool: str, args: object) -> str:
-        for pid in sandbox_pids():
+        for pid in sandbox_pids(children_only=True):  # this session's (others may run other versions)
             seen.append((process_environment(pid), process_cwd_entries(pid)))
         return "ok"
 
@@ -67,7 +67,8 @@ async def test_the_live_child_has_a_clean_environment_and_an_empty_cwd(
     assert result.ok, result.error
     assert seen, "found the running sandbox process"
     for env, cwd_entries in seen:
-        assert set(env) == {"DENO_DIR", "HOME", "NO_COLOR", "DENO_NO_UPDATE_CHECK", "DENO_NO_PROMPT"}
+        expected = {"DENO_DIR", "HOME", "NO_COLOR", "DENO_NO_UPDATE_CHECK", "DENO_NO_PROMPT"}
+        assert set(env) == expected | {"DENO_EMIT_CACHE_MODE"}
         assert host_secret not in env.values()
         assert cwd_entries == []
 
@@ -76,7 +77,15 @@ def test_the_child_starts_with_a_clean_environment(tmp_path: Path) -> None:
     from sandbox.command import deno_command, deno_environment
 
     env = deno_environment(tmp_path)
-    assert set(env) == {"DENO_DIR", "HOME", "NO_COLOR", "DENO_NO_UPDATE_CHECK", "DENO_NO_PROMPT"}
+    assert set(env) == {
+        "DENO_DIR",
+        "HOME",
+        "NO_COLOR",
+        "DENO_NO_UPDATE_CHECK",
+        "DENO_NO_PROMPT",
+        "DENO_EMIT_CACHE_MODE",
+    }
+    assert env["DENO_EMIT_CACHE_MODE"] == "disable"  # no transpiled module is written to DENO_DIR/gen
     assert env["DENO_DIR"] == str(tmp_path / "deno")
     cmd = deno_command(Path("/bin/deno"), heap_mib=64)
     assert "--no-config" in cmd

@@ -11,11 +11,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import anyio
 import pytest
 from mcp import Client
 
 from codemode.app import open_engine
 from codemode.config import parse_config
+from codemode.description import TYPECHECK_CLAUSE
 from codemode.mcp_server import build_server
 from codemode.sources.python import PythonTools
 
@@ -41,6 +43,7 @@ async def test_a_buggy_program_is_stopped_before_any_tool_is_called(typescript_b
     program = 'const n = await inventory.stock({ item: "bolt" });\nreturn n.toFixed(0) + inventory.stok;'
     async with open_engine(sources=[_inventory(calls)]) as engine:
         assert engine.checker is not None and engine.checker.running  # started with the server
+        assert TYPECHECK_CLAUSE in engine.description()  # the model is told
         async with Client(build_server(engine)) as client:
             result = await client.call_tool("code", {"code": program})
             fine = await client.call_tool("code", {"code": program.replace(" + inventory.stok", "")})
@@ -73,11 +76,31 @@ async def test_a_tool_added_later_is_known_to_the_checker_without_a_restart(type
     assert after.is_error is False and after.result.value == "bolt+3"
 
 
+async def test_a_catalog_change_is_loaded_in_the_background(typescript_binary: Path) -> None:
+    # No program has to wait for new declarations: they are loaded as soon as the tools change.
+    tools = _inventory([])
+    async with open_engine(sources=[tools]) as engine:
+        checker = engine.checker
+        assert checker is not None and checker.loaded  # started, declarations loaded, before any call
+
+        @tools.tool
+        def restock(item: str, units: int) -> str:
+            """Add units of `item`."""
+            return f"{item}+{units}"
+
+        with anyio.fail_after(60):
+            while not (checker.loaded and "restock" in checker.declarations):  # noqa: ASYNC110 - polling the public view
+                await anyio.sleep(0.01)  # the background warm-up; no check was asked for
+        outcome = await engine.run('return await inventory.restock({ item: "bolt", units: 3 });')
+    assert outcome.is_error is False and outcome.result.value == "bolt+3"
+
+
 async def test_the_config_switch_turns_it_off(typescript_binary: Path) -> None:
     calls: list[str] = []
     config = parse_config({"codemode": {"typecheck": False}})
     async with open_engine(config, sources=[_inventory(calls)]) as engine:
         assert engine.checker is None
+        assert TYPECHECK_CLAUSE not in engine.description()
         outcome = await engine.run('return (await inventory.stock({ item: "x" })).nope.length;')
     assert outcome.diagnostics == ()
     assert outcome.result.error is not None and outcome.result.error.name == "TypeError"
