@@ -1,12 +1,14 @@
 """The `code` tool's description: how to write a program, then the tools it can call.
 
-The richest form that fits the token budget: every TypeScript declaration when they fit; else a
-one-line index per tool plus the guest functions `search` and `describe`; else a line per namespace
-naming every tool and its arguments (`render_overview`) plus the same two functions; else (very
-large catalogs) a line per namespace with its most common words. The default budget and why it is
-1,000 tokens: docs/benchmarks.md ("The default"). Sources that are down with no tools are named,
-so the model is told rather than left to guess why a configured server is missing. Tools a person
-must approve (`codemode.approvals`) are tagged, and the guide says once what the tag means.
+Every TypeScript declaration when they fit the token budget; else a line per namespace naming its
+tools (`render_overview` without arguments) plus the guest functions `search` and `describe`; else
+(very large catalogs) a line per namespace with its most common words. Over the budget the model
+describes the tools it needs before it calls them anyway (that is where their result types are),
+so a richer listing (arguments, a summary per tool) is paid on every turn for what one `describe`
+returns once: docs/benchmarks.md ("The default") has the measurements, and why the budget is 1,000
+tokens. Sources that are down with no tools are named, so the model is told rather than left to
+guess why a configured server is missing. Tools a person must approve (`codemode.approvals`) are
+tagged, and the guide says once what the tag means.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from codemode.approvals import APPROVAL_GUIDE, ApprovalPolicy
 from codemode.discovery import Catalog
@@ -22,21 +24,35 @@ from codemode.sources.protocol import SourceStatus, ToolInfo
 from codemode.tokenizer import count_tokens
 from tool_schemas import render_declarations, render_index, render_overview
 
-__all__ = ["DISCOVERY_GLOBALS", "Described", "describe", "unavailable"]
+__all__ = ["DISCOVERY_GLOBALS", "LISTINGS", "Described", "Listing", "describe", "unavailable"]
 
 GUIDE = """\
-Run TypeScript in a sandbox that can call the tools declared below, and get back only what the \
-program returns. Write the body of an async function: call tools as \
-`await namespace.tool({...})`, run independent calls together with `Promise.all`, filter and \
-aggregate large results in code, and `return` just the answer (any JSON value). `console.log` \
-lines come back as notes. There is no network, file system or import; only these tools. \
-A failing tool call throws an Error with the tool's message."""
+Run TypeScript in a sandbox that can call the tools below; only what the program returns comes \
+back. Write the body of an async function: call tools as `await namespace.tool({...})`, \
+independent calls together with `Promise.all`; filter and aggregate large results in code and \
+`return` just the answer (any JSON value). `console.log` lines come back as notes. No network, \
+file system or import: only these tools. A failing call throws an Error with the tool's message."""
 
 _DISCOVERY_GUIDE = """\
-The catalog is too large to declare here, so it is {shown}. Two more functions exist in the code: \
-`await search("what you need")` returns the best-matching tools as `{{name, summary}}[]`, and \
-`await describe(["ns.tool", "ns.other"])` returns those tools' full TypeScript declarations as one \
-text. Search, then describe the tools before calling them, all in one program when you can."""
+The tools are {shown}. In the code, `await search("what you need")` returns the best matches as \
+`{{name, summary}}[]` and `await describe(["ns.tool", "ns.other"])` returns their TypeScript \
+declarations (arguments and results) as one text. Search and describe what you need, in one \
+program, before calling it."""
+
+Listing = Literal["names", "arguments", "index", "namespaces"]
+"""How the catalog is listed over the budget: tool names by namespace (the default), the same with
+each tool's argument names, a line per tool with its first sentence, or each namespace's commonest
+words. Only `names` and `namespaces` are chosen by budget; the others are there to be measured."""
+
+LISTINGS: tuple[Listing, ...] = ("names", "arguments", "index", "namespaces")
+
+_SHOWN: dict[Listing, str] = {
+    "names": "too many to declare here, so only their names are listed",
+    "arguments": "too many to declare here, so they are listed with their argument names (`?`: optional)",
+    "index": "too many to declare here, so they are listed one per line",
+    "namespaces": "too many to list here, so each namespace is summarized",
+}
+_HEADINGS: dict[Listing, str] = {"names": "Tools:\n", "arguments": "Tools:\n", "index": "Index:\n"}
 
 DISCOVERY_GLOBALS: tuple[str, ...] = ("search", "describe")
 """Guest functions that exist only when the catalog is over the budget."""
@@ -79,40 +95,33 @@ def describe(
     *,
     notice: str = "",
     approvals: ApprovalPolicy | None = None,
+    listing: Listing | None = None,
 ) -> Described:
-    """Present `tools` to the model in the richest form that fits `token_budget` tokens.
+    """Present `tools` to the model: every declaration when they fit `token_budget` tokens, else a
+    listing with `search` and `describe`.
 
     `down` names sources that are down with no tools (namespace -> why), from `unavailable`;
     `notice` is a paragraph the description starts with; tools that need approval under `approvals`
-    are tagged.
+    are tagged. `listing` forces a listing over the budget (for measuring); None: tool names by
+    namespace when they fit the budget, else the namespace summary.
     """
     shown = [approvals.mark(tool) for tool in tools] if approvals is not None else list(tools)
-    guide = GUIDE
-    if any(marked is not tool for marked, tool in zip(shown, tools, strict=True)):
-        guide += " " + APPROVAL_GUIDE
+    gated = [marked.qualified_name for marked, tool in zip(shown, tools, strict=True) if marked is not tool]
     grouped: dict[str, list[dict[str, Any]]] = {}
     guest: dict[str, list[str]] = {}
     for tool in shown:
         grouped.setdefault(tool.namespace, []).append(tool.to_mcp_dict())
         guest.setdefault(tool.namespace, []).append(tool.name)
     declarations = render_declarations(grouped)
-    catalog = Catalog(shown)
+    catalog = Catalog(shown, gated=gated)
     discovery = count_tokens(declarations) > token_budget
     if not discovery:
-        body = f"{guide}\n\n```ts\n{declarations}```"
+        body = f"{_guide(bool(gated))}\n\n```ts\n{declarations}```"
     else:
-        index = render_index(grouped)
-        overview = render_overview(grouped)
-        if count_tokens(index) <= token_budget:
-            form = "listed as a one-line index"
-            listing = f"Index:\n{index}"
-        elif count_tokens(overview) <= token_budget:
-            form = "listed by namespace with each tool's argument names (`?`: optional)"
-            listing = f"Tools:\n{overview}"
-        else:
-            form = "summarized by namespace"
-            listing = catalog.overview()
-        body = f"{guide}\n\n{_DISCOVERY_GUIDE.format(shown=form)}\n\n{listing}"
+        form, text = _listing(grouped, catalog, token_budget, listing)
+        # Only the index shows the tag; otherwise `describe` explains it where it is read.
+        guide = _guide(bool(gated) and form == "index")
+        body = f"{guide}\n\n{_DISCOVERY_GUIDE.format(shown=_SHOWN[form])}\n\n{_HEADINGS.get(form, '')}{text}"
     if down:
         lines = "\n".join(f"- {namespace}: {why}" for namespace, why in sorted(down.items()))
         body += f"\n\nNot available right now (their tools are missing above; do not call them):\n{lines}"
@@ -129,3 +138,27 @@ def describe(
         catalog=catalog,
         tools={(tool.namespace, tool.name): tool for tool in tools},
     )
+
+
+def _guide(tagged: bool) -> str:
+    """The guide, with what the approval tag means when the model reads tagged tools in it."""
+    return f"{GUIDE} {APPROVAL_GUIDE}" if tagged else GUIDE
+
+
+def _listing(
+    grouped: Mapping[str, Sequence[Mapping[str, Any]]],
+    catalog: Catalog,
+    token_budget: int,
+    listing: Listing | None,
+) -> tuple[Listing, str]:
+    """The listing's form and text: `listing` if given, else names if they fit `token_budget`."""
+    if listing is None:
+        names = render_overview(grouped, arguments=False)
+        return ("names", names) if count_tokens(names) <= token_budget else ("namespaces", catalog.overview())
+    if listing == "names":
+        return listing, render_overview(grouped, arguments=False)
+    if listing == "arguments":
+        return listing, render_overview(grouped)
+    if listing == "index":
+        return listing, render_index(grouped)
+    return listing, catalog.overview()

@@ -3,7 +3,9 @@
 When every declaration would not fit the token budget, the model reads a short listing and looks
 tools up from its code: `search` ranks tools by what they do (ranking.py: BM25F over name,
 description, argument names and docs, result fields), `describe` returns the full declarations of
-one or several tools as plain TypeScript, their shared aliases stated once.
+one or several tools as plain TypeScript, their shared aliases stated once, led by a note on what
+the approval tag means when one of them needs approval (said there, where the tag is read, rather
+than on every turn in the `code` tool's description).
 """
 
 from __future__ import annotations
@@ -11,15 +13,19 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from codemode.approvals import APPROVAL_GUIDE
 from codemode.ranking import Ranker, tool_fields, words
 from codemode.sources.protocol import ToolInfo
 from tool_schemas import render_declarations
 
-__all__ = ["Catalog", "SearchHit"]
+__all__ = ["SEARCH_LIMIT", "Catalog", "SearchHit"]
+
+SEARCH_LIMIT = 10
+"""How many tools `search()` returns: the depth its recall is measured at (`codemode.bench.recall`)."""
 
 _NAME_SEPARATORS = re.compile(r"[\s,]+")
 """Between names in one `describe` string: qualified names never hold a space or a comma."""
@@ -51,14 +57,16 @@ class SearchHit:
 class Catalog:
     """A ranked index over tools, and their full declarations by name."""
 
-    def __init__(self, tools: Sequence[ToolInfo]) -> None:
+    def __init__(self, tools: Sequence[ToolInfo], *, gated: Collection[str] = ()) -> None:
+        """`gated`: the qualified names of the tools a person must approve (their descriptions tagged)."""
         self._tools = {tool.qualified_name: tool for tool in tools}
+        self._gated = frozenset(gated)
         self._ranker = Ranker({name: tool_fields(tool) for name, tool in self._tools.items()})
 
     def __len__(self) -> int:
         return len(self._tools)
 
-    def search(self, query: str, limit: int = 8) -> list[SearchHit]:
+    def search(self, query: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
         """The tools that best match `query`, best first (empty when nothing matches)."""
         return [
             SearchHit(name=name, summary=_summary(self._tools[name].description), score=round(score, 4))
@@ -83,8 +91,9 @@ class Catalog:
         `names` is one name, several in one string (`"github.get_issue, github.list_issues"`), or a
         list of names; each is `namespace.tool`, or a bare tool name when only one namespace has it.
         Tools come in the order named (repeats once), grouped by namespace, with the aliases they
-        share declared once. Raises `TypeError` for anything but a string or a list of strings, and
-        `KeyError` naming every unknown name with close matches.
+        share declared once; when one of them is gated, a comment first says what its tag means.
+        Raises `TypeError` for anything but a string or a list of strings, and `KeyError` naming
+        every unknown name with close matches.
         """
         wanted = _split_names(names)
         tools: dict[str, ToolInfo] = {}
@@ -100,7 +109,8 @@ class Catalog:
         grouped: dict[str, list[dict[str, Any]]] = {}
         for tool in tools.values():
             grouped.setdefault(tool.namespace, []).append(tool.to_mcp_dict())
-        return render_declarations(grouped)
+        note = f"// {APPROVAL_GUIDE}\n" if self._gated.intersection(tools) else ""
+        return note + render_declarations(grouped)
 
     def _resolve(self, name: str) -> ToolInfo | None:
         if name in self._tools:
