@@ -34,10 +34,10 @@ independent calls together with `Promise.all`; filter and aggregate large result
 file system or import: only these tools. A failing call throws an Error with the tool's message."""
 
 _DISCOVERY_GUIDE = """\
-The tools are {shown}. In the code, `await search("what you need")` returns the best matches as \
-`{{name, summary}}[]` and `await describe(["ns.tool", "ns.other"])` returns their TypeScript \
-declarations (arguments and results) as one text. Search and describe what you need, in one \
-program, before calling it."""
+{shown} In the code, `await search("what you need")` returns the best matches as \
+`{{name, summary}}[]`, `await describe(["ns.tool", "ns.other"])` their TypeScript declarations \
+(arguments and results) as one text: search and describe what you need, in one program, before \
+calling it."""
 
 Listing = Literal["names", "arguments", "index", "namespaces"]
 """How the catalog is listed over the budget: tool names by namespace (the default), the same with
@@ -47,10 +47,10 @@ words. Only `names` and `namespaces` are chosen by budget; the others are there 
 LISTINGS: tuple[Listing, ...] = ("names", "arguments", "index", "namespaces")
 
 _SHOWN: dict[Listing, str] = {
-    "names": "too many to declare here, so only their names are listed",
-    "arguments": "too many to declare here, so they are listed with their argument names (`?`: optional)",
-    "index": "too many to declare here, so they are listed one per line",
-    "namespaces": "too many to list here, so each namespace is summarized",
+    "names": "Only the tools' names are listed.",
+    "arguments": "The tools are listed with their argument names (`?`: optional).",
+    "index": "The tools are listed one per line.",
+    "namespaces": "There are too many tools to list: each namespace is summarized.",
 }
 _HEADINGS: dict[Listing, str] = {"names": "Tools:\n", "arguments": "Tools:\n", "index": "Index:\n"}
 
