@@ -8,7 +8,8 @@ so a richer listing (arguments, a summary per tool) is paid on every turn for wh
 returns once: docs/benchmarks.md ("The default") has the measurements, and why the budget is 1,000
 tokens. Sources that are down with no tools are named, so the model is told rather than left to
 guess why a configured server is missing. Tools a person must approve (`codemode.approvals`) are
-tagged, and the guide says once what the tag means.
+tagged, and what the tag means is said once where the model reads tags: in the guide beside the
+declarations or the index; in `describe`'s output beside the names listing, which shows no tag.
 """
 
 from __future__ import annotations
