@@ -1,12 +1,15 @@
 """The `code` tool's description: how to write a program, then the tools it can call.
 
-The richest form that fits the token budget: every TypeScript declaration when they fit; else a
-one-line index per tool plus the guest functions `search` and `describe`; else a line per namespace
-naming every tool and its arguments (`render_overview`) plus the same two functions; else (very
-large catalogs) a line per namespace with its most common words. The default budget and why it is
-1,000 tokens: docs/benchmarks.md ("The default"). Sources that are down with no tools are named,
-so the model is told rather than left to guess why a configured server is missing. Tools a person
-must approve (`codemode.approvals`) are tagged, and the guide says once what the tag means.
+Every TypeScript declaration when they fit the token budget; else a line per namespace naming its
+tools (`render_overview` without arguments) plus the guest functions `search` and `describe`; else
+(very large catalogs) a line per namespace with its most common words. Over the budget the model
+describes the tools it needs before it calls them anyway (that is where their result types are),
+so a richer listing (arguments, a summary per tool) is paid on every turn for what one `describe`
+returns once: docs/benchmarks.md ("The default") has the measurements, and why the budget is 1,000
+tokens. Sources that are down with no tools are named, so the model is told rather than left to
+guess why a configured server is missing. Tools a person must approve (`codemode.approvals`) are
+tagged, and what the tag means is said once where the model reads tags: in the guide beside the
+declarations or the index; in `describe`'s output beside the names listing, which shows no tag.
 The language (`codemode.dialect`) picks the guide, the renderer and the names: TypeScript here,
 Python in `codemode.python_guest`.
 """
@@ -16,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from codemode.approvals import APPROVAL_GUIDE, ApprovalPolicy
 from codemode.dialect import Dialect, Language, same_names
@@ -26,24 +29,47 @@ from codemode.sources.protocol import SourceStatus, ToolInfo
 from codemode.tokenizer import count_tokens
 from tool_schemas import render_declarations, render_index, render_overview
 
-__all__ = ["DIALECTS", "DISCOVERY_GLOBALS", "TYPESCRIPT", "Described", "describe", "unavailable"]
+__all__ = [
+    "DIALECTS",
+    "DISCOVERY_GLOBALS",
+    "LISTINGS",
+    "TYPESCRIPT",
+    "Described",
+    "Listing",
+    "describe",
+    "unavailable",
+]
 
 GUIDE = """\
-Run TypeScript in a sandbox that can call the tools declared below, and get back only what the \
-program returns. Write the body of an async function: call tools as \
-`await namespace.tool({...})`, run independent calls together with `Promise.all`, filter and \
-aggregate large results in code, and `return` just the answer (any JSON value). `console.log` \
-lines come back as notes. There is no network, file system or import; only these tools. \
-A failing tool call throws an Error with the tool's message."""
+Run TypeScript in a sandbox that can call the tools below; only what the program returns comes \
+back. Write the body of an async function: call tools as `await namespace.tool({...})`, \
+independent calls together with `Promise.all`; filter and aggregate large results in code and \
+`return` just the answer (any JSON value). `console.log` lines come back as notes. No network, \
+file system or import: only these tools. A failing call throws an Error with the tool's message."""
 
 TYPECHECK_CLAUSE = "Programs are type-checked before they run."
 """Added to the guide when the engine checks programs first (a type error means nothing ran)."""
 
 _DISCOVERY_GUIDE = """\
-The catalog is too large to declare here, so it is {shown}. Two more functions exist in the code: \
-`await search("what you need")` returns the best-matching tools as `{{name, summary}}[]`, and \
-`await describe(["ns.tool", "ns.other"])` returns those tools' full TypeScript declarations as one \
-text. Search, then describe the tools before calling them, all in one program when you can."""
+{shown} In the code, `await search("what you need")` returns the best matches as \
+`{{name, summary}}[]`, `await describe(["ns.tool", "ns.other"])` their TypeScript declarations \
+(arguments and results) as one text: search and describe what you need, in one program, before \
+calling it."""
+
+Listing = Literal["names", "arguments", "index", "namespaces"]
+"""How the catalog is listed over the budget: tool names by namespace (the default), the same with
+each tool's argument names, a line per tool with its first sentence, or each namespace's commonest
+words. Only `names` and `namespaces` are chosen by budget; the others are there to be measured."""
+
+LISTINGS: tuple[Listing, ...] = ("names", "arguments", "index", "namespaces")
+
+_SHOWN: dict[Listing, str] = {
+    "names": "Only the tools' names are listed.",
+    "arguments": "The tools are listed with their argument names (`?`: optional).",
+    "index": "The tools are listed one per line.",
+    "namespaces": "There are too many tools to list: each namespace is summarized.",
+}
+_HEADINGS: dict[Listing, str] = {"names": "Tools:\n", "arguments": "Tools:\n", "index": "Index:\n"}
 
 TYPESCRIPT = Dialect(
     language="typescript",
@@ -105,43 +131,45 @@ def describe(
     approvals: ApprovalPolicy | None = None,
     language: Language = "typescript",
     typechecked: bool = False,
+    listing: Listing | None = None,
 ) -> Described:
-    """Present `tools` to the model in the richest form that fits `token_budget` tokens.
+    """Present `tools` to the model: every declaration when they fit `token_budget` tokens, else a
+    listing with `search` and `describe`.
 
     `down` names sources that are down with no tools (namespace -> why), from `unavailable`;
     `notice` is a paragraph the description starts with; tools that need approval under `approvals`
     are tagged; `language` picks the guide, the declarations and the names (`DIALECTS`);
-    `typechecked` says that programs are type-checked before they run.
+    `typechecked` says that programs are type-checked before they run. `listing` forces a listing
+    over the budget (for measuring); None: tool names by namespace when they fit the budget, else
+    the namespace summary.
     """
     dialect = DIALECTS[language]
     shown = [approvals.mark(tool) for tool in tools] if approvals is not None else list(tools)
-    guide = f"{dialect.guide} {TYPECHECK_CLAUSE}" if typechecked else dialect.guide
-    if any(marked is not tool for marked, tool in zip(shown, tools, strict=True)):
-        guide += " " + dialect.approval_guide
     names = dialect.names(shown, down or {})
+    gated = [
+        named.qualified_name
+        for named, marked, tool in zip(names.tools, shown, tools, strict=True)
+        if marked is not tool
+    ]
     grouped: dict[str, list[dict[str, Any]]] = {}
     guest: dict[str, list[str]] = {}
     for tool in names.tools:
         grouped.setdefault(tool.namespace, []).append(tool.to_mcp_dict())
         guest.setdefault(tool.namespace, []).append(tool.name)
     declarations = dialect.render(grouped)
-    catalog = Catalog(names.tools, render=dialect.render)
+    catalog = Catalog(
+        names.tools, dialect.render, gated=gated, approval_note=f"{dialect.comment} {dialect.approval_guide}"
+    )
     discovery = count_tokens(declarations) > token_budget
     if not discovery:
+        guide = _guide(dialect, tagged=bool(gated), typechecked=typechecked)
         body = f"{guide}\n\n```{dialect.fence}\n{declarations}```"
     else:
-        index = render_index(grouped)
-        overview = render_overview(grouped)
-        if count_tokens(index) <= token_budget:
-            form = "listed as a one-line index"
-            listing = f"Index:\n{index}"
-        elif count_tokens(overview) <= token_budget:
-            form = "listed by namespace with each tool's argument names (`?`: optional)"
-            listing = f"Tools:\n{overview}"
-        else:
-            form = "summarized by namespace"
-            listing = catalog.overview()
-        body = f"{guide}\n\n{dialect.discovery_guide.format(shown=form)}\n\n{listing}"
+        form, text = _listing(grouped, catalog, token_budget, listing)
+        # Only the index shows the tag; otherwise `describe` explains it where it is read.
+        guide = _guide(dialect, tagged=bool(gated) and form == "index", typechecked=typechecked)
+        shown_as = dialect.discovery_guide.format(shown=_SHOWN[form])
+        body = f"{guide}\n\n{shown_as}\n\n{_HEADINGS.get(form, '')}{text}"
     if down:
         lines = "\n".join(f"- {namespace}: {why}" for namespace, why in sorted(down.items()))
         body += f"\n\nNot available right now (their tools are missing above; do not call them):\n{lines}"
@@ -160,3 +188,29 @@ def describe(
         tools={(named.namespace, named.name): tool for named, tool in zip(names.tools, tools, strict=True)},
         namespaces=names.namespaces,
     )
+
+
+def _guide(dialect: Dialect, *, tagged: bool, typechecked: bool) -> str:
+    """The guide, with what the approval tag means when the model reads tagged tools in it, and
+    that programs are type-checked when they are."""
+    guide = f"{dialect.guide} {TYPECHECK_CLAUSE}" if typechecked else dialect.guide
+    return f"{guide} {dialect.approval_guide}" if tagged else guide
+
+
+def _listing(
+    grouped: Mapping[str, Sequence[Mapping[str, Any]]],
+    catalog: Catalog,
+    token_budget: int,
+    listing: Listing | None,
+) -> tuple[Listing, str]:
+    """The listing's form and text: `listing` if given, else names if they fit `token_budget`."""
+    if listing is None:
+        names = render_overview(grouped, arguments=False)
+        return ("names", names) if count_tokens(names) <= token_budget else ("namespaces", catalog.overview())
+    if listing == "names":
+        return listing, render_overview(grouped, arguments=False)
+    if listing == "arguments":
+        return listing, render_overview(grouped)
+    if listing == "index":
+        return listing, render_index(grouped)
+    return listing, catalog.overview()

@@ -53,6 +53,8 @@ class Dialect:
     """The tools (and extra namespaces: sources that are down) as a program names them."""
     approval_guide: str
     """What a refused approval looks like in the program (said when a tool needs approval)."""
+    comment: str = "//"
+    """How a line comment starts (`describe()` leads with the approval note as one)."""
 
 
 def same_names(tools: Sequence[ToolInfo], namespaces: Iterable[str] = ()) -> GuestNames:

@@ -4,7 +4,8 @@ When every declaration would not fit the token budget, the model reads a short l
 tools up from its code: `search` ranks tools by what they do (ranking.py: BM25F over name,
 description, argument names and docs, result fields), `describe` returns the full declarations of
 one or several tools as plain TypeScript (or Python stubs, for Python programs), their shared
-aliases stated once.
+aliases stated once, led by a note on what the approval tag means when one of them needs approval
+(said there, where the tag is read, rather than on every turn in the `code` tool's description).
 """
 
 from __future__ import annotations
@@ -12,15 +13,19 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from codemode.approvals import APPROVAL_GUIDE
 from codemode.ranking import Ranker, tool_fields, words
 from codemode.sources.protocol import ToolInfo
 from tool_schemas import render_declarations
 
-__all__ = ["Catalog", "SearchHit"]
+__all__ = ["SEARCH_LIMIT", "Catalog", "SearchHit"]
+
+SEARCH_LIMIT = 10
+"""How many tools `search()` returns: the depth its recall is measured at (`codemode.bench.recall`)."""
 
 _NAME_SEPARATORS = re.compile(r"[\s,]+")
 """Between names in one `describe` string: qualified names never hold a space or a comma."""
@@ -56,16 +61,24 @@ class Catalog:
         self,
         tools: Sequence[ToolInfo],
         render: Callable[[Mapping[str, Sequence[Any]]], str] = render_declarations,
+        *,
+        gated: Collection[str] = (),
+        approval_note: str = f"// {APPROVAL_GUIDE}",
     ) -> None:
-        """`render`: how `describe` declares tools (`tool_schemas.render_python_stubs` for Python)."""
+        """`render`: how `describe` declares tools (`tool_schemas.render_python_stubs` for Python);
+        `gated`: the qualified names of the tools a person must approve (their descriptions tagged);
+        `approval_note`: the line `describe` starts with when it returns one of them, a comment in
+        the program's language."""
         self._render = render
+        self._approval_note = approval_note
         self._tools = {tool.qualified_name: tool for tool in tools}
+        self._gated = frozenset(gated)
         self._ranker = Ranker({name: tool_fields(tool) for name, tool in self._tools.items()})
 
     def __len__(self) -> int:
         return len(self._tools)
 
-    def search(self, query: str, limit: int = 8) -> list[SearchHit]:
+    def search(self, query: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
         """The tools that best match `query`, best first (empty when nothing matches)."""
         return [
             SearchHit(name=name, summary=_summary(self._tools[name].description), score=round(score, 4))
@@ -90,8 +103,9 @@ class Catalog:
         `names` is one name, several in one string (`"github.get_issue, github.list_issues"`), or a
         list of names; each is `namespace.tool`, or a bare tool name when only one namespace has it.
         Tools come in the order named (repeats once), grouped by namespace, with the aliases they
-        share declared once. Raises `TypeError` for anything but a string or a list of strings, and
-        `KeyError` naming every unknown name with close matches.
+        share declared once; when one of them is gated, a comment first says what its tag means.
+        Raises `TypeError` for anything but a string or a list of strings, and `KeyError` naming
+        every unknown name with close matches.
         """
         wanted = _split_names(names)
         tools: dict[str, ToolInfo] = {}
@@ -107,7 +121,8 @@ class Catalog:
         grouped: dict[str, list[dict[str, Any]]] = {}
         for tool in tools.values():
             grouped.setdefault(tool.namespace, []).append(tool.to_mcp_dict())
-        return self._render(grouped)
+        note = f"{self._approval_note}\n" if self._gated.intersection(tools) else ""
+        return note + self._render(grouped)
 
     def _resolve(self, name: str) -> ToolInfo | None:
         if name in self._tools:

@@ -36,11 +36,10 @@ file system, subprocess or package install; only these tools. A failing tool cal
 `ToolError` with the tool's message."""
 
 PYTHON_DISCOVERY_GUIDE = """\
-The catalog is too large to declare here, so it is {shown}. Two more functions exist in the code: \
-`await search("what you need")` returns the best-matching tools as a list of \
-`{{"name": ..., "summary": ...}}` dicts, and `await describe(["ns.tool", "ns.other"])` returns those \
-tools' full Python stubs as one str. Search, then describe the tools before calling them, all in \
-one program when you can."""
+{shown} In the code, `await search("what you need")` returns the best matches as a list of \
+`{{"name", "summary"}}` dicts, `await describe(["ns.tool", "ns.other"])` their Python stubs \
+(arguments and results) as one str: search and describe what you need, in one program, before \
+calling it."""
 
 PYTHON_APPROVAL_GUIDE = (
     f"Tools marked {APPROVAL_TAG} ask a person before each call; if they refuse, the call raises "
@@ -94,5 +93,6 @@ PYTHON = Dialect(
     render=render_python_stubs,
     names=python_names,
     approval_guide=PYTHON_APPROVAL_GUIDE,
+    comment="#",
 )
 """Python programs, run by Pyodide in the same sandbox."""

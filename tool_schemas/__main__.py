@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     form.add_argument(
         "--overview", action="store_true", help="print one line per namespace: tool and argument names"
     )
+    form.add_argument("--names", action="store_true", help="print one line per namespace: tool names only")
     parser.add_argument(
         "--language",
         choices=("typescript", "python"),
@@ -53,6 +54,8 @@ def _render(args: argparse.Namespace, tools: list[object]) -> str:
         return render_index(namespaces)
     if args.overview:
         return render_overview(namespaces)
+    if args.names:
+        return render_overview(namespaces, arguments=False)
     if args.language == "python":
         return render_python_stubs(namespaces)
     return render_declarations(namespaces, style="jsdoc" if args.jsdoc else "compact")

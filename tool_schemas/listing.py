@@ -1,8 +1,9 @@
 """The short forms, for catalogs too large to declare in full: the index and the overview.
 
 `render_index`: one line per tool, its call shape and the first sentence of its description.
-`render_overview`: one line per namespace, each tool's name and argument names and nothing more;
-what a tool does is found with `search()` and read in full with `describe()` by whoever serves them.
+`render_overview`: one line per namespace, each tool's name and argument names and nothing more
+(or the tool names alone); what a tool does is found with `search()` and read in full with
+`describe()` by whoever serves them.
 
 Both read the same specs as the full renderings (same identifiers, same collision errors) and list
 namespaces and tools in the order given, so output is deterministic.
@@ -68,14 +69,22 @@ def render_index(namespaces: Mapping[str, Sequence[ToolLike]]) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
-def render_overview(namespaces: Mapping[str, Sequence[ToolLike]], *, optional_args: int | None = None) -> str:
+def render_overview(
+    namespaces: Mapping[str, Sequence[ToolLike]], *, optional_args: int | None = None, arguments: bool = True
+) -> str:
     """One line per namespace: `ns: tool(required, optional?), other(…)`.
 
     Names only, no descriptions: the smallest listing that still shows every tool and every argument
     name it takes (required first). With `optional_args`, at most that many optional names per tool,
-    then `…`. Meant to sit beside a search over the descriptions."""
+    then `…`; with `arguments=False`, tool names alone (`ns: tool other`). Meant to sit beside a
+    search over the descriptions."""
     lines = []
     for ns in read_namespaces(namespaces):
-        calls = [f"{identifier}({_arg_names(spec, optional_args)})" for identifier, spec in ns.specs]
-        lines.append(f"{ns.identifier}: {', '.join(calls)}")
+        if arguments:
+            calls = ", ".join(
+                f"{identifier}({_arg_names(spec, optional_args)})" for identifier, spec in ns.specs
+            )
+        else:  # an identifier holds no space: a space separates them, a token cheaper than ", "
+            calls = " ".join(identifier for identifier, _ in ns.specs)
+        lines.append(f"{ns.identifier}: {calls}")
     return "".join(f"{line}\n" for line in lines)

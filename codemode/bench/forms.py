@@ -3,8 +3,10 @@
 `python -m codemode.bench.forms [--corpus DIR] [--json]` measures the built-in world (its tools as
 `codemode types` builds them) and every `*.tools.json` of the corpus directory (default
 `tests/corpus`: GitHub's MCP server, filesystem, memory). Forms: the compact declarations (the
-default), the jsdoc declarations, the one-line-per-tool index, the one-line-per-namespace overview,
-and the `code` tool's whole description as the engine builds it under the default token budget.
+default when they fit the budget), the jsdoc declarations, the one-line-per-tool index, the
+one-line-per-namespace overview with argument names, the tool names by namespace (the default
+listing over the budget), and the `code` tool's whole description as the engine builds it under the
+default token budget.
 The JSON side is counted twice: as a provider's API receives a tool (`name`, `description`,
 `inputSchema`, compact), and with `outputSchema` too (what an MCP `tools/list` carries, and what the
 declarations also state). Counts are o200k_base, as `codemode.tokenizer` counts them.
@@ -70,6 +72,7 @@ def measure(name: str, catalog: Catalog, token_budget: int | None = None) -> For
         "jsdoc": render_declarations(grouped, style="jsdoc"),
         "index": render_index(grouped),
         "overview": render_overview(grouped),
+        "names": render_overview(grouped, arguments=False),
         f"code_description@{budget}": describe(flat, budget).description,
     }
     return FormTokens(

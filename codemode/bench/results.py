@@ -42,7 +42,7 @@ class Definitions:
     classic_mcp: int = 0
     """Tokens of the tools as MCP `tools/list` JSON (with `outputSchema`, which the APIs do not take)."""
     code_index: int = 0
-    """Tokens of the `code` tool as the engine describes it by default for a catalog this size: an index
+    """Tokens of the `code` tool as the engine describes it by default for a catalog this size: a listing
     plus `search`/`describe` when the declarations exceed its token budget (equal to `code_anthropic`
     when they fit)."""
 

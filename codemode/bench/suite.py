@@ -10,7 +10,7 @@ For each task, against a fresh world (and emptied filesystem/memory servers):
     count     the transcripts (`transcript.py`) with the tokenizer (`accounting.py`)
 
 Code mode is counted twice. `code`: the `code` tool as the engine describes it by default, which
-for a catalog over its token budget (this one) is a one-line index plus `search`/`describe`; the
+for a catalog over its token budget (this one) is its tool names plus `search`/`describe`; the
 plan then takes one more turn, a discovery program run through the real engine with its output
 charged in full (`discovery_program`): it `describe`s every tool the plan uses, as one plain text,
 and where the task's prompt does not name all of them it first `search`es the prompt and returns the

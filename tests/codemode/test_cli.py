@@ -80,14 +80,15 @@ def test_types_prints_declarations_that_name_every_namespace() -> None:
     assert "tokens" in done.stderr
 
 
-def test_serve_port_zero_is_a_given_port_not_the_default() -> None:
-    """`--port 0` asks for any free port; 0 == False in Python, so it once fell back to 8000."""
+@pytest.mark.parametrize(("environ", "expected"), [({}, 0), ({"CODEMODE_PORT": "9001"}, 0)])
+def test_port_zero_on_the_command_line_means_any_free_port(environ: dict[str, str], expected: int) -> None:
+    """`--port 0` is given (0 is falsy, but not absent): neither the default 8000 nor the variable wins."""
     from codemode.cli import build_parser
     from codemode.commands.serve import apply_environment
 
     args = build_parser().parse_args(["serve", "--transport", "http", "--port", "0"])
-    apply_environment(args, {"CODEMODE_PORT": "9999"})
-    assert args.port == 0
-    args = build_parser().parse_args(["serve"])
-    apply_environment(args, {})
-    assert args.port == 8000
+    apply_environment(args, environ)
+    assert args.port == expected
+    unset = build_parser().parse_args(["serve"])
+    apply_environment(unset, environ)
+    assert unset.port == int(environ.get("CODEMODE_PORT", 8000))

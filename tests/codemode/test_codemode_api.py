@@ -67,8 +67,10 @@ SURFACES: dict[str, list[str]] = {
     "codemode.description": [
         "DIALECTS",
         "DISCOVERY_GLOBALS",
+        "LISTINGS",
         "TYPESCRIPT",
         "Described",
+        "Listing",
         "describe",
         "unavailable",
     ],

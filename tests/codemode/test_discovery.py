@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
-from codemode.description import describe
-from codemode.discovery import Catalog
+from codemode.approvals import APPROVAL_TAG, ApprovalPolicy
+from codemode.bench.recall import RECALL_DEPTH
+from codemode.description import Listing, describe
+from codemode.discovery import SEARCH_LIMIT, Catalog
 from codemode.engine import CodeMode, EngineSettings
 from codemode.ranking import stem, terms, words
 from codemode.sources.protocol import ToolInfo
@@ -161,13 +163,53 @@ async def test_describe_in_a_program_returns_plain_text_for_several_tools(execut
     assert wrong.is_error and "tracker.get_issue" in wrong.text
 
 
-def test_github_fits_as_declarations_or_index_depending_on_budget(github: list[ToolInfo]) -> None:
+def test_github_is_declared_or_listed_by_name_depending_on_budget(github: list[ToolInfo]) -> None:
     full = describe(github, token_budget=1_000_000)
-    indexed = describe(github, token_budget=6_000)
+    named = describe(github, token_budget=1_000)
     assert not full.discovery and "declare const github" in full.description
-    assert indexed.discovery and "github.create_issue(" in indexed.description
-    assert "declare const" not in indexed.description
-    assert count_tokens(indexed.description) < count_tokens(full.description)
+    assert named.discovery and "declare const" not in named.description
+    line = next(line for line in named.description.splitlines() if line.startswith("github: "))
+    assert len(line.split()) == len(github) + 1  # every tool, by name, space-separated
+    assert " create_issue " in line and "(" not in line
+    assert count_tokens(named.description) < count_tokens(full.description) / 10
+    summarized = describe(github, token_budget=300)  # the names do not fit: the namespace's words
+    assert "github (117 tools)" in summarized.description and " create_issue " not in summarized.description
+
+
+@pytest.mark.parametrize(
+    ("listing", "shows"),
+    [
+        pytest.param("names", " create_issue ", id="names"),
+        pytest.param("arguments", "create_issue(owner, repo, title, ", id="arguments"),
+        pytest.param("index", "github.create_issue(owner, repo, title, ", id="index"),
+        pytest.param("namespaces", "github (117 tools)", id="namespaces"),
+    ],
+)
+def test_every_listing_can_be_forced_for_measuring(
+    github: list[ToolInfo], listing: Listing, shows: str
+) -> None:
+    described = describe(github, token_budget=1_000, listing=listing)
+    assert described.discovery and shows in described.description
+
+
+def test_the_approval_tag_is_explained_where_the_model_reads_it(github: list[ToolInfo]) -> None:
+    """Names show no tag, so the description does not explain it; `describe` does, for gated tools."""
+    policy = ApprovalPolicy(approve=("github.delete_*",))
+    named = describe(github, token_budget=1_000, approvals=policy)
+    assert "ApprovalDeclined" not in named.description
+    gated = named.catalog.describe(["github.get_me", "github.delete_file"])
+    assert gated.startswith(f"// Tools marked {APPROVAL_TAG}") and "ApprovalDeclined" in gated
+    assert f"{APPROVAL_TAG} Delete a file" in gated
+    assert "ApprovalDeclined" not in named.catalog.describe("github.get_me")
+    indexed = describe(github, token_budget=1_000, approvals=policy, listing="index")
+    assert f"{APPROVAL_TAG} Delete a file" in indexed.description
+    assert "ApprovalDeclined" in indexed.description
+    full = describe(github, token_budget=1_000_000, approvals=policy)
+    assert "ApprovalDeclined" in full.description
+
+
+def test_search_returns_as_many_tools_as_recall_is_measured_at(github: list[ToolInfo]) -> None:
+    assert len(Catalog(github).search("pull request")) == SEARCH_LIMIT == RECALL_DEPTH
 
 
 def test_a_2500_tool_catalog_gets_a_namespace_overview_under_budget(synthetic: list[ToolInfo]) -> None:

@@ -190,6 +190,8 @@ def test_overview_form() -> None:
     assert "Create" not in text
     short = render_overview({"github": tools}, optional_args=0)
     assert short == "github: create_issue(owner, repo, title, …), noop()\n"
+    names = render_overview({"github": tools, "net-tools": other}, arguments=False)
+    assert names == "github: create_issue noop\nnet_tools: ping\n"  # a name holds no space
     with pytest.raises(NameCollisionError):
         render_overview({"ns": [{"name": "a-b"}, {"name": "a.b"}]})
 

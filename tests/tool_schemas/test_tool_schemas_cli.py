@@ -49,6 +49,8 @@ def test_cli_default_namespace_and_index(tmp_path: Path) -> None:
     assert index.stdout == "codemode.ping() — Ping.\n"
     overview = _run(str(tools), "--overview", cwd=tmp_path)
     assert overview.stdout == "codemode: ping()\n"
+    names = _run(str(tools), "--names", cwd=tmp_path)
+    assert names.stdout == "codemode: ping\n"
     both = _run(str(tools), "--index", "--overview", cwd=tmp_path)
     assert both.returncode == 2 and "not allowed with" in both.stderr
 

@@ -137,7 +137,7 @@ def test_cli_runs_the_world_through_the_real_engine(
     results = [r for request in api.requests for r in iter_tool_results(request.body)]
     if mode == "code":
         tool = api.requests[0].body["tools"][0]
-        assert "find_customers(" in tool["description"]  # declared, or listed in the index of a big catalog
+        assert "find_customers" in tool["description"]  # declared, or listed by name in a big catalog
         first = list(iter_tool_results(api.requests[1].body))
         assert first[0]["is_error"] is True
         assert "no_such_tool" in first[0]["content"]

@@ -16,8 +16,8 @@ def test_corpus_catalogs_are_named_after_their_servers(corpus_dir: Path) -> None
 def test_every_form_is_counted_and_the_short_ones_are_shorter(corpus_dir: Path) -> None:
     memory = measure("memory", corpus_catalogs(corpus_dir)["memory"], token_budget=100_000)
     forms = memory.forms
-    assert set(forms) == {"declarations", "jsdoc", "index", "overview", "code_description@100000"}
-    assert forms["overview"] < forms["index"] < forms["declarations"] < forms["jsdoc"]
+    assert set(forms) == {"declarations", "jsdoc", "index", "overview", "names", "code_description@100000"}
+    assert forms["names"] < forms["overview"] < forms["index"] < forms["declarations"] < forms["jsdoc"]
     assert forms["code_description@100000"] > forms["declarations"]  # the guide, then the declarations
     assert memory.json_api < memory.json_mcp  # memory's tools declare output schemas
     assert memory.ratios()["declarations"] == round(forms["declarations"] / memory.json_api, 3)

@@ -144,15 +144,14 @@ async def test_search_and_describe_answer_in_python_at_every_budget(
     toolbox: Toolbox, executor: DenoExecutor
 ) -> None:
     index = python_engine(toolbox, executor, token_budget=1000)
-    overview = python_engine(toolbox, executor, token_budget=400)
     summary = python_engine(toolbox, executor, token_budget=60)
-    assert index.discovery and "Index:\ncrm.find_customers(" in index.description()
-    assert "odd.from_(item_id?, count?) — Answers as `from`." in index.description()
-    assert "\nodd: from_(item_id?, count?), lambda_(" in overview.description()
+    # Over the budget the tools are listed by name, as a Python program calls them (`from_`).
+    assert index.discovery and "Tools:\ncrm: find_customers " in index.description()
+    assert "\nodd: from_ lambda_ " in index.description()
     assert "- odd (6 tools)" in summary.description()
-    for engine in (index, overview, summary):
+    for engine in (index, summary):
         text = engine.description()
-        assert '`await search("what you need")` returns' in text and "full Python stubs as one str" in text
+        assert '`await search("what you need")` returns' in text and "their Python stubs" in text
         assert "declare const" not in text and "TypeScript" not in text
     program = """\
 hits = await search("answers as from")
