@@ -23,22 +23,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from codemode.approvals import ApprovalPolicy
-from codemode.config import Config
 from codemode.engine import CodeMode, EngineSettings, ToolProvider
 from codemode.errors import CodemodeError, ConfigError
 from codemode.limit_keys import limits_from_config
+from codemode.sources.deferred import deferred_sources
 from codemode.sources.protocol import ToolSource
 from codemode.sources.toolbox import Toolbox
-from codemode.sources.workspace import WorkspaceSettings, WorkspaceSource
 from codemode.typecheck import CheckerError, TypeChecker
 from sandbox import DenoExecutor, Limits, SandboxSettings
 
 if TYPE_CHECKING:
+    from codemode.config import Config
     from codemode.http import HttpOptions
     from codemode.mcp_server import CodeModeServer
+    from codemode.sources.workspace import WorkspaceSource
 
 # The MCP SDK (the server, upstream clients) is imported where it is used, not here: `codemode exec`
-# over Python tools or the built-in demo needs none of it, and it is most of the start-up time.
+# over Python tools or the built-in demo needs none of it, and it is most of the start-up time. So
+# are the config and the workspace (pydantic models): `exec` over the demo with cached listings
+# (`defer=True`) needs neither.
 
 __all__ = [
     "build_toolbox",
@@ -67,7 +70,7 @@ def engine_settings(config: Config | None, *, demo: bool = False) -> EngineSetti
     the built-in demo world, and the description says so."""
     if config is None:
         if demo:
-            from codemode.world import DEMO_NOTICE
+            from codemode.world.demo import DEMO_NOTICE
 
             return EngineSettings(notice=DEMO_NOTICE)
         return EngineSettings()
@@ -161,6 +164,8 @@ def load_python_target(target: str, source: str = "<config>") -> list[ToolSource
 def workspace_source(config: Config | None, directory: str | Path | None = None) -> WorkspaceSource | None:
     """The `workspace` namespace the config asks for (on by default), in `directory` when given
     (`--workspace DIR`), else the config's `dir`, else the user's data directory; None when disabled."""
+    from codemode.sources.workspace import WorkspaceSettings, WorkspaceSource
+
     settings = config.settings.workspace if config is not None else WorkspaceSettings()
     if not settings.enabled:
         return None
@@ -175,6 +180,7 @@ def build_toolbox(
     sources: Sequence[ToolSource] = (),
     *,
     workspace: str | Path | bool | None = None,
+    defer: bool = False,
     **upstream: Any,
 ) -> Toolbox:
     """`sources` plus the config's, plus the workspace; with no sources and no config, the embedded
@@ -183,21 +189,37 @@ def build_toolbox(
 
     `workspace`: None (default) or True for the workspace the config describes, a directory to put it
     there (`--workspace DIR`), False for none. Left out when `sources` already has a `workspace`.
+    `defer`: without a config, list the demo world and the workspace from their cached listings and
+    build each on its first call (`codemode.sources.deferred`): what a one-shot `exec` wants.
     """
+    deferring = defer and config is None and not sources
     if config is not None:
         chosen = [*sources, *config_sources(config, **upstream)]
     elif sources:
         chosen = list(sources)
+    elif deferring:
+        from codemode.world.demo import demo_sources
+
+        chosen = demo_sources()
     else:
         from codemode.world import default_sources  # the world is data-heavy: built only when used
 
         chosen = list(default_sources())
     if workspace is not False and not any(source.namespace == "workspace" for source in chosen):
         directory = None if workspace is None or workspace is True else workspace
-        found = workspace_source(config, directory)
-        if found is not None:
-            chosen.append(found)
+        if deferring:  # the default workspace: on, shared (tests/codemode/test_deferred.py pins it)
+            chosen.extend(deferred_sources("workspace", lambda: _required(workspace_source(None, directory))))
+        else:
+            found = workspace_source(config, directory)
+            if found is not None:
+                chosen.append(found)
     return Toolbox(chosen)
+
+
+def _required(source: ToolSource | None) -> list[ToolSource]:
+    if source is None:
+        raise ConfigError("the workspace is disabled")
+    return [source]
 
 
 @asynccontextmanager
@@ -207,6 +229,7 @@ async def open_toolbox(
     sources: Sequence[ToolSource] = (),
     wait: bool = True,
     workspace: str | Path | bool | None = None,
+    defer: bool = False,
     **upstream: Any,
 ) -> AsyncIterator[Toolbox]:
     """The started toolbox of `build_toolbox`, closed when the block ends.
@@ -214,7 +237,7 @@ async def open_toolbox(
     `wait`: first let every upstream server connect, fail or time out (each bounded by its
     `startup_timeout`); without it they connect in the background.
     """
-    async with build_toolbox(config, sources, workspace=workspace, **upstream) as toolbox:
+    async with build_toolbox(config, sources, workspace=workspace, defer=defer, **upstream) as toolbox:
         if wait:
             await toolbox.settled()
         yield toolbox
@@ -233,6 +256,7 @@ async def open_engine(
     wait: bool = True,
     typecheck: bool | None = None,
     workspace: str | Path | bool | None = None,
+    defer: bool = False,
 ) -> AsyncIterator[CodeMode]:
     """Tools, sandbox and engine, ready to run code.
 
@@ -241,11 +265,11 @@ async def open_engine(
     `wait=False` does not wait for upstream servers to connect (what `serve` does).
     `typecheck` (default: the config's `typecheck`, on) starts the type checker now, with the
     current declarations loaded, so that no program waits for it. The workspace is added as
-    `build_toolbox` says (`workspace=False` for none).
+    `build_toolbox` says (`workspace=False` for none), and so are `defer`'s cached listings.
     """
     async with AsyncExitStack() as stack:
         toolbox = await stack.enter_async_context(
-            open_toolbox(config, sources=sources, wait=wait, workspace=workspace)
+            open_toolbox(config, sources=sources, wait=wait, workspace=workspace, defer=defer)
         )
         executor = DenoExecutor(sandbox or SandboxSettings(limits=sandbox_limits(config)))
         await stack.enter_async_context(executor)
@@ -295,6 +319,8 @@ async def serve(
     """
     # Upstream servers connect in the background: the client gets `initialize` and `tools/list` at
     # once, and `tools/list_changed` as each server's tools arrive.
+    from codemode.sources.workspace import WorkspaceSettings
+
     files = config.settings.workspace if config is not None else WorkspaceSettings()
     if files.enabled and files.scope == "session" and http is not None and http.stateless:
         raise CodemodeError(
@@ -336,6 +362,8 @@ async def serve(
 
 def _workspace_of(tools: ToolProvider) -> WorkspaceSource | None:
     """The workspace source among a toolbox's sources, if there is one."""
+    from codemode.sources.workspace import WorkspaceSource
+
     sources = tools.sources.values() if isinstance(tools, Toolbox) else ()
     return next((source for source in sources if isinstance(source, WorkspaceSource)), None)
 

@@ -10,12 +10,14 @@ import argparse
 import dataclasses
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
 from codemode.commands._common import add_config_argument, add_workspace_argument, config_from_args, fail
-from codemode.config import Config
+
+if TYPE_CHECKING:
+    from codemode.config import Config
 
 
 def register(subparsers: Any) -> None:
@@ -84,7 +86,10 @@ async def _exec(
 
     # One run: no pool of spare Deno processes (it would start two more that nobody uses).
     sandbox = SandboxSettings(limits=sandbox_limits(config), pool_size=0)
-    async with open_engine(config, sandbox=sandbox, typecheck=typecheck, workspace=workspace) as engine:
+    # defer: the demo's tools are listed from the cache and built only if the program calls one.
+    async with open_engine(
+        config, sandbox=sandbox, typecheck=typecheck, workspace=workspace, defer=True
+    ) as engine:
         limits = engine.settings.limits
         if wall_s is not None:
             limits = dataclasses.replace(limits, wall_s=wall_s)
