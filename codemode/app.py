@@ -22,6 +22,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import anyio
+
 from codemode.approvals import ApprovalPolicy
 from codemode.engine import CodeMode, EngineSettings, ToolProvider
 from codemode.errors import CodemodeError, ConfigError
@@ -267,32 +269,39 @@ async def open_engine(
     current declarations loaded, so that no program waits for it. The workspace is added as
     `build_toolbox` says (`workspace=False` for none), and so are `defer`'s cached listings.
     """
+    enabled = typecheck if typecheck is not None else config is None or config.settings.typecheck
+    checker = TypeChecker() if enabled else None
+    started = anyio.Event()
+    toolbox = build_toolbox(config, sources, workspace=workspace, defer=defer)  # a bad config raises here
     async with AsyncExitStack() as stack:
-        toolbox = await stack.enter_async_context(
-            open_toolbox(config, sources=sources, wait=wait, workspace=workspace, defer=defer)
-        )
+        if checker is not None:
+            # The checker is another process: it starts while the sandbox and the tools start.
+            stack.push_async_callback(checker.aclose)
+            starting = await stack.enter_async_context(anyio.create_task_group())
+            starting.start_soon(_start_checker, checker, started)
         executor = DenoExecutor(sandbox or SandboxSettings(limits=sandbox_limits(config)))
-        await stack.enter_async_context(executor)
+        await stack.enter_async_context(executor)  # first: a pooled Deno starts while the tools start
+        await stack.enter_async_context(toolbox)
+        if wait:
+            await toolbox.settled()
         demo = config is None and not sources
-        engine = CodeMode(toolbox, executor, settings or engine_settings(config, demo=demo))
-        enabled = typecheck if typecheck is not None else config is None or config.settings.typecheck
-        if enabled:
-            engine.checker = await _start_checker(engine, stack)
+        engine = CodeMode(toolbox, executor, settings or engine_settings(config, demo=demo), checker=checker)
+        engine.declarations()  # hands the checker what the model is shown, before its first check
+        if checker is not None:
+            await started.wait()
+            if not checker.running:
+                engine.checker = None  # it could not start (logged): programs run unchecked
         yield engine
 
 
-async def _start_checker(engine: CodeMode, stack: AsyncExitStack) -> TypeChecker | None:
-    """A started checker holding the engine's declarations, or None (logged) when it cannot start."""
-    checker = TypeChecker()
-    engine.checker = checker
-    engine.declarations()  # hands the checker what the model is shown, before it starts
-    stack.push_async_callback(checker.aclose)
+async def _start_checker(checker: TypeChecker, started: anyio.Event) -> None:
+    """Start `checker`, then set `started`; when it cannot start, say so."""
     try:
         await checker.start()
     except CheckerError as error:
         logging.getLogger(__name__).warning("the type check is off: %s", error)
-        return None
-    return checker
+    finally:
+        started.set()
 
 
 async def serve(

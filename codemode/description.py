@@ -18,9 +18,9 @@ from typing import Any
 
 from codemode.approvals import APPROVAL_GUIDE, ApprovalPolicy
 from codemode.discovery import Catalog
+from codemode.rendering_cache import Rendered
 from codemode.sources.protocol import SourceStatus, ToolInfo
 from codemode.tokenizer import count_tokens
-from tool_schemas import render_declarations, render_index, render_overview
 
 __all__ = ["DISCOVERY_GLOBALS", "Described", "describe", "unavailable"]
 
@@ -95,14 +95,15 @@ def describe(
     for tool in shown:
         grouped.setdefault(tool.namespace, []).append(tool.to_mcp_dict())
         guest.setdefault(tool.namespace, []).append(tool.name)
-    declarations = render_declarations(grouped)
+    rendered = Rendered(grouped)  # the same catalog as last time: from the cache
+    declarations = rendered.declarations
     catalog = Catalog(shown)
     discovery = count_tokens(declarations) > token_budget
     if not discovery:
         body = f"{guide}\n\n```ts\n{declarations}```"
     else:
-        index = render_index(grouped)
-        overview = render_overview(grouped)
+        index = rendered.index
+        overview = rendered.overview
         if count_tokens(index) <= token_budget:
             form = "listed as a one-line index"
             listing = f"Index:\n{index}"

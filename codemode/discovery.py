@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from codemode.ranking import Ranker, tool_fields, words
@@ -53,7 +54,11 @@ class Catalog:
 
     def __init__(self, tools: Sequence[ToolInfo]) -> None:
         self._tools = {tool.qualified_name: tool for tool in tools}
-        self._ranker = Ranker({name: tool_fields(tool) for name, tool in self._tools.items()})
+
+    @cached_property
+    def _ranker(self) -> Ranker:
+        """Built on the first search: every description builds a catalog, few programs search it."""
+        return Ranker({name: tool_fields(tool) for name, tool in self._tools.items()})
 
     def __len__(self) -> int:
         return len(self._tools)

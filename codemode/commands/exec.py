@@ -84,8 +84,9 @@ async def _exec(
     from codemode.typecheck import error_json
     from sandbox import SandboxSettings
 
-    # One run: no pool of spare Deno processes (it would start two more that nobody uses).
-    sandbox = SandboxSettings(limits=sandbox_limits(config), pool_size=0)
+    # One run: one Deno process, started at once so that it starts while the program is checked
+    # (a pool of one; the refill after the run is cancelled when the engine closes right after).
+    sandbox = SandboxSettings(limits=sandbox_limits(config), pool_size=1)
     # defer: the demo's tools are listed from the cache and built only if the program calls one.
     async with open_engine(
         config, sandbox=sandbox, typecheck=typecheck, workspace=workspace, defer=True

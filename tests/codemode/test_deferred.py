@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 
 from codemode.sources.deferred import DeferredSource, SourceBuilder, deferred_sources
-from codemode.sources.listing_cache import cache_folder, load_listing, store_listing
+from codemode.sources.listing_cache import load_listing, store_listing
 from codemode.sources.python import PythonTools
 from codemode.sources.toolbox import Toolbox
 from codemode.sources.workspace import WorkspaceSettings
 from codemode.typecheck import cache_dir as checker_cache_dir
+from codemode.user_cache import cache_folder
 from codemode.world.demo import demo_sources
 
 pytestmark = pytest.mark.anyio
