@@ -27,23 +27,26 @@ from typing import TYPE_CHECKING, Any, Literal
 import anyio
 
 from codemode.approvals import ApprovalPolicy
-from codemode.config import Config
 from codemode.dialect import Language
 from codemode.engine import CodeMode, EngineSettings, ToolProvider
 from codemode.errors import CodemodeError, ConfigError
 from codemode.limit_keys import limits_from_config
+from codemode.sources.deferred import deferred_sources
 from codemode.sources.protocol import ToolSource
 from codemode.sources.toolbox import Toolbox
-from codemode.sources.workspace import WorkspaceSettings, WorkspaceSource
 from codemode.typecheck import CheckerError, TypeChecker
 from sandbox import DenoExecutor, Limits, SandboxError, SandboxSettings
 
 if TYPE_CHECKING:
+    from codemode.config import Config
     from codemode.http import HttpOptions
     from codemode.mcp_server import CodeModeServer
+    from codemode.sources.workspace import WorkspaceSource
 
 # The MCP SDK (the server, upstream clients) is imported where it is used, not here: `codemode exec`
-# over Python tools or the built-in demo needs none of it, and it is most of the start-up time.
+# over Python tools or the built-in demo needs none of it, and it is most of the start-up time. So
+# are the config and the workspace (pydantic models): `exec` over the demo with cached listings
+# (`defer=True`) needs neither.
 
 __all__ = [
     "build_toolbox",
@@ -87,7 +90,7 @@ def engine_settings(
     if config is None:
         notice = ""
         if demo:
-            from codemode.world import DEMO_NOTICE
+            from codemode.world.demo import DEMO_NOTICE
 
             notice = DEMO_NOTICE
         return EngineSettings(notice=notice, language=language or "typescript")
@@ -182,6 +185,8 @@ def load_python_target(target: str, source: str = "<config>") -> list[ToolSource
 def workspace_source(config: Config | None, directory: str | Path | None = None) -> WorkspaceSource | None:
     """The `workspace` namespace the config asks for (on by default), in `directory` when given
     (`--workspace DIR`), else the config's `dir`, else the user's data directory; None when disabled."""
+    from codemode.sources.workspace import WorkspaceSettings, WorkspaceSource
+
     settings = config.settings.workspace if config is not None else WorkspaceSettings()
     if not settings.enabled:
         return None
@@ -196,6 +201,7 @@ def build_toolbox(
     sources: Sequence[ToolSource] = (),
     *,
     workspace: str | Path | bool | None = None,
+    defer: bool = False,
     **upstream: Any,
 ) -> Toolbox:
     """`sources` plus the config's, plus the workspace; with no sources and no config, the embedded
@@ -204,21 +210,37 @@ def build_toolbox(
 
     `workspace`: None (default) or True for the workspace the config describes, a directory to put it
     there (`--workspace DIR`), False for none. Left out when `sources` already has a `workspace`.
+    `defer`: without a config, list the demo world and the workspace from their cached listings and
+    build each on its first call (`codemode.sources.deferred`): what a one-shot `exec` wants.
     """
+    deferring = defer and config is None and not sources
     if config is not None:
         chosen = [*sources, *config_sources(config, **upstream)]
     elif sources:
         chosen = list(sources)
+    elif deferring:
+        from codemode.world.demo import demo_sources
+
+        chosen = demo_sources()
     else:
         from codemode.world import default_sources  # the world is data-heavy: built only when used
 
         chosen = list(default_sources())
     if workspace is not False and not any(source.namespace == "workspace" for source in chosen):
         directory = None if workspace is None or workspace is True else workspace
-        found = workspace_source(config, directory)
-        if found is not None:
-            chosen.append(found)
+        if deferring:  # the default workspace: on, shared (tests/codemode/test_deferred.py pins it)
+            chosen.extend(deferred_sources("workspace", lambda: _required(workspace_source(None, directory))))
+        else:
+            found = workspace_source(config, directory)
+            if found is not None:
+                chosen.append(found)
     return Toolbox(chosen)
+
+
+def _required(source: ToolSource | None) -> list[ToolSource]:
+    if source is None:
+        raise ConfigError("the workspace is disabled")
+    return [source]
 
 
 @asynccontextmanager
@@ -228,6 +250,7 @@ async def open_toolbox(
     sources: Sequence[ToolSource] = (),
     wait: bool = True,
     workspace: str | Path | bool | None = None,
+    defer: bool = False,
     **upstream: Any,
 ) -> AsyncIterator[Toolbox]:
     """The started toolbox of `build_toolbox`, closed when the block ends.
@@ -235,7 +258,7 @@ async def open_toolbox(
     `wait`: first let every upstream server connect, fail or time out (each bounded by its
     `startup_timeout`); without it they connect in the background.
     """
-    async with build_toolbox(config, sources, workspace=workspace, **upstream) as toolbox:
+    async with build_toolbox(config, sources, workspace=workspace, defer=defer, **upstream) as toolbox:
         if wait:
             await toolbox.settled()
         yield toolbox
@@ -255,6 +278,7 @@ async def open_engine(
     typecheck: bool | None = None,
     workspace: str | Path | bool | None = None,
     language: Language | None = None,
+    defer: bool = False,
 ) -> AsyncIterator[CodeMode]:
     """Tools, sandbox and engine, ready to run code.
 
@@ -264,8 +288,9 @@ async def open_engine(
     `typecheck` (default: the config's `typecheck`, on) starts the type checker now, with the
     current declarations loaded, so that no program waits for it (TypeScript only: Python programs
     are not type-checked). The workspace is added as `build_toolbox` says (`workspace=False` for
-    none). `language` (`--language`) wins over the settings' and the config's; a Python engine
-    raises `CodemodeError` at once when the Pyodide runtime is not installed.
+    none), and so are `defer`'s cached listings. `language` (`--language`) wins over the settings'
+    and the config's; a Python engine raises `CodemodeError` at once when the Pyodide runtime is
+    not installed.
     """
     demo = config is None and not sources
     settings = settings or engine_settings(config, demo=demo)
@@ -274,16 +299,32 @@ async def open_engine(
     sandbox = sandbox or sandbox_settings(config, settings.language)
     if settings.language == "python":
         _require_python(sandbox)
+    enabled = typecheck if typecheck is not None else config is None or config.settings.typecheck
+    checker = TypeChecker() if enabled and settings.language == "typescript" else None
+    started = anyio.Event()
+    toolbox = build_toolbox(config, sources, workspace=workspace, defer=defer)  # a bad config raises here
     async with AsyncExitStack() as stack:
-        toolbox = await stack.enter_async_context(
-            open_toolbox(config, sources=sources, wait=wait, workspace=workspace)
-        )
+        if checker is not None:
+            # The checker is another process: it starts while the sandbox and the tools start.
+            stack.push_async_callback(checker.aclose)
+            starting = await stack.enter_async_context(anyio.create_task_group())
+            starting.start_soon(_start_checker, checker, started)
         executor = DenoExecutor(sandbox)
-        await stack.enter_async_context(executor)
-        engine = CodeMode(toolbox, executor, settings)
-        enabled = typecheck if typecheck is not None else config is None or config.settings.typecheck
-        if enabled and settings.language == "typescript":
-            engine.checker = await _start_checker(engine, stack)
+        await stack.enter_async_context(executor)  # first: a pooled Deno starts while the tools start
+        await stack.enter_async_context(toolbox)
+        if wait:
+            await toolbox.settled()
+        engine = CodeMode(toolbox, executor, settings, checker=checker)
+        engine.declarations()  # hands the checker what the model is shown, before its first check
+        if checker is not None:
+            await started.wait()
+            if checker.running:
+                if not checker.loaded:  # it started before the declarations were set: load them
+                    with contextlib.suppress(CheckerError):  # now, not on the first program
+                        await checker.warm_up()
+                await _follow_catalog(engine, checker, stack)
+            else:
+                engine.checker = None  # it could not start (logged): programs run unchecked
         yield engine
 
 
@@ -297,20 +338,19 @@ def _require_python(sandbox: SandboxSettings) -> None:
         raise CodemodeError(f"Python programs need the Pyodide runtime: {error}") from None
 
 
-async def _start_checker(engine: CodeMode, stack: AsyncExitStack) -> TypeChecker | None:
-    """A started checker holding the engine's declarations, or None (logged) when it cannot start.
-
-    When the catalog changes later (an upstream's tools arrive), the new declarations are loaded in
-    the background (`warm_up`), so the next program does not pay for them."""
-    checker = TypeChecker()
-    engine.checker = checker
-    engine.declarations()  # hands the checker what the model is shown, before it starts
-    stack.push_async_callback(checker.aclose)
+async def _start_checker(checker: TypeChecker, started: anyio.Event) -> None:
+    """Start `checker`, then set `started`; when it cannot start, say so."""
     try:
         await checker.start()
     except CheckerError as error:
         logging.getLogger(__name__).warning("the type check is off: %s", error)
-        return None
+    finally:
+        started.set()
+
+
+async def _follow_catalog(engine: CodeMode, checker: TypeChecker, stack: AsyncExitStack) -> None:
+    """When the catalog changes later (an upstream's tools arrive), load the new declarations into
+    the checker in the background (`warm_up`), so the next program does not pay for them."""
     tg = await stack.enter_async_context(anyio.create_task_group())
     stack.callback(tg.cancel_scope.cancel)  # runs first on exit: no warm-up outlives the engine
     warming = False
@@ -329,7 +369,6 @@ async def _start_checker(engine: CodeMode, stack: AsyncExitStack) -> TypeChecker
             tg.start_soon(warm_up)
 
     engine.on_change(changed)
-    return checker
 
 
 async def serve(
@@ -358,6 +397,8 @@ async def serve(
     """
     # Upstream servers connect in the background: the client gets `initialize` and `tools/list` at
     # once, and `tools/list_changed` as each server's tools arrive.
+    from codemode.sources.workspace import WorkspaceSettings
+
     files = config.settings.workspace if config is not None else WorkspaceSettings()
     if files.enabled and files.scope == "session" and http is not None and http.stateless:
         raise CodemodeError(
@@ -399,6 +440,8 @@ async def serve(
 
 def _workspace_of(tools: ToolProvider) -> WorkspaceSource | None:
     """The workspace source among a toolbox's sources, if there is one."""
+    from codemode.sources.workspace import WorkspaceSource
+
     sources = tools.sources.values() if isinstance(tools, Toolbox) else ()
     return next((source for source in sources if isinstance(source, WorkspaceSource)), None)
 

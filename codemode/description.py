@@ -25,9 +25,10 @@ from codemode.approvals import APPROVAL_GUIDE, ApprovalPolicy
 from codemode.dialect import Dialect, Language, same_names
 from codemode.discovery import Catalog
 from codemode.python_guest import PYTHON
+from codemode.rendering_cache import Rendered
 from codemode.sources.protocol import SourceStatus, ToolInfo
 from codemode.tokenizer import count_tokens
-from tool_schemas import render_declarations, render_index, render_overview
+from tool_schemas import render_declarations
 
 __all__ = [
     "DIALECTS",
@@ -156,7 +157,8 @@ def describe(
     for tool in names.tools:
         grouped.setdefault(tool.namespace, []).append(tool.to_mcp_dict())
         guest.setdefault(tool.namespace, []).append(tool.name)
-    declarations = dialect.render(grouped)
+    rendered = Rendered(grouped)  # the same catalog as last time: from the cache
+    declarations = rendered.form(f"declarations-{dialect.language}", dialect.render)
     catalog = Catalog(
         names.tools, dialect.render, gated=gated, approval_note=f"{dialect.comment} {dialect.approval_guide}"
     )
@@ -165,7 +167,7 @@ def describe(
         guide = _guide(dialect, tagged=bool(gated), typechecked=typechecked)
         body = f"{guide}\n\n```{dialect.fence}\n{declarations}```"
     else:
-        form, text = _listing(grouped, catalog, token_budget, listing)
+        form, text = _listing(rendered, catalog, token_budget, listing)
         # Only the index shows the tag; otherwise `describe` explains it where it is read.
         guide = _guide(dialect, tagged=bool(gated) and form == "index", typechecked=typechecked)
         shown_as = dialect.discovery_guide.format(shown=_SHOWN[form])
@@ -198,19 +200,19 @@ def _guide(dialect: Dialect, *, tagged: bool, typechecked: bool) -> str:
 
 
 def _listing(
-    grouped: Mapping[str, Sequence[Mapping[str, Any]]],
+    rendered: Rendered,
     catalog: Catalog,
     token_budget: int,
     listing: Listing | None,
 ) -> tuple[Listing, str]:
     """The listing's form and text: `listing` if given, else names if they fit `token_budget`."""
     if listing is None:
-        names = render_overview(grouped, arguments=False)
+        names = rendered.names
         return ("names", names) if count_tokens(names) <= token_budget else ("namespaces", catalog.overview())
     if listing == "names":
-        return listing, render_overview(grouped, arguments=False)
+        return listing, rendered.names
     if listing == "arguments":
-        return listing, render_overview(grouped)
+        return listing, rendered.overview
     if listing == "index":
-        return listing, render_index(grouped)
+        return listing, rendered.index
     return listing, catalog.overview()

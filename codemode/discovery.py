@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from codemode.approvals import APPROVAL_GUIDE
@@ -73,7 +74,11 @@ class Catalog:
         self._approval_note = approval_note
         self._tools = {tool.qualified_name: tool for tool in tools}
         self._gated = frozenset(gated)
-        self._ranker = Ranker({name: tool_fields(tool) for name, tool in self._tools.items()})
+
+    @cached_property
+    def _ranker(self) -> Ranker:
+        """Built on the first search: every description builds a catalog, few programs search it."""
+        return Ranker({name: tool_fields(tool) for name, tool in self._tools.items()})
 
     def __len__(self) -> int:
         return len(self._tools)

@@ -29,8 +29,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pydantic_core
-
 from codemode.limit_keys import config_key
 from sandbox import Limits, RunResult
 
@@ -62,6 +60,8 @@ def tool_result_text(value: Any, *, sdk: str = "python") -> str:
         return json.dumps(value, ensure_ascii=False, indent=2, default=str)
     if isinstance(value, list | tuple):
         return "\n".join(tool_result_text(item) for item in value)
+    import pydantic_core  # here, not above: only classic tool calling needs it, and it is slow to load
+
     return pydantic_core.to_json(value, fallback=str, indent=2).decode()
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.metadata
 import json
 import os
 import warnings
@@ -74,6 +73,8 @@ def _encode() -> Callable[[str], list[int]]:
 
 def default_tokenizer() -> Tokenizer:
     """A fresh o200k_base counter (its own memo), named with the package version."""
+    import importlib.metadata  # here, not above: slow to load, and counts are mostly remembered
+
     version = importlib.metadata.version("bpe-openai")
     return Tokenizer(name=f"{_ENCODING} (bpe-openai {version})", encode=_encode())
 

@@ -7,10 +7,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from codemode.config import Config, load_config
 from codemode.errors import ConfigError
+
+if TYPE_CHECKING:  # the config module pulls in pydantic: loaded only when there is a config to read
+    from codemode.config import Config
 
 __all__ = [
     "CONFIG_ENV",
@@ -101,6 +103,8 @@ def config_from_args(args: argparse.Namespace) -> Config | None:
     path, how = find_config(args.config)
     if path is None:
         return None
+    from codemode.config import load_config
+
     if how != "given":
         print(f"codemode: using {_shown(path)} ({how}; --config names another)", file=sys.stderr)
     try:

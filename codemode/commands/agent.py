@@ -16,12 +16,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
 from codemode.commands._common import add_config_argument, config_from_args, fail
-from codemode.config import Config
+
+if TYPE_CHECKING:
+    from codemode.config import Config
 
 
 def register(subparsers: Any) -> None:

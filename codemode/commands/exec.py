@@ -13,7 +13,7 @@ import argparse
 import dataclasses
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
@@ -24,8 +24,10 @@ from codemode.commands._common import (
     config_from_args,
     fail,
 )
-from codemode.config import Config
-from codemode.dialect import Language
+
+if TYPE_CHECKING:
+    from codemode.config import Config
+    from codemode.dialect import Language
 
 
 def register(subparsers: Any) -> None:
@@ -97,10 +99,15 @@ async def _exec(
     from codemode.typecheck import error_json
     from sandbox import SandboxSettings
 
-    # One run: no pool of spare Deno processes (it would start two more that nobody uses).
-    sandbox = SandboxSettings(limits=sandbox_limits(config), pool_size=0, python_pool_size=0)
+    # One run: one Deno process of the run's language, started at once so that it starts while the
+    # program is checked (a pool of one; the refill after the run is cancelled when the engine closes).
+    python = (language or (config.settings.language if config is not None else "typescript")) == "python"
+    sandbox = SandboxSettings(
+        limits=sandbox_limits(config), pool_size=0 if python else 1, python_pool_size=1 if python else 0
+    )
+    # defer: the demo's tools are listed from the cache and built only if the program calls one.
     async with open_engine(
-        config, sandbox=sandbox, typecheck=typecheck, workspace=workspace, language=language
+        config, sandbox=sandbox, typecheck=typecheck, workspace=workspace, language=language, defer=True
     ) as engine:
         limits = engine.settings.limits
         if wall_s is not None:

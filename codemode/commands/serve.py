@@ -13,7 +13,7 @@ import os
 import signal
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
@@ -27,9 +27,11 @@ from codemode.commands._common import (
     config_from_args,
     fail,
 )
-from codemode.config import Config
-from codemode.dialect import Language
 from codemode.http import TOKEN_ENV, HttpOptions
+
+if TYPE_CHECKING:
+    from codemode.config import Config
+    from codemode.dialect import Language
 
 logger = logging.getLogger(__name__)
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
 from codemode.commands._common import add_config_argument, add_language_argument, config_from_args
-from codemode.config import Config
-from codemode.dialect import Language
 from codemode.tokenizer import count_tokens
+
+if TYPE_CHECKING:
+    from codemode.config import Config
+    from codemode.dialect import Language
 
 
 def register(subparsers: Any) -> None:

@@ -14,17 +14,42 @@ A new kind of source (the workspace, an OpenAPI document) is one more sibling mo
 implements `ToolSource`; `codemode.app` is where sources are built from the config.
 """
 
-from codemode.sources.protocol import (
-    ChangeListeners,
-    SourceState,
-    SourceStatus,
-    ToolInfo,
-    ToolSource,
-    classic_tool_name,
-    namespace_identifier,
-)
-from codemode.sources.python import PythonTools
-from codemode.sources.toolbox import Toolbox
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from codemode.sources.protocol import (
+        ChangeListeners,
+        SourceState,
+        SourceStatus,
+        ToolInfo,
+        ToolSource,
+        classic_tool_name,
+        namespace_identifier,
+    )
+    from codemode.sources.python import PythonTools
+    from codemode.sources.toolbox import Toolbox
+
+# Names are imported on first use: importing any submodule (`codemode.sources.protocol`) runs this
+# file first, and `PythonTools` brings pydantic, which `codemode exec` over the demo does not need.
+_EXPORTS: dict[str, str] = {
+    "PythonTools": "codemode.sources.python",
+    "Toolbox": "codemode.sources.toolbox",
+    **dict.fromkeys(
+        (
+            "ChangeListeners",
+            "SourceState",
+            "SourceStatus",
+            "ToolInfo",
+            "ToolSource",
+            "classic_tool_name",
+            "namespace_identifier",
+        ),
+        "codemode.sources.protocol",
+    ),
+}
 
 __all__ = [
     "ChangeListeners",
@@ -37,3 +62,12 @@ __all__ = [
     "classic_tool_name",
     "namespace_identifier",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'codemode.sources' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

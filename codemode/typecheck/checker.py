@@ -193,10 +193,13 @@ class TypeChecker:
             timeout_s=_START_TIMEOUT_S,
         )
         await self._lsp.notify("initialized", {})
-        for name, text in (("declarations.d.ts", self._declarations), ("program.ts", "export {};\n")):
+        # The version of the text sent, not the one current after these awaits: declarations set
+        # meanwhile (the engine describes its tools while the checker starts) go with the next check.
+        declarations, version = self._declarations, self._declarations_version
+        for name, text in (("declarations.d.ts", declarations), ("program.ts", "export {};\n")):
             document = {"uri": self._uri(name), "languageId": "typescript", "version": 0, "text": text}
             await self._lsp.notify("textDocument/didOpen", {"textDocument": document})
-        self._sent_version = self._declarations_version
+        self._sent_version = version
         self._program_version = 0
         await self._lsp.request(
             "textDocument/diagnostic",

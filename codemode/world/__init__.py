@@ -1,17 +1,38 @@
 """The built-in world of tools: a company's CRM, documents, issue tracker and sales records.
 
-`codemode serve` with no config serves `default_sources()`; the benchmark builds a `World` per task,
-serves `build_sources(world)` and checks the answer or `world.snapshot()` afterwards.
+`codemode serve` with no config serves `default_sources()` (`codemode exec` the same tools, listed
+from a cache: `demo.demo_sources()`); the benchmark builds a `World` per task, serves
+`build_sources(world)` and checks the answer or `world.snapshot()` afterwards.
+
+Names are imported on first use: `DEMO_NOTICE` and `demo_sources` come from `codemode.world.demo`,
+which loads none of the world.
 """
 
-from codemode.world.sources import build_sources, default_sources
-from codemode.world.world import World
+from __future__ import annotations
 
-__all__ = ["DEMO_NOTICE", "World", "build_sources", "default_sources"]
+import importlib
+from typing import TYPE_CHECKING, Any
 
-DEMO_NOTICE = (
-    "These tools are codemode's built-in demo: a CRM, documents, an issue tracker and sales records "
-    "of a made-up company, with made-up data. Say so if you answer from them. (To serve real tools, "
-    "start codemode with --config and a file that lists MCP servers or Python tools.)"
-)
-"""What the model and the user are told when `codemode` serves the demo world (no config found)."""
+if TYPE_CHECKING:
+    from codemode.world.demo import DEMO_NOTICE, demo_sources
+    from codemode.world.sources import build_sources, default_sources
+    from codemode.world.world import World
+
+_EXPORTS: dict[str, str] = {
+    "DEMO_NOTICE": "codemode.world.demo",
+    "demo_sources": "codemode.world.demo",
+    "World": "codemode.world.world",
+    "build_sources": "codemode.world.sources",
+    "default_sources": "codemode.world.sources",
+}
+
+__all__ = ["DEMO_NOTICE", "World", "build_sources", "default_sources", "demo_sources"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'codemode.world' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -188,3 +188,16 @@ def test_serve_without_config_finds_codemode_json_and_says_which(where: str, tmp
     assert f"codemode: using {folder / 'codemode.json'} ({expected}" in done.stderr
     assert "DEMO" not in done.stderr
     assert "(1 tools behind it)" in done.stderr
+
+
+def test_port_zero_on_the_command_line_wins_over_the_environment_and_the_default() -> None:
+    """`--port 0` (any free port) is a given value, though 0 == False: it once meant port 8000."""
+    from codemode.cli import build_parser
+    from codemode.commands.serve import apply_environment
+
+    args = build_parser(["serve"]).parse_args(["serve", "--port", "0"])
+    apply_environment(args, {"CODEMODE_PORT": "9123"})
+    assert args.port == 0
+    args = build_parser(["serve"]).parse_args(["serve"])
+    apply_environment(args, {"CODEMODE_PORT": "0"})
+    assert args.port == 0

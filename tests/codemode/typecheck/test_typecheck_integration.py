@@ -144,3 +144,28 @@ def test_exec_no_typecheck_runs_it_anyway(typescript_binary: Path) -> None:
     assert payload["error"]["name"] == "TypeError"
     assert "diagnostics" not in payload["error"]
     assert payload["stats"]["tool_calls"] == 1
+
+
+async def test_declarations_set_while_the_checker_opens_its_documents_are_the_ones_checked(
+    typescript_binary: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`open_engine` describes its tools while the checker starts: declarations that arrive between
+    the checker's opening of its documents and the end of its start must still reach the compiler."""
+    from codemode.typecheck import TypeChecker
+    from codemode.typecheck.lsp import LspConnection
+
+    checker = TypeChecker(typescript_binary)
+    sent = LspConnection.notify
+
+    async def notify(self: LspConnection, method: str, params: dict[str, object]) -> None:
+        await sent(self, method, params)
+        if method == "textDocument/didOpen" and "declarations.d.ts" in json.dumps(params):
+            checker.set_declarations(
+                "declare const inventory: { stock(args: { item: string }): Promise<number> };\n"
+            )
+
+    monkeypatch.setattr(LspConnection, "notify", notify)
+    async with checker:
+        assert await checker.check('return await inventory.stock({ item: "bolt" });') == []
+        [wrong] = await checker.check("return await inventory.stok({});")
+    assert "stok" in wrong.message

@@ -44,7 +44,13 @@ async def call(sources: dict[str, PythonTools], namespace: str, tool: str, **arg
 
 
 def test_public_api_is_pinned() -> None:
-    assert sorted(codemode.world.__all__) == ["DEMO_NOTICE", "World", "build_sources", "default_sources"]
+    assert sorted(codemode.world.__all__) == [
+        "DEMO_NOTICE",
+        "World",
+        "build_sources",
+        "default_sources",
+        "demo_sources",
+    ]
 
 
 def test_namespaces_and_tools(sources: dict[str, PythonTools]) -> None:
