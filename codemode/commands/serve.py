@@ -108,7 +108,7 @@ def apply_environment(args: argparse.Namespace, environ: dict[str, str] | None =
     def value(dest: str, parse: Callable[[str, str], Any], default: Any) -> Any:
         variable = ENVIRONMENT[dest]
         given = getattr(args, dest)
-        if given not in (None, False, []):
+        if given is not None and given is not False and given != []:  # `--port 0` is given (0 == False)
             return given
         raw = env.get(variable)
         return default if raw is None or raw == "" else parse(variable, raw)
