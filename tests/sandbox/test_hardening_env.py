@@ -59,7 +59,7 @@ async def test_the_live_child_has_a_clean_environment_and_an_empty_cwd(
     seen: list[tuple[dict[str, str], list[str]]] = []
 
     async def inspect_child(ns: str, tool: str, args: object) -> str:
-        for pid in sandbox_pids():
+        for pid in sandbox_pids(children_only=True):  # not another test session's sandbox
             seen.append((process_environment(pid), process_cwd_entries(pid)))
         return "ok"
 
