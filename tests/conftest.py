@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -28,12 +29,21 @@ def _workspace_outside_the_user_data_dir(tmp_path_factory: pytest.TempPathFactor
 
 
 @pytest.fixture(scope="session")
-def node_modules() -> Path:
+def node_modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The npm packages in tests/upstream, installed from its lock file on first use.
 
-    `.ci/run` installs them up front; this keeps `uv run pytest` self-sufficient on a fresh clone.
+    `.ci/run` installs them up front; this keeps `uv run pytest` self-sufficient on a fresh clone. The
+    test workers (pytest-xdist) each ask: a file lock lets one install while the others wait for it.
     """
     modules = UPSTREAM_DIR / "node_modules"
+    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every worker of this run
+    with (shared / "npm-install.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        _install_node_modules(modules)
+    return modules
+
+
+def _install_node_modules(modules: Path) -> None:
     marker = modules / ".package-lock.json"
     lock = UPSTREAM_DIR / "package-lock.json"
     if not marker.exists() or marker.stat().st_mtime < lock.stat().st_mtime:
@@ -46,7 +56,6 @@ def node_modules() -> Path:
             check=True,
             timeout=300,
         )
-    return modules
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,15 @@
 `--version`; `-v` before or after the subcommand; an environment variable for every `serve` flag;
 a taken port, an unreadable config and bad Python entries as one line and exit status 2 on every
 command; Python entries beside the config file; a config found without `--config`; the demo labelled.
+
+Every command runs as a real `codemode` process at least once here. Checks of what the argument
+parser and the config reader say (nothing of a process boundary: no import of the user's modules,
+no server started) call the same `main()` in this process (`_codemode_here`), which is cheaper.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import socket
@@ -17,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from codemode.cli import main
 from codemode.commands.serve import ENVIRONMENT
 
 TOOLS_MODULE = '''
@@ -48,6 +54,30 @@ def _codemode(
     )
 
 
+def _codemode_here(
+    *args: str,
+    cwd: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    env: dict[str, str] | None = None,
+    stdin: str = "",
+) -> subprocess.CompletedProcess[str]:
+    """`codemode ARGS` through `codemode.cli.main` in this process, with what `_codemode` sets up."""
+    for name in [name for name in os.environ if name.startswith("CODEMODE_")]:
+        monkeypatch.delenv(name)
+    for name, value in ({"XDG_CONFIG_HOME": str(cwd / "no-config-home")} | (env or {})).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(cwd)
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    capsys.readouterr()
+    try:
+        status = main(list(args))
+    except SystemExit as exit:  # argparse's --help and usage errors
+        status = exit.code if isinstance(exit.code, int) else 1
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(["codemode", *args], status, out, err)
+
+
 def _problem_lines(done: subprocess.CompletedProcess[str]) -> list[str]:
     return [line for line in done.stderr.splitlines() if line.startswith("codemode: ")]
 
@@ -62,14 +92,19 @@ def test_version(tmp_path: Path) -> None:
     "args",
     [pytest.param(["-v", "exec", "-"], id="before"), pytest.param(["exec", "-v", "-"], id="after")],
 )
-def test_verbose_is_accepted_before_or_after_the_subcommand(args: list[str], tmp_path: Path) -> None:
-    done = _codemode(*args, cwd=tmp_path, stdin="return 1")
+def test_verbose_is_accepted_before_or_after_the_subcommand(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    done = _codemode_here(*args, cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys, stdin="return 1")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "1"  # `exec -v` used to be "unrecognized arguments: -v", exit 2
 
 
-def test_serve_help_lists_an_environment_variable_for_every_flag(tmp_path: Path) -> None:
-    done = _codemode("serve", "--help", cwd=tmp_path)
+def test_serve_help_lists_an_environment_variable_for_every_flag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    done = _codemode_here("serve", "--help", cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys)
+    assert done.returncode == 0, done.stderr
     flags = {word for word in done.stdout.split() if word.startswith("--")} - {"--help", "--verbose"}
     assert {f"--{dest.replace('_', '-')}" for dest in ENVIRONMENT} == flags
     for variable in ENVIRONMENT.values():
@@ -98,8 +133,11 @@ def test_a_port_in_use_is_one_line_and_exit_2(how: str, taken_port: int, tmp_pat
     assert "--port 0" in line
 
 
-def test_a_bad_environment_value_is_named(tmp_path: Path) -> None:
-    done = _codemode("serve", cwd=tmp_path, env={"CODEMODE_PORT": "eighty"})
+def test_a_bad_environment_value_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = {"CODEMODE_PORT": "eighty"}
+    done = _codemode_here("serve", cwd=tmp_path, env=env, monkeypatch=monkeypatch, capsys=capsys)
     assert done.returncode == 2
     assert _problem_lines(done) == [
         "codemode: CODEMODE_PORT must be a port number (0 picks a free one), got 'eighty'"
@@ -115,10 +153,20 @@ COMMANDS = [
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_an_unreadable_config_is_one_line_and_exit_2(command: list[str], tmp_path: Path) -> None:
+def test_an_unreadable_config_is_one_line_and_exit_2(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "a-folder.json"
     folder.mkdir()
-    done = _codemode(*command, "--config", str(folder), cwd=tmp_path, env={"OPENAI_API_KEY": "sk-x"})
+    done = _codemode_here(
+        *command,
+        "--config",
+        str(folder),
+        cwd=tmp_path,
+        env={"OPENAI_API_KEY": "sk-x"},
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert done.returncode == 2
     assert _problem_lines(done) == [
         f"codemode: config file {folder} cannot be read (is a directory); fix it or pass another --config"

@@ -48,10 +48,17 @@ def serving(*extra: str, env: dict[str, str] | None = None) -> Iterator[tuple[st
             process.stderr.close()
 
 
+@pytest.fixture(scope="module")
+def default_server() -> Iterator[tuple[str, str]]:
+    """One `codemode serve --transport http` with default flags, shared by the tests that only talk
+    to it (each opens its own MCP session; none changes what the server serves)."""
+    with serving() as started:
+        yield started
+
+
 @pytest.fixture
-def http_server() -> Iterator[str]:
-    with serving() as (url, _):
-        yield url
+def http_server(default_server: tuple[str, str]) -> str:
+    return default_server[0]
 
 
 async def test_streamable_http_round_trip(http_server: str) -> None:
@@ -60,6 +67,12 @@ async def test_streamable_http_round_trip(http_server: str) -> None:
         result = await client.call_tool("code", {"code": "return 6 * 7"})
     assert [tool.name for tool in tools] == ["code"]
     assert result.content[0].text == "42"
+
+
+def test_port_0_serves_on_a_free_port_not_the_default(default_server: tuple[str, str]) -> None:
+    url, _ = default_server  # `--port 0` was once read as "not given" (0 == False): port 8000
+    assert re.fullmatch(r"http://127\.0\.0\.1:(\d+)/mcp", url), url
+    assert not url.startswith("http://127.0.0.1:8000/"), url
 
 
 async def test_http_rejects_a_foreign_origin(http_server: str) -> None:
@@ -90,9 +103,8 @@ def test_binding_beyond_loopback_without_a_token_warns_loudly() -> None:
     assert "SECURITY" in printed and "without a bearer token" in printed
 
 
-def test_loopback_without_a_token_does_not_warn() -> None:
-    with serving() as (_, printed):
-        pass
+def test_loopback_without_a_token_does_not_warn(default_server: tuple[str, str]) -> None:
+    _, printed = default_server
     assert "SECURITY" not in printed
 
 

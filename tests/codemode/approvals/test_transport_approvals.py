@@ -68,14 +68,25 @@ def serving_http(config: Path, *extra: str) -> Iterator[str]:
             process.stderr.close()
 
 
-def answering(answer: str) -> Any:
-    async def callback(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
-        assert "vault.wipe" in params.message
-        if answer in ("decline", "cancel"):
-            return types.ElicitResult(action=answer)
-        return types.ElicitResult(action="accept", content={"allow": answer})
+class Answers:
+    """The client's answer to the next approval question; the test changes it between calls."""
 
-    return callback
+    def __init__(self) -> None:
+        self.next = "once"
+        self.asked = 0
+
+    async def __call__(self, context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
+        assert "vault.wipe" in params.message
+        self.asked += 1
+        if self.next in ("decline", "cancel"):
+            return types.ElicitResult(action=self.next)
+        return types.ElicitResult(action="accept", content={"allow": self.next})
+
+
+def answering(answer: str) -> Answers:
+    answers = Answers()
+    answers.next = answer
+    return answers
 
 
 def _program(marker: Path) -> str:
@@ -84,25 +95,34 @@ def _program(marker: Path) -> str:
 
 
 async def _both_answers(client_for: Any, tmp_path: Path, mode: str) -> None:
-    """Accept: the call runs. Decline: it throws in the program and nothing runs."""
+    """Accept: the call runs. Then, in the same session, decline: it throws in the program and
+    nothing runs (an answer of "once" is asked again next time)."""
     allowed, refused = tmp_path / "allowed", tmp_path / "refused"
-    async with client_for("once") as client:
+    answers = Answers()
+    async with client_for(answers) as client:
         assert client.protocol_version == VERSIONS[mode]
         result = await client.call_tool("code", {"code": _program(allowed)})
-    assert result.content[0].text == "wiped"
-    assert allowed.exists()
-    async with client_for("decline") as client:
+        assert result.content[0].text == "wiped"
+        assert allowed.exists()
+        answers.next = "decline"
         result = await client.call_tool("code", {"code": _program(refused)})
     assert result.content[0].text == "ApprovalDeclined: the user did not allow vault.wipe"
     assert not refused.exists()
+    assert answers.asked == 2
+
+
+@pytest.fixture(scope="module")
+def http_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One HTTP server for both protocol eras: each test opens its own sessions on it."""
+    with serving_http(_config(tmp_path_factory.mktemp("http-config"))) as url:
+        yield url
 
 
 @pytest.mark.parametrize("mode", ERAS)
-async def test_over_http(tmp_path: Path, mode: str) -> None:
-    with serving_http(_config(tmp_path)) as url:
-        await _both_answers(
-            lambda answer: Client(url, mode=mode, elicitation_callback=answering(answer)), tmp_path, mode
-        )
+async def test_over_http(http_url: str, tmp_path: Path, mode: str) -> None:
+    await _both_answers(
+        lambda answers: Client(http_url, mode=mode, elicitation_callback=answers), tmp_path, mode
+    )
 
 
 @pytest.mark.parametrize("mode", ERAS)
@@ -113,7 +133,7 @@ async def test_over_stdio(tmp_path: Path, mode: str) -> None:
         env=_env(),
     )
     await _both_answers(
-        lambda answer: Client(params, mode=mode, elicitation_callback=answering(answer)), tmp_path, mode
+        lambda answers: Client(params, mode=mode, elicitation_callback=answers), tmp_path, mode
     )
 
 
