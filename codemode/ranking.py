@@ -17,6 +17,13 @@ description. Measured on the bench's tasks (codemode/bench/recall.py), this sum 
 solution needs better than BM25F's pooled counts, whose saturation let a long prompt's many
 description matches outweigh a match in the name. Small enough that a dependency would cost more
 than it saves.
+
+A query says more than its words: "export the orders to /out/orders.csv" asks for a tool that
+writes a file, though neither word is in it. So the query (never the tools) gains the words its
+intent implies (`INTENTS`): a path-shaped token adds `file` and `path`, and a verb of moving data
+adds the verb tool names use (`export`, `save`, `store`, `append` -> `write`; `import`, `load` ->
+`read`; `convert` -> both). Measured on the bench's tasks with the workspace's 18 file tools in the
+catalog: recall@10 0.84 without these, see docs/benchmarks.md for the figure with them.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from typing import Any
 
 from codemode.sources.protocol import ToolInfo
 
-__all__ = ["FIELD_WEIGHTS", "Ranker", "stem", "terms", "tool_fields", "words"]
+__all__ = ["FIELD_WEIGHTS", "INTENTS", "Ranker", "query_terms", "stem", "terms", "tool_fields", "words"]
 
 FIELD_WEIGHTS: dict[str, float] = {
     "name": 3.0,
@@ -84,6 +91,31 @@ def stem(word: str) -> str:
 def terms(text: str) -> list[str]:
     """The stemmed words of `text`, as queries and fields are both read."""
     return [stem(word) for word in words(text)]
+
+
+INTENTS: dict[str, tuple[str, ...]] = {
+    "export": ("write",),
+    "save": ("write",),
+    "store": ("write",),
+    "append": ("write",),
+    "import": ("read",),
+    "load": ("read",),
+    "convert": ("read", "write"),
+}
+"""Query stems -> the words tools that do it are named with (added to the query, not replacing)."""
+
+_PATH = re.compile(r"\S*/\S*[A-Za-z]|\w\.[A-Za-z][A-Za-z0-9]{1,4}\b")
+"""A path-shaped token: with a slash (`/reports/q3.md`, `docs/a`) or a file extension (`notes.txt`)."""
+
+
+def query_terms(query: str) -> set[str]:
+    """The terms a query is ranked by: its own, plus what its intent implies (`INTENTS`, paths)."""
+    found = set(terms(query))
+    for term in list(found):
+        found.update(INTENTS.get(term, ()))
+    if _PATH.search(query):
+        found.update(("file", "path"))
+    return found
 
 
 def _schema_text(schema: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
@@ -166,8 +198,8 @@ class Ranker:
 
     def rank(self, query: str) -> list[tuple[float, str]]:
         """`(score, key)` of every document matching a term of `query`, best first (ties by key)."""
-        query_terms = set(terms(query))
-        scored = [(self._score(key, query_terms), key) for key in self._counts]
+        wanted = query_terms(query)
+        scored = [(self._score(key, wanted), key) for key in self._counts]
         matched = [(score, key) for score, key in scored if score > 0]
         matched.sort(key=lambda item: (-item[0], item[1]))
         return matched
