@@ -266,3 +266,14 @@ async def test_forged_frames_and_exit_end_only_the_own_run(py: DenoExecutor) -> 
     assert forged.value == "real"
     exited = await py.run("import js\njs.Deno.exit(0)", language="python", limits=PY_LIMITS)
     assert exited.error is not None and exited.error.name == "ExitError"
+
+
+async def test_a_memory_error_the_program_raises_itself_is_not_the_memory_limit(py: DenoExecutor) -> None:
+    # The name is the guest's to choose; only the host's measurement of the data segment says a
+    # MemoryError came from the memory limit.
+    result = await py.run(
+        'raise MemoryError("the limit, honest")', limits=Limits(memory_mib=64), language="python"
+    )
+    assert result.error is not None and result.error.name == "MemoryError"
+    assert result.error.limit is None, result.error
+    assert "memory limit" not in result.error.message
