@@ -2,57 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2 as httpx
 import pytest
+from http_serving import serving_http
 from mcp import Client, StdioServerParameters
 
 pytestmark = pytest.mark.anyio
-
-_URL = re.compile(r"at (http://\S+)")
-
-
-@contextmanager
-def serving(*extra: str, env: dict[str, str] | None = None) -> Iterator[tuple[str, str]]:
-    """`codemode serve` on HTTP in a subprocess: yields its URL and what it printed before it."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "codemode", "serve", "--transport", "http", "--port", "0", *extra],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **(env or {})},
-    )
-    assert process.stderr is not None
-    try:
-        seen: list[str] = []
-        for line in process.stderr:
-            seen.append(line)
-            match = _URL.search(line)
-            if match:
-                yield match.group(1), "".join(seen)
-                return
-        raise AssertionError(f"the server exited before printing its URL: {''.join(seen)}")
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        finally:
-            process.kill()
-            process.stderr.close()
 
 
 @pytest.fixture(scope="module")
 def default_server() -> Iterator[tuple[str, str]]:
     """One `codemode serve --transport http` with default flags, shared by the tests that only talk
     to it (each opens its own MCP session; none changes what the server serves)."""
-    with serving() as started:
+    with serving_http() as started:
         yield started
 
 
@@ -84,7 +51,7 @@ async def test_http_rejects_a_foreign_origin(http_server: str) -> None:
 
 
 async def test_http_bearer_token_is_required_when_set() -> None:
-    with serving(env={"CODEMODE_TOKEN": "s3cret"}) as (url, printed):
+    with serving_http(env={"CODEMODE_TOKEN": "s3cret"}) as (url, printed):
         assert "bearer token required" in printed
         async with httpx.AsyncClient() as http:
             denied = await http.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "ping"})
@@ -98,7 +65,7 @@ async def test_http_bearer_token_is_required_when_set() -> None:
 
 
 def test_binding_beyond_loopback_without_a_token_warns_loudly() -> None:
-    with serving("--host", "0.0.0.0") as (_, printed):
+    with serving_http("--host", "0.0.0.0") as (_, printed):
         pass
     assert "SECURITY" in printed and "without a bearer token" in printed
 
@@ -122,7 +89,7 @@ async def test_stdio_subprocess_round_trip(tmp_path: Path) -> None:
 
 
 async def test_stateless_http_serves_each_request_alone() -> None:
-    with serving("--stateless", "--json-response") as (url, _):
+    with serving_http("--stateless", "--json-response") as (url, _):
         async with Client(url) as client:
             first = await client.call_tool(
                 "code", {"code": "globalThis.n = (globalThis.n ?? 0) + 1; return n"}

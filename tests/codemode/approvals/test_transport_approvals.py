@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import mcp_types as types
 import pytest
+from http_serving import serving_http
 from mcp import Client, StdioServerParameters
 
 pytestmark = pytest.mark.anyio
@@ -25,7 +24,6 @@ pytestmark = pytest.mark.anyio
 HERE = Path(__file__).parent
 ERAS = [pytest.param("legacy", id="2025-11-25"), pytest.param("auto", id="2026-07-28")]
 VERSIONS = {"legacy": "2025-11-25", "auto": "2026-07-28"}
-_URL = re.compile(r"at (http://\S+)")
 
 
 def _config(tmp_path: Path) -> Path:
@@ -36,36 +34,6 @@ def _config(tmp_path: Path) -> Path:
 
 def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
-
-
-@contextmanager
-def serving_http(config: Path, *extra: str) -> Iterator[str]:
-    """`codemode serve` on HTTP (a free port) in a subprocess; yields its URL."""
-    command = ["serve", "--config", str(config), "--transport", "http", "--port", "0", *extra]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "codemode", *command],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=_env(),
-    )
-    assert process.stderr is not None
-    try:
-        seen: list[str] = []
-        for line in process.stderr:
-            seen.append(line)
-            match = _URL.search(line)
-            if match:
-                yield match.group(1)
-                return
-        raise AssertionError(f"the server exited before printing its URL: {''.join(seen)}")
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        finally:
-            process.kill()
-            process.stderr.close()
 
 
 class Answers:
@@ -114,7 +82,10 @@ async def _both_answers(client_for: Any, tmp_path: Path, mode: str) -> None:
 @pytest.fixture(scope="module")
 def http_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One HTTP server for both protocol eras: each test opens its own sessions on it."""
-    with serving_http(_config(tmp_path_factory.mktemp("http-config"))) as url:
+    with serving_http("--config", str(_config(tmp_path_factory.mktemp("http-config"))), env=_env()) as (
+        url,
+        _,
+    ):
         yield url
 
 
@@ -139,7 +110,7 @@ async def test_over_stdio(tmp_path: Path, mode: str) -> None:
 
 async def test_stateless_http_of_the_handshake_era_cannot_ask_and_says_why(tmp_path: Path) -> None:
     marker = tmp_path / "wiped"
-    with serving_http(_config(tmp_path), "--stateless") as url:
+    with serving_http("--config", str(_config(tmp_path)), "--stateless", env=_env()) as (url, _):
         async with Client(url, mode="legacy", elicitation_callback=answering("once")) as client:
             result = await client.call_tool("code", {"code": _program(marker)})
     assert "needs a person's approval and this client cannot" in result.content[0].text

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import re
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from http_serving import serving_http
 from mcp import Client
 
 pytestmark = pytest.mark.anyio
-
-_URL = re.compile(r"at (http://\S+)")
 
 PROBE = """
 const out = {glob: await workspace.glob({pattern: "/**"}), root: await workspace.readdir({})};
@@ -26,35 +21,6 @@ try { out.other = await workspace.readFile({path: OTHER}); } catch (e) { out.oth
 out.search = await workspace.searchText({query: "only"});
 return out;
 """
-
-
-@contextmanager
-def serving(*extra: str) -> Iterator[str]:
-    """`codemode serve` on HTTP in a subprocess; yields its URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "codemode", "serve", "--transport", "http", "--port", "0", *extra],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=dict(os.environ),
-    )
-    assert process.stderr is not None
-    try:
-        seen: list[str] = []
-        for line in process.stderr:
-            seen.append(line)
-            match = _URL.search(line)
-            if match:
-                yield match.group(1)
-                return
-        raise AssertionError(f"the server exited before printing its URL: {''.join(seen)}")
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        finally:
-            process.kill()
-            process.stderr.close()
 
 
 def _config(tmp_path: Path, workspace: dict[str, object]) -> str:
@@ -76,7 +42,7 @@ async def _write(client: Client, path: str, content: str) -> None:
 
 async def test_two_http_sessions_never_see_each_others_files(tmp_path: Path) -> None:
     config = _config(tmp_path, {"scope": "session"})
-    with serving("--config", config, "--workspace", str(tmp_path / "ws")) as url:
+    with serving_http("--config", config, "--workspace", str(tmp_path / "ws")) as (url, _):
         async with Client(url, mode="legacy") as alice, Client(url, mode="legacy") as bob:
             await _write(alice, "/secret/alice.txt", "alice only")
             await _write(bob, "/secret/bob.txt", "bob only")
@@ -111,7 +77,7 @@ async def test_two_http_sessions_never_see_each_others_files(tmp_path: Path) -> 
 
 
 async def test_the_shared_workspace_is_listed_and_read_as_resources(tmp_path: Path) -> None:
-    with serving("--workspace", str(tmp_path / "ws")) as url:
+    with serving_http("--workspace", str(tmp_path / "ws")) as (url, _):
         async with Client(url) as client:
             await _write(client, "/reports/q3.md", "# Q3")
             await _code(
