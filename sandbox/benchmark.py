@@ -48,7 +48,7 @@ from .run import SandboxRun
 from .settings import SandboxSettings
 from .source import candidates
 
-__all__ = ["QUICK", "BenchSettings", "format_report", "run_sandbox_bench"]
+__all__ = ["QUICK", "STAND_IN_PRELUDE", "BenchSettings", "format_report", "run_sandbox_bench"]
 
 TARGETS: dict[str, tuple[str, float]] = {
     "pooled_ms": ("<=", 3.0),
@@ -120,8 +120,8 @@ return { id: best.id, kind };
 """
 """`TYPED` without its types."""
 
-FORGER = r"""
-const buf = new Uint8Array(1 << 16);
+STAND_IN_PRELUDE = r"""
+const buf = new Uint8Array(1 << 20);
 let text = "";
 async function line() {
   while (!text.includes("\n")) {
@@ -136,8 +136,18 @@ await line();
 const enc = new TextEncoder();
 const write = (b) => { let o = 0; while (o < b.length) o += Deno.stdout.writeSync(b.subarray(o)); };
 const frame = (s) => enc.encode("\n" + nonce + " " + s + "\n");
-write(frame('{"t":"ready"}'));
+const raw = (s) => write(frame(s));
+const send = (o) => raw(JSON.stringify(o));
+send({t: "ready"});
 nonce = (await line()).slice(1);
+"""
+"""The start of a stand-in harness that knows the nonce, as a guest that found it would: it reads
+lines (`line()`), writes frames (`write(frame(text))`, `raw(text)`, `send(object)`), and has done
+the handshake. What follows it reads the run (`JSON.parse(await line())`) and forges frames."""
+
+FORGER = (
+    STAND_IN_PRELUDE
+    + r"""
 const run = JSON.parse(await line());
 const kind = run.candidates.at(-1).source.split("\n")[1].trim();
 if (kind === "idle") await new Promise((r) => setTimeout(r, 1500));
@@ -152,6 +162,7 @@ if (kind === "deep_args") {
 write(frame(JSON.stringify({t: "result", run: run.run, ok: true, value: kind})));
 await new Promise(() => {});
 """
+)
 """A stand-in harness that knows the nonce, as a guest that found it would."""
 
 

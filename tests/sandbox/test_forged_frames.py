@@ -18,6 +18,7 @@ import pytest
 from sandbox_helpers import echo, sandbox_orphans
 
 from sandbox import DenoExecutor, Limits, RunResult
+from sandbox.benchmark import STAND_IN_PRELUDE
 from sandbox.process import SandboxProcess
 from sandbox.request import RunRequest
 from sandbox.run import SandboxRun
@@ -25,24 +26,9 @@ from sandbox.source import candidates
 
 pytestmark = pytest.mark.anyio
 
-FORGER = r"""
-const buf = new Uint8Array(1 << 20);
-let text = "";
-async function line() {
-  while (!text.includes("\n")) {
-    const n = await Deno.stdin.read(buf);
-    if (n === null) Deno.exit(0);
-    text += new TextDecoder().decode(buf.subarray(0, n));
-  }
-  const i = text.indexOf("\n"); const l = text.slice(0, i); text = text.slice(i + 1); return l;
-}
-let nonce = (await line()).slice(1);
-await line();
-const enc = new TextEncoder();
-const raw = (s) => { const b = enc.encode("\n" + nonce + " " + s + "\n"); let o = 0; while (o < b.length) o += Deno.stdout.writeSync(b.subarray(o)); };
-const send = (o) => raw(JSON.stringify(o));
-send({t: "ready"});
-nonce = (await line()).slice(1);
+FORGER = (
+    STAND_IN_PRELUDE
+    + r"""
 const run = JSON.parse(await line());
 const scenario = run.candidates.at(-1).source.split("\n")[1].trim();
 const result = (value) => send({t: "result", run: run.run, ok: true, value});
@@ -61,6 +47,7 @@ if (scenario === "call-flood") { for (let i = 1; i <= 50; i++) send({t: "call", 
 if (scenario === "read-flood") { const msg = "w".repeat(60000); for (let i = 0; i < 2000; i++) send({t: "log", level: "log", msg}); result("never"); }
 await new Promise((r) => setTimeout(r, 10000));
 """
+)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import pytest
 from sandbox_helpers import echo, process_environment, run, sandbox_pids
 
 from sandbox import DenoExecutor, Limits, SandboxSettings
+from sandbox.benchmark import STAND_IN_PRELUDE
 from sandbox.process import SandboxProcess
 from sandbox.request import RunRequest
 from sandbox.run import SandboxRun
@@ -203,22 +204,9 @@ async def test_a_dead_stripper_leaves_typed_programs_running() -> None:
     assert _helper_dirs() <= before
 
 
-FORGER = r"""
-const buf = new Uint8Array(1 << 16);
-let text = "";
-async function line() {
-  while (!text.includes("\n")) {
-    const n = await Deno.stdin.read(buf);
-    if (n === null) Deno.exit(0);
-    text += new TextDecoder().decode(buf.subarray(0, n));
-  }
-  const i = text.indexOf("\n"); const l = text.slice(0, i); text = text.slice(i + 1); return l;
-}
-let nonce = (await line()).slice(1);
-await line();
-const send = (o) => { const b = new TextEncoder().encode("\n" + nonce + " " + JSON.stringify(o) + "\n"); let k = 0; while (k < b.length) k += Deno.stdout.writeSync(b.subarray(k)); };
-send({t: "ready"});
-nonce = (await line()).slice(1);
+FORGER = (
+    STAND_IN_PRELUDE
+    + r"""
 const run = JSON.parse(await line());
 send({t: "strip", id: 1});
 const answer = JSON.parse(await line());
@@ -226,6 +214,7 @@ send({t: "strip", id: 2});
 send({t: "result", run: run.run, ok: true, value: answer});
 await new Promise(() => {});
 """
+)
 
 
 @pytest.mark.parametrize("offered", [True, False], ids=["second-request", "not-offered"])
