@@ -158,7 +158,10 @@ def describe(
         grouped.setdefault(tool.namespace, []).append(tool.to_mcp_dict())
         guest.setdefault(tool.namespace, []).append(tool.name)
     rendered = Rendered(grouped)  # the same catalog as last time: from the cache
-    declarations = rendered.form(f"declarations-{dialect.language}", dialect.render)
+    if dialect.language == "typescript":  # the cache's own `declarations` form, not a second copy
+        declarations = rendered.declarations
+    else:
+        declarations = rendered.form(f"declarations-{dialect.language}", dialect.render)
     catalog = Catalog(
         names.tools, dialect.render, gated=gated, approval_note=f"{dialect.comment} {dialect.approval_guide}"
     )

@@ -16,7 +16,7 @@ from codemode.bench.tasks import Task
 from codemode.bench.trace import ToolCall
 from codemode.engine import CodeMode
 
-__all__ = ["LANGUAGES", "Language", "code_description", "discovery_program", "solution"]
+__all__ = ["LANGUAGES", "Language", "code_description", "discovery_program", "solution", "turn_programs"]
 
 Language = Literal["typescript", "python"]
 """A program language of the engine (`EngineSettings.language`)."""
@@ -25,9 +25,15 @@ LANGUAGES: tuple[Language, ...] = get_args(Language)
 """Every language, in report order."""
 
 
+def turn_programs(task: Task, language: Language) -> list[tuple[str, str]]:
+    """Each turn's (prompt, solution program in `language`), the first turn first; a program is
+    empty when the task has none in that language."""
+    return [(prompt, python if language == "python" else code) for prompt, code, python in task.turns()]
+
+
 def solution(task: Task, language: Language) -> str:
-    """The task's solution program in `language` (empty when the task has none in it)."""
-    return task.python if language == "python" else task.code
+    """The task's first solution program in `language` (empty when the task has none in it)."""
+    return turn_programs(task, language)[0][1]
 
 
 def code_description(engine: CodeMode) -> str:

@@ -41,7 +41,7 @@ from codemode.bench.accounting import CONTEXT_WINDOW, ModeTokens, count_definiti
 from codemode.bench.definitions import Provider, classic_definitions, code_definition
 from codemode.bench.environment import UPSTREAM_NAMESPACES, BenchTools, Upstreams, open_upstreams
 from codemode.bench.github import github_description_ratio
-from codemode.bench.languages import Language, code_description, discovery_program
+from codemode.bench.languages import Language, code_description, discovery_program, turn_programs
 from codemode.bench.recall import search_recall_at_10
 from codemode.bench.results import Definitions, TaskResult
 from codemode.bench.tasks import Env, OracleFailure, Task
@@ -209,8 +209,10 @@ async def _run_task(task: Task, bench: _Bench) -> TaskResult:
     """The five stages of the module docstring, for one task (every turn of it)."""
     files = str(bench.upstreams.files)
     language = bench.full.settings.language
-    programs = [(prompt, python if language == "python" else code) for prompt, code, python in task.turns()]
-    turns = [(prompt.replace("{files}", files), code.replace("{files}", files)) for prompt, code in programs]
+    turns = [
+        (prompt.replace("{files}", files), code.replace("{files}", files))
+        for prompt, code in turn_programs(task, language)
+    ]
     if not all(program for _, program in turns):
         return _failed(task, f"the task has no {language} solution program")
     run = await _run_code_mode(task, turns, bench)

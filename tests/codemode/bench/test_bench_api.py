@@ -23,7 +23,7 @@ from codemode.bench.results import TaskResult
         ),
         pytest.param(
             "codemode.bench.languages",
-            ["LANGUAGES", "Language", "code_description", "discovery_program", "solution"],
+            ["LANGUAGES", "Language", "code_description", "discovery_program", "solution", "turn_programs"],
             id="languages",
         ),
         pytest.param("codemode.bench.side_by_side", ["languages_json", "print_side_by_side"], id="sides"),
