@@ -94,14 +94,14 @@ async def _exec(
     workspace: str | None,
     language: Language | None,
 ) -> int:
-    from codemode.app import open_engine, sandbox_limits
+    from codemode.app import engine_settings, open_engine, sandbox_limits
     from codemode.approvals.terminal import NO_TERMINAL, command_line_asker
     from codemode.typecheck import error_json
     from sandbox import SandboxSettings
 
     # One run: one Deno process of the run's language, started at once so that it starts while the
     # program is checked (a pool of one; the refill after the run is cancelled when the engine closes).
-    python = (language or (config.settings.language if config is not None else "typescript")) == "python"
+    python = engine_settings(config, language=language).language == "python"  # flag, else config
     sandbox = SandboxSettings(
         limits=sandbox_limits(config), pool_size=0 if python else 1, python_pool_size=1 if python else 0
     )
