@@ -30,6 +30,7 @@ from typing import Protocol, Self
 import anyio
 from anyio.abc import TaskGroup
 
+from .blank_types import TypeBlanker
 from .deno import deno_version, find_deno
 from .errors import SettingsError
 from .limits import Limits
@@ -86,6 +87,8 @@ class DenoExecutor:
         """The warm sandboxes by id (None outside `async with`)."""
         self.stripper: TypeStripper | None = None
         """Strips types off typed programs for the harness (started on the first; sandbox/strip.py)."""
+        self.blanker = TypeBlanker()
+        """Blanks types in this process first, when it can (sandbox/blank_types.py); only with a stripper."""
         self._stack: AsyncExitStack | None = None
         self._tg: TaskGroup | None = None
         self._loops: list[anyio.CancelScope] = []
@@ -115,6 +118,7 @@ class DenoExecutor:
                 self._tg.start_soon(self._background_loop, self.pool.refill_forever)
                 if self.stripper is not None:  # a pooled executor is a server's: ready before the first run
                     self.stripper.start()
+                    self.blanker.start()
             self._tg.start_soon(self._background_loop, self.warm.reap_forever)
             self._stack = stack.pop_all()
         return self
@@ -192,6 +196,7 @@ class DenoExecutor:
             language=language,
             source=code if python else "",
             strip_types=None if python or self.stripper is None else self.stripper.strip,
+            blank_types=None if python or self.stripper is None else self.blanker.blank,
         )
         if sandbox_id is not None:
             return await self.warm.run(sandbox_id, request)

@@ -11,7 +11,7 @@ from .outbound import OutboundPolicy
 from .result import LogEntry
 from .source import Candidate
 
-__all__ = ["Language", "LogCallback", "RunRequest", "StripTypes", "ToolCallback"]
+__all__ = ["BlankTypes", "Language", "LogCallback", "RunRequest", "StripTypes", "ToolCallback"]
 
 Language = Literal["typescript", "python"]
 """The language of a program: TypeScript (or JavaScript) in V8, or Python in Pyodide."""
@@ -21,6 +21,8 @@ ToolCallback = Callable[[str, str, Any], Awaitable[Any]]
 LogCallback = Callable[[LogEntry], None]
 StripTypes = Callable[[Sequence[str | None]], Awaitable[list[dict[str, Any] | None] | None]]
 """The candidates' bodies -> each as JavaScript, or None (sandbox/strip.py, `TypeStripper.strip`)."""
+BlankTypes = Callable[[Sequence[str | None]], list[dict[str, Any] | None] | None]
+"""The same in the host, at once, or None (sandbox/blank_types.py, `TypeBlanker.blank`)."""
 
 
 @dataclass(frozen=True)
@@ -47,3 +49,5 @@ class RunRequest:
     """A Python program's text (TypeScript goes in `candidates`)."""
     strip_types: StripTypes | None = None
     """Turns typed bodies into JavaScript when the harness asks (a `strip` frame); None: it never asks."""
+    blank_types: BlankTypes | None = None
+    """Tried first when the program looks typed (no process hop); `strip_types` gets what it refuses."""

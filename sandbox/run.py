@@ -110,12 +110,16 @@ class SandboxRun:
             run.update(language="python", source=self.req.source)
         elif self.req.strip_types is not None and any(c.body is not None for c in self.req.candidates):
             run["strip"] = True
+            if looks_typed(self.req.candidates[-1].source):
+                run["pushed"] = True  # stripped now, sent unasked: see _push_stripped
         await self._send_line(nonce_line(nonce) + encode_line(run))
+        if "pushed" in run and (blanked := self._blank()) is not None:
+            await self._send_stripped(blanked)  # blanked while the harness wakes up: no process hop
         with self._work_send, self._work_recv, anyio.move_on_after(limits.wall_s) as wall, wall_clock(wall):
             async with anyio.create_task_group() as tg:
                 self._tg = tg
-                if "strip" in run and looks_typed(self.req.candidates[-1].source):
-                    tg.start_soon(self._strip_early)  # the harness will ask: have the answer ready
+                if "pushed" in run and self._stripped is None:
+                    tg.start_soon(self._push_stripped)
                 tg.start_soon(self._drain_stderr)
                 await self._pump()
                 tg.cancel_scope.cancel()
@@ -354,17 +358,45 @@ class SandboxRun:
         assert self._tg is not None
         self._tg.start_soon(self._serve_strip, call_id)
 
-    async def _strip_early(self) -> None:
-        """Strip before the harness asks (the code looks typed): the answer waits in `_stripped`."""
+    def _blank(self) -> list[dict[str, Any] | None] | None:
+        """The bodies with their types blanked in this process (sandbox/blank_types.py), or None."""
+        if self.req.blank_types is None:
+            return None
+        return self.req.blank_types([c.body for c in self.req.candidates])
+
+    async def _strip(self) -> list[dict[str, Any] | None] | None:
+        """The bodies as JavaScript: blanked here when they can be, else by the stripper process."""
+        assert self.req.strip_types is not None
+        blanked = self._blank()
+        return (
+            blanked
+            if blanked is not None
+            else await self.req.strip_types([c.body for c in self.req.candidates])
+        )
+
+    async def _push_stripped(self) -> None:
+        """The code looks typed and the host could not blank it: the stripper process strips it while
+        the harness tries it as JavaScript, and the answer is pushed as for a blanked one."""
         assert self.req.strip_types is not None
         self._stripped = anyio.Event()
-        self._stripped_bodies = await self.req.strip_types([c.body for c in self.req.candidates])
+        await self._send_stripped(await self.req.strip_types([c.body for c in self.req.candidates]))
+
+    async def _send_stripped(self, bodies: list[dict[str, Any] | None] | None) -> None:
+        """Send a typed run's bodies as JavaScript unasked (a `stripped` frame: the harness waits for it
+        instead of asking). Exactly once per pushed run, null when nothing stripped, so the harness
+        never waits in vain."""
+        self._stripped_bodies = bodies
+        if self._stripped is None:
+            self._stripped = anyio.Event()
         self._stripped.set()
+        line = encode_line({"t": "stripped", "run": self.run_id, "bodies": bodies})
+        if len(line) > self.limits.frame_bytes:  # the harness imports the module instead
+            line = encode_line({"t": "stripped", "run": self.run_id, "bodies": None})
+        await self._send_line(line)
 
     async def _serve_strip(self, call_id: int) -> None:
         if self._stripped is None:
-            assert self.req.strip_types is not None
-            bodies = await self.req.strip_types([c.body for c in self.req.candidates])
+            bodies = await self._strip()
         else:
             await self._stripped.wait()
             bodies = self._stripped_bodies

@@ -48,9 +48,10 @@ _TYPED_HINTS = re.compile(
     r"\b(?:interface|enum|namespace|satisfies|declare)\s"
     r"|\btype\s+[A-Za-z_$][\w$]*\s*(?:<[^>]*>)?\s*="
     r"|\bas\s+(?:const\b|[A-Za-z_$({\[])"
-    r"|[\w$)\]]!\s*[.;,)\]]"
+    r"|[\w$)\]]!\s*(?:[.;,)\]:]|$)"
     r"|[\w$)]\s*\??\s*:\s*(?:string|number|boolean|any|unknown|void|never|[A-Z][\w$]*)\b(?!\s*[.(])"
-    r"|<\s*[A-Z][\w$]*(?:\[\])?\s*(?:,[^>]*)?>\s*\("
+    r"|<\s*(?:[A-Z][\w$]*|string|number|boolean|any|unknown)(?:\[\])?\s*(?:,[^>]*)?>\s*[(\w$'\"`\[{]",
+    re.MULTILINE,
 )
 
 

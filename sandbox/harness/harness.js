@@ -9,6 +9,7 @@
 //     {"t":"init","fetch":bool,"reserved":[...]}   before any guest code runs
 //     {"t":"run","run":N,"candidates":[...],"tools":{ns:[names]},"globals":[...],"limits":{...}}
 //     {"t":"ret","id":N,"ok":true,"value":...} | {"t":"ret","id":N,"ok":false,"error":"..."}
+//     {"t":"stripped","run":N,"bodies":[...]|null}  a typed run's bodies as JavaScript, unasked
 //   harness -> host  (one line per frame on stdout: "\n" NONCE " " JSON "\n")
 //     {"t":"ready"}
 //     {"t":"call","id":N,"ns":"github","tool":"create_issue","args":{...}}
@@ -648,6 +649,36 @@ function compileStripped(s) {
   return fn;
 }
 
+// The first of the host's stripped bodies that compiles, or null.
+function compileFirstStripped(stripped) {
+  if (!ArrayIsArray(stripped)) return null;
+  for (let i = 0; i < stripped.length; i++) {
+    const s = stripped[i];
+    if (s === null || typeof s !== "object" || typeof s.code !== "string") continue;
+    try {
+      return compileStripped(s);
+    } catch (e) {
+      if (!(e instanceof SyntaxErrorCtor)) throw e;
+    }
+  }
+  return null;
+}
+
+// The bodies the host strips unasked when a program looks typed (`"pushed": true` in its run frame):
+// it sends them in a `stripped` frame as soon as they are ready, usually before the harness has found
+// that no body compiles as JavaScript. Only the run in progress is kept.
+let pushed = null;
+function pushedFor(run) {
+  if (pushed === null || pushed.run !== run) {
+    let resolve;
+    const promise = new PromiseCtor((r) => {
+      resolve = r;
+    });
+    pushed = { run, promise, resolve };
+  }
+  return pushed;
+}
+
 async function loadGuest(msg) {
   const candidates = msg.candidates;
   for (let i = 0; i < candidates.length; i++) {
@@ -664,21 +695,12 @@ async function loadGuest(msg) {
   if (msg.strip === true) {
     let stripped = null;
     try {
-      stripped = await request({ t: "strip" });
+      stripped = await (msg.pushed === true ? pushedFor(msg.run).promise : request({ t: "strip" }));
     } catch {
       stripped = null;
     }
-    if (ArrayIsArray(stripped)) {
-      for (let i = 0; i < stripped.length; i++) {
-        const s = stripped[i];
-        if (s === null || typeof s !== "object" || typeof s.code !== "string") continue;
-        try {
-          return compileStripped(s);
-        } catch (e) {
-          if (!(e instanceof SyntaxErrorCtor)) throw e;
-        }
-      }
-    }
+    const compiled = compileFirstStripped(stripped);
+    if (compiled !== null) return compiled;
   }
   // 3. Whatever is left (the module form, a helper that is not ready, a syntax error to report).
   let lastError = null;
@@ -819,6 +841,16 @@ async function warmUp() {
   makeNamespace("w").f;
   describeError(new ErrorCtor("x"));
   mappedLocation([[0, 1, 0, 4, 1, 6], []], 1, 5);
+  // A typed program's path: the failed JavaScript compile, the pushed bodies, their compile.
+  try {
+    new AsyncFunction('"use strict";\nconst x: number = 1;');
+  } catch {
+    // expected: TypeScript is no JavaScript
+  }
+  const typed = pushedFor(0);
+  typed.resolve([{ code: '"use strict";\nconst x         = 1;\nreturn x;', map: null }]);
+  await compileFirstStripped(await typed.promise)();
+  pushed = null;
   // No TypeScript module is imported here: typed programs arrive stripped (loadGuest), and the module
   // loader's first import (1-3 ms) would be paid by every process's start-up for the rare program
   // that still needs it.
@@ -859,6 +891,8 @@ async function main() {
       await null;
     } else if (msg.t === "run") {
       runGuest(msg);
+    } else if (msg.t === "stripped") {
+      pushedFor(msg.run).resolve(msg.bodies);
     }
   }
 }
