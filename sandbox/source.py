@@ -44,6 +44,14 @@ _STATEMENT_KEYWORDS = frozenset(
 _NOT_AN_EXPRESSION = _STATEMENT_KEYWORDS - {"async", "function", "class"}
 _STRICT = '"use strict";'
 _REGEX_PRECEDERS = frozenset("(,=:[!&|?{};+-*%<>~^")
+_TOKEN = re.compile(
+    r"(?P<blank>\s+)|(?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))"
+    r"|(?P<run>[^\s'\"`/()\[\]{};][^\n'\"`/()\[\]{};]*)|(?P<one>.)",
+    re.DOTALL,
+)
+"""What `_last_statement_start` steps over at once: blanks, a comment, a run of ordinary characters
+and spaces within one line, or one character it must look at (a quote, a backtick, a slash, a
+bracket, a semicolon)."""
 _TYPED_HINTS = re.compile(
     r"\b(?:interface|enum|namespace|satisfies|declare)\s"
     r"|\btype\s+[A-Za-z_$][\w$]*\s*(?:<[^>]*>)?\s*="
@@ -132,7 +140,8 @@ def _last_statement_start(code: str) -> int | None:
     """Offset of the last top-level statement: after a top-level `;` or at a top-level line start.
 
     A small scanner that skips strings, template literals, comments and regex literals and tracks
-    bracket depth. Returns None when the code has no statement at depth 0.
+    bracket depth. Returns None when the code has no statement at depth 0. It steps over whole runs
+    of blanks and of ordinary characters at a time (one regex match each), not character by character.
     """
     depth = 0
     i = 0
@@ -141,26 +150,25 @@ def _last_statement_start(code: str) -> int | None:
     at_boundary = True
     prev_significant = ""
     while i < n:
-        ch = code[i]
-        if at_boundary and not ch.isspace() and depth == 0:
-            if code.startswith("//", i) or code.startswith("/*", i):
-                pass
-            else:
-                last = i
-                at_boundary = False
-        if ch == "\n":
-            if depth == 0:
+        match = _TOKEN.match(code, i)
+        assert match is not None  # every character matches some alternative
+        kind = match.lastgroup
+        if kind == "blank":
+            if depth == 0 and "\n" in match.group():
                 at_boundary = True
-            i += 1
+            i = match.end()
             continue
-        if code.startswith("//", i):
-            end = code.find("\n", i)
-            i = n if end == -1 else end
+        if kind == "comment":
+            i = match.end()
             continue
-        if code.startswith("/*", i):
-            end = code.find("*/", i + 2)
-            i = n if end == -1 else end + 2
+        if at_boundary and depth == 0:
+            last = i
+            at_boundary = False
+        if kind == "run":
+            prev_significant = match.group().rstrip()[-1]
+            i = match.end()
             continue
+        ch = code[i]
         if ch in "'\"":
             i = _skip_string(code, i, ch)
             prev_significant = "a"
@@ -179,8 +187,7 @@ def _last_statement_start(code: str) -> int | None:
             depth = max(0, depth - 1)
         elif ch == ";" and depth == 0:
             at_boundary = True
-        if not ch.isspace():
-            prev_significant = ch
+        prev_significant = ch
         i += 1
     return last
 
