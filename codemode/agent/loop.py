@@ -48,6 +48,7 @@ from codemode.agent.providers import (
 from codemode.agent.toolset import ClassicToolset, CodeToolset, Mode, ToolOutcome, Toolset
 from codemode.agent.usage import TurnUsage
 from codemode.code_tool import CODE_TOOL_NAME
+from codemode.dialect import Language
 
 if TYPE_CHECKING:  # the engine brings the sandbox; the loop only calls what it is given
     from codemode.approvals import Asker
@@ -168,7 +169,7 @@ async def run_agent(
         provider,
         client,
         model=model,
-        system=system if system is not None else system_prompt(mode),
+        system=system if system is not None else system_prompt(mode, _language(engine, mode)),
         tools=toolset.model_tools(),
         task=task,
         max_tokens=max_tokens,
@@ -205,6 +206,11 @@ async def run_agent(
         if own_client:
             await client.close()
     return result
+
+
+def _language(engine: CodeMode | None, mode: str) -> Language:
+    """The language the `code` tool speaks (the engine's), for the system prompt."""
+    return engine.settings.language if mode == "code" and engine is not None else "typescript"
 
 
 def _toolset(

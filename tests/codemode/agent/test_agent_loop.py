@@ -20,6 +20,7 @@ from codemode.agent import (
     run_agent,
 )
 from codemode.agent.fakeapi import Failure, Reply, ToolCall, Usage, iter_tool_results
+from codemode.engine import EngineSettings
 
 pytestmark = pytest.mark.anyio
 
@@ -263,3 +264,16 @@ async def test_anthropic_max_tokens_needing_streaming_is_an_agent_error(fake_api
     with pytest.raises(ProviderAPIError, match="lower max_tokens"):
         await run_agent("hi", provider="anthropic", model="m", engine=ScriptedEngine(), max_tokens=100_000)
     assert api.requests == []
+
+
+@pytest.mark.parametrize(("language", "named"), [("typescript", "TypeScript"), ("python", "Python")])
+async def test_the_system_prompt_names_the_language_the_code_tool_speaks(
+    language: str, named: str, fake_api: Any
+) -> None:
+    api = fake_api([Reply(text="done")])
+    engine = ScriptedEngine()
+    engine.settings = EngineSettings(language=language)  # type: ignore[arg-type]
+    await run_agent("hi", provider="anthropic", model="claude-x", engine=engine)
+    system = " ".join(block["text"] for block in api.requests[0].body["system"])
+    assert f"runs a short {named} program" in system
+    assert ({"TypeScript", "Python"} - {named}).pop() not in system
