@@ -73,15 +73,14 @@ _QUERY = """
   exports, decorators, parameter properties, `this` parameters): the complete path.
 """
 
-_GAP = re.compile(rb"(?:[ \t\f\v]|//[^\n\r]*|/\*.*?\*/)*([\n\r]|\xe2\x80[\xa8\xa9])", re.DOTALL)
-"""Blanks and comments up to a line break (the break captured), in UTF-8 bytes."""
-_NEXT_LINE = re.compile(
-    rb"(?:\s|\xe2\x80[\xa8\xa9]|//[^\n\r]*|/\*.*?\*/)*([(\[`+\-/*%<>=.?!&|^])?", re.DOTALL
-)
-"""Then blanks, comments and line breaks up to what starts the next line, captured when it would
-continue an expression."""
+_GAP = re.compile(rb"(?:\s|\xe2\x80[\xa8\xa9]|//[^\n\r]*|/\*.*?\*/)*", re.DOTALL)
+"""Blanks, line breaks and comments, in UTF-8 bytes."""
 _LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")
 _NOT_A_LINE_BREAK = re.compile(r"[^\n\r\u2028\u2029]")
+_BREAK = re.compile(rb"[\n\r]|\xe2\x80[\xa8\xa9]")
+"""A line break (also one inside a block comment, which counts as one)."""
+_CONTINUES = frozenset(b"([`+-/*%<>=.?!&|^")
+"""What, first on the next line, would continue the expression a blanked type ended."""
 _SAFE_INTEGER = 2**53
 
 _parser: Parser | None = None
@@ -208,10 +207,9 @@ def _check_next_line(end: int, source: bytes) -> None:
     """Refuse a blank at a line's end when the next line starts with what would continue the
     expression once the type is gone (`x as T` / `(y)` would become the call `x(y)`)."""
     gap = _GAP.match(source, end)
-    if gap is not None:
-        after = _NEXT_LINE.match(source, gap.end())
-        if after is not None and after.group(1) is not None:
-            raise _Refused
+    after = gap.end() if gap is not None else end
+    if after < len(source) and source[after] in _CONTINUES and _BREAK.search(source, end, after):
+        raise _Refused
 
 
 def _enum_object(node: Node, source: bytes) -> str:

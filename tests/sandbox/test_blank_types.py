@@ -84,6 +84,7 @@ REFUSED = [
     ("enum E { A = 1 }\nenum E { B = 2 }\nreturn E.A + E.B", 3),
     ("const f = (x: number) => x\nconst a = f as (x: number) => number\n(1)\nreturn a", None),
     ("const v = [1]!\n[0]\nreturn v", None),
+    ("const f = (x: number) => x\nconst a = f as any /* a comment\n */ (1)\nreturn a", None),
 ]
 """What the blanker leaves to the stripper process: code generation, or a blank at a line's end
 whose next line would continue the expression once the type is gone."""
