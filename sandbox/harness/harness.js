@@ -87,7 +87,6 @@ const setHas = uncurry(Set.prototype.has);
 const setAdd = uncurry(Set.prototype.add);
 const setDelete = uncurry(Set.prototype.delete);
 const strIndexOf = uncurry(String.prototype.indexOf);
-const promiseThen = uncurry(Promise.prototype.then);
 
 // The nonce as bytes in off-heap memory (buffers over 64 bytes never live in the V8 heap).
 const NONCE_MAX = 64;
@@ -153,25 +152,11 @@ function keepNonce(part) {
   return NONCE_LINE;
 }
 
-// The stdin read in flight, if any. Sending a frame that expects an answer starts one at once (when
-// none is in flight), so the host's answer is read while the guest still runs on, instead of once the
-// guest is done: a Python program spends about 25 us returning from a call after its frame is sent.
-let reading = null;
-const ignore = () => {};
-function readMore() {
-  if (reading === null) {
-    reading = stdinRead(readBuf);
-    promiseThen(reading, undefined, ignore); // a failed read is reported where readLine awaits it
-  }
-  return reading;
-}
-
 async function readLine() {
   while (linesHead >= lines.length) {
     lines.length = 0;
     linesHead = 0;
-    const n = await readMore();
-    reading = null;
+    const n = await stdinRead(readBuf);
     if (n === null) return null;
     const view = new U8(readBuffer, 0, n);
     let start = 0;
@@ -360,7 +345,6 @@ function request(fields) {
   return new PromiseCtor((resolve, reject) => {
     waiting[id] = { resolve, reject, what: frame.t === "call" ? (frame.ns ? frame.ns + "." : "") + frame.tool : "fetch" };
     send(frame);
-    readMore();
   });
 }
 
@@ -402,7 +386,6 @@ function callToolText(ns, tool, argsText) {
   return new PromiseCtor((resolve, reject) => {
     waiting[id] = { resolve, reject, what };
     sendText(head + args + "}");
-    readMore();
   });
 }
 
