@@ -91,13 +91,9 @@ def _json_encoder() -> Callable[[Any], str]:
 
 
 _encode = _json_encoder()
-# One JSON value from an index, without `json.loads`' checks around it (two regex matches, three frames).
+# One JSON value from an index, without `json.loads`' checks around it (two regex matches, three
+# frames): the harness renders answers with `JSON.stringify`, exactly one value and no spaces.
 _scan = JSONDecoder().scan_once  # type: ignore[attr-defined]
-
-
-def _decode(text: str) -> Any:
-    """The value of JSON text the harness rendered (`JSON.stringify`: exactly one value, no spaces)."""
-    return _scan(text, 0)[0]
 
 
 def to_json(value: Any, depth: int = 0, path: frozenset[int] = frozenset()) -> Any:
@@ -189,7 +185,7 @@ def _tool(ns: str, name: str, call: CallTool) -> Callable[..., Awaitable[Any]]:
         payload = _payload(what, not ns, args, kwargs) if args else kwargs
         ok, text = await call(ns, name, _encode(to_json(payload)))
         if ok:
-            return _decode(text)
+            return _scan(text, 0)[0]
         raise ToolError(str(text), what)
 
     tool.__name__ = tool.__qualname__ = name

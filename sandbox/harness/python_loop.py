@@ -47,6 +47,8 @@ Reply = tuple[bool, str]
 """A call's answer: `(True, the value's JSON text)` or `(False, the tool's error message)`."""
 OnInput = Callable[[Callable[[Reply], None], Reply], None]
 """`on_input(action, reply)`: run `action(reply)` (it resolves a future), then whatever it made ready."""
+_Held = tuple[Callable[..., Any], tuple[Any, ...], Context | None]
+"""A callback `ReadyQueue` keeps as it is, without an `asyncio.Handle`."""
 Schedule = Callable[[bool], None]
 """`schedule(as_timer)`: have JavaScript call `ReadyQueue.drain` soon (a microtask, or a timer task)."""
 
@@ -100,23 +102,34 @@ class ReadyQueue:
         # Pyodide's loop re-installs itself (running loop, async-generator hooks) before each callback:
         # with stack switching, each entry into Python may run on a thread state of its own.
         self._enter = [f for f in (getattr(loop, name, None) for name in _PER_CALLBACK_SETUP) if callable(f)]
-        self._ready: deque[asyncio.Handle] = deque()
+        self._ready: deque[asyncio.Handle | _Held] = deque()
         self._scheduled = False
-        self._holding = False
         self._turns = 0
 
     def install(self) -> None:
-        """Take over the loop's `call_soon` (an instance attribute: asyncio's C code looks it up there)."""
+        """Take over the loop's `call_soon` (an instance attribute: asyncio's C code looks it up there).
+
+        Called with a plain call from JavaScript, as `on_input` is: the loop's per-thread-state set-up
+        done here holds for every `on_input` after it (Python entered without stack switching)."""
         self._loop.call_soon = self.call_soon  # type: ignore[method-assign,assignment]
+        for enter in self._enter:
+            enter()
 
     def call_soon(
         self, callback: Callable[..., Any], *args: Any, context: Context | None = None
     ) -> asyncio.Handle:
         handle = asyncio.Handle(callback, args, self._loop, context)
         self._ready.append(handle)
-        if not (self._scheduled or self._holding):
+        if not self._scheduled:
             self._request()
         return handle
+
+    def _call_soon_held(
+        self, callback: Callable[..., Any], *args: Any, context: Context | None = None
+    ) -> None:
+        """`call_soon` while `on_input` resolves a future: the future's callbacks, kept as they are (its
+        C code drops the handle it gets back) for the run just after, without a `Handle` each."""
+        self._ready.append((callback, args, context))
 
     def _request(self) -> None:
         self._scheduled = True
@@ -127,35 +140,56 @@ class ReadyQueue:
         self._schedule(as_timer)
 
     def on_input(self, action: Callable[[Reply], None], reply: Reply) -> None:
-        """Input arrived (a new turn of Deno's event loop): run `action(reply)`, then what it made
-        ready, now."""
+        """Input arrived (a new turn of Deno's event loop): run `action(reply)` (it resolves a future),
+        then what became ready, now. Entered with a plain call (python.js): no per-entry set-up."""
         self._turns = 0
-        self._holding = True  # what `action` makes ready is queued, not scheduled: it runs just below
+        loop = self._loop
+        loop.call_soon = self._call_soon_held  # type: ignore[method-assign,assignment]
         try:
             action(reply)
         finally:
-            self._holding = False
-            self.drain()
+            loop.call_soon = self.call_soon  # type: ignore[method-assign,assignment]
+            self._run_ready()
 
     def drain(self) -> None:
+        """Run the callbacks ready now (a drain JavaScript scheduled, entered with stack switching)."""
+        self._scheduled = False
+        for enter in self._enter:
+            enter()
+        self._run_ready()
+
+    def _run_ready(self) -> None:
         """Run the callbacks ready now; those they make ready run in a later drain.
 
         Not guarded against re-entry on purpose: a callback may suspend its drain (`time.sleep` and
         `run_sync` switch stacks under Pyodide) until a timer's callback has run in another drain.
         """
-        self._scheduled = False
         ready = self._ready
         try:
-            for enter in self._enter:
-                enter()
             if asyncio._get_running_loop() is not self._loop:
                 asyncio._set_running_loop(self._loop)
             for _ in range(len(ready)):
                 if not ready:
                     break  # a drain that ran while this one was suspended took the rest
-                handle = ready.popleft()
-                if not handle.cancelled():
-                    handle._run()
+                item = ready.popleft()
+                if isinstance(item, tuple):
+                    self._run_held(*item)
+                elif not item.cancelled():
+                    item._run()
         finally:
             if ready and not self._scheduled:
                 self._request()
+
+    def _run_held(self, callback: Callable[..., Any], args: tuple[Any, ...], context: Context | None) -> None:
+        """What `asyncio.Handle._run` does, for a callback `_call_soon_held` kept."""
+        try:
+            if context is None:
+                callback(*args)
+            else:
+                context.run(callback, *args)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._loop.call_exception_handler(
+                {"message": f"Exception in callback {callback!r}", "exception": exc, "handle": None}
+            )

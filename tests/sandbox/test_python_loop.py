@@ -162,3 +162,26 @@ def test_a_failing_callback_does_not_strand_the_rest(loop: asyncio.AbstractEvent
     queue.drain()
     assert ran == ["after"]
     assert isinstance(errors[0]["exception"], ValueError)
+
+
+def test_an_answer_runs_its_futures_callbacks_at_once_and_reports_a_failing_one(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    """`settle` queues the future's callbacks without a `Handle` each and runs them in the same call
+    (no drain is scheduled); one that raises goes to the loop's exception handler, as a `Handle`'s
+    would, and the others still run."""
+    queue, js = _queue(loop)
+    sent: list[int] = []
+    calls = ToolCalls(lambda call_id, *rest: sent.append(call_id), queue.on_input)
+    errors: list[dict[str, object]] = []
+    loop.set_exception_handler(lambda _loop, context: errors.append(context))
+    seen: list[object] = []
+
+    asyncio._set_running_loop(loop)  # as inside a drain (the fixture clears it)
+    future = calls("t", "f", "{}")
+    future.add_done_callback(lambda f: 1 / 0)
+    future.add_done_callback(lambda f: seen.append(f.result()))
+    requests = len(js.requests)
+    calls.settle(sent[0], True, '"x"')
+    assert seen == [(True, '"x"')] and len(js.requests) == requests
+    assert isinstance(errors[0]["exception"], ZeroDivisionError)
