@@ -87,6 +87,7 @@ const SetCtor = Set;
 const setHas = uncurry(Set.prototype.has);
 const setAdd = uncurry(Set.prototype.add);
 const setDelete = uncurry(Set.prototype.delete);
+const strIndexOf = uncurry(String.prototype.indexOf);
 
 // The nonce as bytes in off-heap memory (buffers over 64 bytes never live in the V8 heap).
 const NONCE_MAX = 64;
@@ -361,6 +362,32 @@ function callTool(ns, tool, args) {
     return PromiseCtor.reject(new TypeErrorCtor(`${what}: arguments could not be converted to JSON: ${e && e.message}`));
   }
   return request({ t: "call", ns, tool, args: converted ?? {} });
+}
+
+// Python's tool calls (python.js): the arguments arrive as JSON text (python_glue.py renders them) and
+// go into the frame as that text, instead of being parsed, converted and rendered again. The text
+// must be one JSON value on one line; the host checks the frame as it checks any other.
+function callToolText(ns, tool, argsText) {
+  const what = (ns ? ns + "." : "") + tool;
+  if (!inActiveRun()) {
+    return PromiseCtor.reject(new ErrorCtor(`${what}: tool calls are only possible from the run in progress`));
+  }
+  let valid = typeof argsText === "string" && strIndexOf(argsText, "\n") === -1;
+  if (valid) {
+    try {
+      parse(argsText);
+    } catch {
+      valid = false;
+    }
+  }
+  if (!valid) return PromiseCtor.reject(new TypeErrorCtor(`${what}: arguments are not JSON text on one line`));
+  const id = nextCallId++;
+  const head = '{"t":"call","id":' + id + ',"ns":' + stringify(ns) + ',"tool":' + stringify(tool) + ',"args":';
+  const args = argsText === "null" ? "{}" : argsText; // as callTool sends no arguments
+  return new PromiseCtor((resolve, reject) => {
+    waiting[id] = { resolve, reject, what };
+    sendText(head + args + "}");
+  });
 }
 
 function editDistance(a, b) {
@@ -900,7 +927,7 @@ async function main() {
 // Starts the bridge. `makePythonRunner(bridge)`, given by python.js, receives the bridge's own
 // functions and returns the Python runner; TypeScript processes start here with none.
 export function startHarness(makePythonRunner) {
-  if (makePythonRunner) runPython = makePythonRunner({ callTool, emitLog });
+  if (makePythonRunner) runPython = makePythonRunner({ callToolText, emitLog });
   main().then(
     () => Deno.exit(0),
     (e) => {

@@ -34,8 +34,10 @@ import sys
 import traceback
 from collections import deque
 from collections.abc import Awaitable, Callable, KeysView, Mapping, ValuesView
+from json import JSONDecoder
 from json import dumps as _dumps
 from json import loads as _loads
+from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 __all__ = ["FILENAME", "ToolError", "run_program", "seal"]
@@ -57,8 +59,8 @@ _BYTES = (bytes, bytearray, memoryview)
 _SEQUENCES = (list, tuple, set, frozenset, deque, range, KeysView, ValuesView)
 """Other containers listed by value: deque, range, dict views (never a generator: not run)."""
 
-CallTool = Callable[[str, str, str], Awaitable[str]]
-"""`call(ns, tool, args_json)` -> JSON text: `{"ok": true, "value": ...}` or `{"ok": false, "error": msg}`."""
+CallTool = Callable[[str, str, str], Awaitable[tuple[bool, str]]]
+"""`call(ns, tool, args_json)` -> `(True, the value's JSON text)` or `(False, the tool's message)`."""
 Log = Callable[[str, str], None]
 """`log(level, message)`."""
 
@@ -74,6 +76,24 @@ class ToolError(Exception):
 
 
 # ---------------------------------------------------------------- values
+
+
+def _json_encoder() -> Callable[[Any], str]:
+    """Compact JSON text of a value `to_json` made (JSON types only, no cycles), non-ASCII escaped.
+
+    The C encoder is made once, here: `json.dumps` builds one per call (several Python frames, most of
+    the cost for the small arguments of a tool call, about 9 us each under Pyodide).
+    """
+    if c_make_encoder is None:  # a Python without the `_json` accelerator
+        return lambda value: _dumps(value, separators=(",", ":"))
+    encode = c_make_encoder(None, None, encode_basestring_ascii, None, ":", ",", False, False, True)
+    return lambda value: "".join(encode(value, 0))
+
+
+_encode = _json_encoder()
+# One JSON value from an index, without `json.loads`' checks around it (two regex matches, three
+# frames): the harness renders answers with `JSON.stringify`, exactly one value and no spaces.
+_scan = JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def to_json(value: Any, depth: int = 0, path: frozenset[int] = frozenset()) -> Any:
@@ -146,26 +166,27 @@ def _key(key: Any) -> str:
 # ---------------------------------------------------------------- tools
 
 
+def _payload(what: str, global_function: bool, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """A call's argument from positional arguments: one dict (or, for a global function, one value)."""
+    if global_function and len(args) == 1 and not kwargs:  # a global function: search("q"), describe([...])
+        return args[0]
+    if len(args) != 1 or kwargs or not isinstance(args[0], Mapping):
+        raise TypeError(
+            f"{what}() takes keyword arguments or one dict, "
+            f'e.g. {what}(key="value") or {what}({{"key": "value"}})'
+        )
+    return args[0]
+
+
 def _tool(ns: str, name: str, call: CallTool) -> Callable[..., Awaitable[Any]]:
     what = f"{ns}.{name}" if ns else name
 
     async def tool(*args: Any, **kwargs: Any) -> Any:
-        if args:
-            if not ns and len(args) == 1 and not kwargs:  # a global function: search("q"), describe([...])
-                payload: Any = args[0]
-            elif len(args) != 1 or kwargs or not isinstance(args[0], Mapping):
-                raise TypeError(
-                    f"{what}() takes keyword arguments or one dict, "
-                    f'e.g. {what}(key="value") or {what}({{"key": "value"}})'
-                )
-            else:
-                payload = args[0]
-        else:
-            payload = kwargs
-        reply = _loads(await call(ns, name, _dumps(to_json(payload))))
-        if reply.get("ok"):
-            return reply.get("value")
-        raise ToolError(str(reply.get("error")), what)
+        payload = _payload(what, not ns, args, kwargs) if args else kwargs
+        ok, text = await call(ns, name, _encode(to_json(payload)))
+        if ok:
+            return _scan(text, 0)[0]
+        raise ToolError(str(text), what)
 
     tool.__name__ = tool.__qualname__ = name
     return tool
@@ -324,9 +345,9 @@ async def run_program(source: str, tools_json: str, globals_json: str, call: Cal
         if not inspect.iscoroutine(outcome):
             raise SyntaxError("'yield' cannot be used at the top level of a program")
         value = await outcome
-        return _dumps({"ok": True, "value": to_json(value)})
+        return _encode({"ok": True, "value": to_json(value)})
     except BaseException as error:  # the program's mistakes are results, `SystemExit` included
-        return _dumps({"ok": False, "error": describe(error)})
+        return _encode({"ok": False, "error": describe(error)})
     finally:
         out.flush()
         err.flush()

@@ -8,10 +8,11 @@ Why: Pyodide's event loop (`pyodide.webloop.WebLoop`) runs every `call_soon` cal
 Promise adds two more proxies and a `.then`. A tool call paid for all of that on every step: about
 2 ms per `await ns.tool()` on this machine, seven times the TypeScript round trip. Here instead:
 
-- `ToolCalls`: a tool call is a plain asyncio future, keyed by a number; `send(id, ns, tool, args)`
-  hands the call to the bridge (synchronous, returns nothing) and the JavaScript side answers with
-  `settle(id, reply)`: one call into Python per reply, which also runs the program on; no proxies
-  are made per call;
+- `ToolCalls`: a tool call is a plain asyncio future (not the loop's `create_future`, whose futures
+  carry Pyodide's bookkeeping callback: one more ready callback per call), keyed by a number;
+  `send(id, ns, tool, args)` hands the call to the bridge (synchronous, returns nothing) and the
+  JavaScript side answers with `settle(id, ok, text)`: one call into Python per reply, which also
+  runs the program on; no proxies are made per call;
 - `ReadyQueue`: the loop's `call_soon` appends to a queue of our own, drained in one call from
   JavaScript, scheduled as a microtask. So a reply and the program's next call happen in the same
   turn of Deno's event loop, as an `await` does in TypeScript. Every `MICROTASK_TURNS` drains in a
@@ -36,36 +37,41 @@ __all__ = ["MICROTASK_TURNS", "ReadyQueue", "ToolCalls"]
 MICROTASK_TURNS = 100
 """Drains in a row run as microtasks before one runs as a timer task (lets I/O and timers in)."""
 
-_PER_CALLBACK_SETUP = ("_install_running_loop", "_install_asyncgen_hooks")
-"""`pyodide.webloop.WebLoop` methods its own loop calls before every callback (absent under CPython)."""
+_PER_CALLBACK_SETUP = ("_install_asyncgen_hooks",)
+"""`pyodide.webloop.WebLoop`'s per-callback set-up besides the running loop, which `drain` installs
+itself (absent under CPython)."""
 
 Send = Callable[[int, str, str, str], None]
 """`send(call_id, ns, tool, args_json)`: hand one call to the bridge; the answer comes to `settle`."""
-OnInput = Callable[[Callable[[], None]], None]
-"""`on_input(action)`: run `action` (it resolves futures), then whatever it made ready."""
+Reply = tuple[bool, str]
+"""A call's answer: `(True, the value's JSON text)` or `(False, the tool's error message)`."""
+OnInput = Callable[[Callable[[Reply], None], Reply], None]
+"""`on_input(action, reply)`: run `action(reply)` (it resolves a future), then whatever it made ready."""
+_Held = tuple[Callable[..., Any], tuple[Any, ...], Context | None]
+"""A callback `ReadyQueue` keeps as it is, without an `asyncio.Handle`."""
 Schedule = Callable[[bool], None]
 """`schedule(as_timer)`: have JavaScript call `ReadyQueue.drain` soon (a microtask, or a timer task)."""
 
 
-def _run_now(action: Callable[[], None]) -> None:
-    action()
+def _run_now(action: Callable[[Reply], None], reply: Reply) -> None:
+    action(reply)
 
 
 class ToolCalls:
     """Tool calls as asyncio futures, resolved by the bridge's answers.
 
-    `calls(ns, tool, args_json)` sends the call and returns a future of the reply's JSON text (the
-    glue's `CallTool`); `settle(call_id, reply_json)` resolves it and runs what became ready.
+    `calls(ns, tool, args_json)` sends the call and returns a future of its `Reply` (the glue's
+    `CallTool`); `settle(call_id, ok, text)` resolves it and runs what became ready.
     """
 
     def __init__(self, send: Send, on_input: OnInput = _run_now) -> None:
         self._send = send
         self._on_input = on_input
-        self._pending: dict[int, asyncio.Future[str]] = {}
+        self._pending: dict[int, asyncio.Future[Reply]] = {}
         self._last = 0
 
-    def __call__(self, ns: str, tool: str, args_json: str) -> asyncio.Future[str]:
-        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    def __call__(self, ns: str, tool: str, args_json: str) -> asyncio.Future[Reply]:
+        future: asyncio.Future[Reply] = asyncio.Future(loop=asyncio.get_running_loop())
         self._last += 1
         call_id = self._last
         self._pending[call_id] = future
@@ -76,14 +82,11 @@ class ToolCalls:
             raise
         return future
 
-    def settle(self, call_id: int, reply: str) -> None:
+    def settle(self, call_id: int, ok: bool, text: str) -> None:
         """The bridge's answer to call `call_id` (ignored if unknown or the caller gave up waiting)."""
-        self._on_input(lambda: self._resolve(call_id, reply))
-
-    def _resolve(self, call_id: int, reply: str) -> None:
         future = self._pending.pop(call_id, None)
         if future is not None and not future.done():
-            future.set_result(reply)
+            self._on_input(future.set_result, (ok, text))
 
     def pending(self) -> int:
         """Calls sent and not answered yet."""
@@ -99,23 +102,34 @@ class ReadyQueue:
         # Pyodide's loop re-installs itself (running loop, async-generator hooks) before each callback:
         # with stack switching, each entry into Python may run on a thread state of its own.
         self._enter = [f for f in (getattr(loop, name, None) for name in _PER_CALLBACK_SETUP) if callable(f)]
-        self._ready: deque[asyncio.Handle] = deque()
+        self._ready: deque[asyncio.Handle | _Held] = deque()
         self._scheduled = False
-        self._holding = False
         self._turns = 0
 
     def install(self) -> None:
-        """Take over the loop's `call_soon` (an instance attribute: asyncio's C code looks it up there)."""
+        """Take over the loop's `call_soon` (an instance attribute: asyncio's C code looks it up there).
+
+        Called with a plain call from JavaScript, as `on_input` is: the loop's per-thread-state set-up
+        done here holds for every `on_input` after it (Python entered without stack switching)."""
         self._loop.call_soon = self.call_soon  # type: ignore[method-assign,assignment]
+        for enter in self._enter:
+            enter()
 
     def call_soon(
         self, callback: Callable[..., Any], *args: Any, context: Context | None = None
     ) -> asyncio.Handle:
         handle = asyncio.Handle(callback, args, self._loop, context)
         self._ready.append(handle)
-        if not (self._scheduled or self._holding):
+        if not self._scheduled:
             self._request()
         return handle
+
+    def _call_soon_held(
+        self, callback: Callable[..., Any], *args: Any, context: Context | None = None
+    ) -> None:
+        """`call_soon` while `on_input` resolves a future: the future's callbacks, kept as they are (its
+        C code drops the handle it gets back) for the run just after, without a `Handle` each."""
+        self._ready.append((callback, args, context))
 
     def _request(self) -> None:
         self._scheduled = True
@@ -125,35 +139,57 @@ class ReadyQueue:
             self._turns = 0
         self._schedule(as_timer)
 
-    def on_input(self, action: Callable[[], None]) -> None:
-        """Input arrived (a new turn of Deno's event loop): run `action`, then what it made ready, now."""
+    def on_input(self, action: Callable[[Reply], None], reply: Reply) -> None:
+        """Input arrived (a new turn of Deno's event loop): run `action(reply)` (it resolves a future),
+        then what became ready, now. Entered with a plain call (python.js): no per-entry set-up."""
         self._turns = 0
-        self._holding = True  # what `action` makes ready is queued, not scheduled: it runs just below
+        loop = self._loop
+        loop.call_soon = self._call_soon_held  # type: ignore[method-assign,assignment]
         try:
-            action()
+            action(reply)
         finally:
-            self._holding = False
-            self.drain()
+            loop.call_soon = self.call_soon  # type: ignore[method-assign,assignment]
+            self._run_ready()
 
     def drain(self) -> None:
+        """Run the callbacks ready now (a drain JavaScript scheduled, entered with stack switching)."""
+        self._scheduled = False
+        for enter in self._enter:
+            enter()
+        self._run_ready()
+
+    def _run_ready(self) -> None:
         """Run the callbacks ready now; those they make ready run in a later drain.
 
         Not guarded against re-entry on purpose: a callback may suspend its drain (`time.sleep` and
         `run_sync` switch stacks under Pyodide) until a timer's callback has run in another drain.
         """
-        self._scheduled = False
         ready = self._ready
         try:
-            for enter in self._enter:
-                enter()
             if asyncio._get_running_loop() is not self._loop:
                 asyncio._set_running_loop(self._loop)
             for _ in range(len(ready)):
                 if not ready:
                     break  # a drain that ran while this one was suspended took the rest
-                handle = ready.popleft()
-                if not handle.cancelled():
-                    handle._run()
+                item = ready.popleft()
+                if isinstance(item, tuple):
+                    self._run_held(*item)
+                elif not item.cancelled():
+                    item._run()
         finally:
             if ready and not self._scheduled:
                 self._request()
+
+    def _run_held(self, callback: Callable[..., Any], args: tuple[Any, ...], context: Context | None) -> None:
+        """What `asyncio.Handle._run` does, for a callback `_call_soon_held` kept."""
+        try:
+            if context is None:
+                callback(*args)
+            else:
+                context.run(callback, *args)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._loop.call_exception_handler(
+                {"message": f"Exception in callback {callback!r}", "exception": exc, "handle": None}
+            )

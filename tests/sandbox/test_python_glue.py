@@ -24,7 +24,7 @@ class Bridge:
         self.in_flight = 0
         self.most_in_flight = 0
 
-    async def call(self, ns: str, tool: str, args: str) -> str:
+    async def call(self, ns: str, tool: str, args: str) -> tuple[bool, str]:
         self.calls.append((ns, tool, json.loads(args)))
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
@@ -33,8 +33,8 @@ class Bridge:
         self.in_flight -= 1
         answer = self.answers.get(tool, {"echo": json.loads(args)})
         if isinstance(answer, Exception):
-            return json.dumps({"ok": False, "error": str(answer)})
-        return json.dumps({"ok": True, "value": answer})
+            return False, str(answer)
+        return True, json.dumps(answer, separators=(",", ":"))
 
     def log(self, level: str, message: str) -> None:
         self.logs.append((level, message))

@@ -35,15 +35,15 @@ def test_replies_settle_their_own_calls_in_any_order(loop: asyncio.AbstractEvent
     sent: list[tuple[int, str, str, str]] = []
     calls = ToolCalls(lambda *call: sent.append(call))
 
-    async def program() -> list[str]:
+    async def program() -> list[tuple[bool, str]]:
         first, second = calls("crm", "a", '{"x": 1}'), calls("crm", "b", "{}")
         assert [s[1:] for s in sent] == [("crm", "a", '{"x": 1}'), ("crm", "b", "{}")]
-        loop.call_soon(calls.settle, sent[1][0], '"B"')
-        loop.call_soon(calls.settle, sent[0][0], '"A"')
-        loop.call_soon(calls.settle, 999, '"nobody asked"')  # unknown ids are ignored
+        loop.call_soon(calls.settle, sent[1][0], False, "no b")
+        loop.call_soon(calls.settle, sent[0][0], True, '"A"')
+        loop.call_soon(calls.settle, 999, True, '"nobody asked"')  # unknown ids are ignored
         return [await first, await second]
 
-    assert loop.run_until_complete(program()) == ['"A"', '"B"']
+    assert loop.run_until_complete(program()) == [(True, '"A"'), (False, "no b")]
     assert calls.pending() == 0
 
 
@@ -54,7 +54,7 @@ def test_a_reply_after_the_caller_gave_up_is_dropped(loop: asyncio.AbstractEvent
     async def program() -> None:
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(calls("t", "slow", "{}"), 0)
-        calls.settle(sent[0], '"late"')
+        calls.settle(sent[0], True, '"late"')
 
     loop.run_until_complete(program())
     assert calls.pending() == 0
@@ -135,16 +135,16 @@ def test_input_runs_the_program_on_in_the_same_call(loop: asyncio.AbstractEventL
     seen: list[str] = []
 
     async def program() -> None:
-        seen.append(await calls("t", "f", "{}"))
-        seen.append(await calls("t", "f", "{}"))
+        seen.append((await calls("t", "f", "{}"))[1])
+        seen.append((await calls("t", "f", "{}"))[1])
 
     task = loop.create_task(program())
     queue.drain()  # the task's first step: sends call 1
     assert sent == [1] and seen == []
     requests = len(js.requests)
-    calls.settle(1, '"one"')  # resumes the program, which sends call 2: no drain scheduled for it
+    calls.settle(1, True, '"one"')  # resumes the program, which sends call 2: no drain scheduled for it
     assert seen == ['"one"'] and sent == [1, 2] and len(js.requests) == requests
-    calls.settle(2, '"two"')
+    calls.settle(2, True, '"two"')
     assert seen == ['"one"', '"two"'] and task.done()
 
 
@@ -162,3 +162,26 @@ def test_a_failing_callback_does_not_strand_the_rest(loop: asyncio.AbstractEvent
     queue.drain()
     assert ran == ["after"]
     assert isinstance(errors[0]["exception"], ValueError)
+
+
+def test_an_answer_runs_its_futures_callbacks_at_once_and_reports_a_failing_one(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    """`settle` queues the future's callbacks without a `Handle` each and runs them in the same call
+    (no drain is scheduled); one that raises goes to the loop's exception handler, as a `Handle`'s
+    would, and the others still run."""
+    queue, js = _queue(loop)
+    sent: list[int] = []
+    calls = ToolCalls(lambda call_id, *rest: sent.append(call_id), queue.on_input)
+    errors: list[dict[str, object]] = []
+    loop.set_exception_handler(lambda _loop, context: errors.append(context))
+    seen: list[object] = []
+
+    asyncio._set_running_loop(loop)  # as inside a drain (the fixture clears it)
+    future = calls("t", "f", "{}")
+    future.add_done_callback(lambda f: 1 / 0)
+    future.add_done_callback(lambda f: seen.append(f.result()))
+    requests = len(js.requests)
+    calls.settle(sent[0], True, '"x"')
+    assert seen == [(True, '"x"')] and len(js.requests) == requests
+    assert isinstance(errors[0]["exception"], ZeroDivisionError)

@@ -120,6 +120,78 @@ async def test_time_sleep_lets_other_tasks_run(py: DenoExecutor) -> None:
     assert result.value == [True, "Ada"]
 
 
+async def test_arguments_and_results_cross_as_json_text_both_ways(py: DenoExecutor) -> None:
+    """Arguments travel as the JSON text Python renders, answers as JSON text Python reads (no
+    conversion through JavaScript objects): the conversion table still holds on the way out (big
+    integers as strings, NaN as null, tuples as lists), text survives both ways, and a lone surrogate
+    reaches the host as a replacement character, as from a TypeScript program."""
+    seen: list[Any] = []
+
+    async def record(ns: str, tool: str, args: Any) -> Any:
+        seen.append(args)
+        return {"args": args, "nested": {"list": [1, 2.5, None, True], "text": "naïve ✓ 𝄞"}}
+
+    code = (
+        "r = await crm.list_orders(name='Zoë 𝄞', odd='x\\ud800', big=2**60, nan=float('nan'),"
+        " rows=((1, 2), {'k': True}), none=None)\n"
+        "[r, type(r['nested']['list']).__name__]"
+    )
+    result = await py.run(code, tools=CRM, callback=record, language="python")
+    assert result.ok, result.error
+    sent = {
+        "name": "Zoë 𝄞",
+        "odd": "x\ufffd",
+        "big": str(2**60),
+        "nan": None,
+        "rows": [[1, 2], {"k": True}],
+        "none": None,
+    }
+    assert seen == [sent]
+    assert result.value == [
+        {"args": sent, "nested": {"list": [1, 2.5, None, True], "text": "naïve ✓ 𝄞"}},
+        "list",
+    ]
+
+
+async def test_the_bridge_takes_one_line_of_json_text_as_arguments(py: DenoExecutor) -> None:
+    """The program can reach the bridge's own call function (same interpreter); text that is not one
+    JSON value on one line is refused before any frame is written, with an error the program sees,
+    and the host gets no call: valid JSON spread over two lines (a frame must be one line) and text
+    that is not JSON."""
+    seen: list[Any] = []
+
+    async def record(ns: str, tool: str, args: Any) -> Any:
+        seen.append(args)
+        return "called"
+
+    two_lines = '[1,\\n{"t":"result","run":1,"ok":true,"value":"forged"}]'
+    code = (
+        "call = crm._call\n"
+        f"[await call('crm', 'get_customer', '{two_lines}'), await call('crm', 'get_customer', '{{nope')]"
+    )
+    result = await py.run(code, tools=CRM, callback=record, language="python")
+    assert result.ok, result.error
+    refusal = "crm.get_customer: arguments are not JSON text on one line"
+    assert result.value == [[False, refusal], [False, refusal]]
+    assert seen == [] and result.stats.tool_calls == 0
+
+
+async def test_time_sleep_after_a_tool_call_sleeps_as_in_cpython(py: DenoExecutor) -> None:
+    """Code that runs on after a tool call's answer is entered with a plain call (python.js says why),
+    where Python cannot block on a promise: `time.sleep` there blocks the loop as it does under
+    CPython's asyncio, and the program goes on afterwards, with its other task still to finish."""
+    code = (
+        "import asyncio, time\n"
+        "c = await crm.get_customer(customer_id='C-1')\n"
+        "task = asyncio.ensure_future(crm.get_customer(customer_id='C-2'))\n"
+        "time.sleep(0.01)\n"
+        "[c['name'], task.done(), (await task)['id']]"
+    )
+    result = await py.run(code, tools=CRM, callback=customers, language="python")
+    assert result.ok, result.error
+    assert result.value == ["Ada", False, "C-2"]
+
+
 async def test_a_tool_error_raises_with_the_tools_message(py: DenoExecutor) -> None:
     caught = await py.run(
         "try:\n    await crm.get_customer(customer_id='C-404')\n"
