@@ -34,8 +34,9 @@ class SandboxSettings:
     outbound: OutboundPolicy | None = None
     """Network for the guest's `fetch`, routed through the host. None (the default): no network."""
     strip_types: bool = True
-    """Typed programs: types stripped by a helper process (sandbox/strip.py) and compiled as JavaScript,
-    about as fast as JavaScript. False: each is imported as a TypeScript module (1-3 ms more)."""
+    """Typed programs: types blanked in the host (sandbox/blank_types.py), else stripped by a helper
+    process (sandbox/strip.py), and compiled as JavaScript, about as fast as JavaScript. False: each is
+    imported as a TypeScript module (1-3 ms more)."""
     check_version: bool = True
     """Refuse Deno older than `MIN_DENO_VERSION` at start."""
 

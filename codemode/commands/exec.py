@@ -98,12 +98,18 @@ async def _exec(
     from codemode.approvals.terminal import NO_TERMINAL, command_line_asker
     from codemode.typecheck import error_json
     from sandbox import SandboxSettings
+    from sandbox.source import looks_typed
 
     # One run: one Deno process of the run's language, started at once so that it starts while the
     # program is checked (a pool of one; the refill after the run is cancelled when the engine closes).
+    # The type stripper (a process) and the host's type blanker (tree-sitter, ~50 ms to load) start
+    # with it only when the program looks typed: plain JavaScript needs neither.
     python = engine_settings(config, language=language).language == "python"  # flag, else config
     sandbox = SandboxSettings(
-        limits=sandbox_limits(config), pool_size=0 if python else 1, python_pool_size=1 if python else 0
+        limits=sandbox_limits(config),
+        pool_size=0 if python else 1,
+        python_pool_size=1 if python else 0,
+        strip_types=not python and looks_typed(code),
     )
     # defer: the demo's tools are listed from the cache and built only if the program calls one.
     async with open_engine(

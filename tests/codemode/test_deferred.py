@@ -130,3 +130,32 @@ def test_exec_over_the_demo_loads_neither_pydantic_nor_the_world(tmp_path: Path)
         assert done.returncode == 0 and done.stdout.strip() == "1", done.stderr
     assert "LOADED []" not in runs[0].stderr  # the first run built the world
     assert "LOADED []" in runs[1].stderr, runs[1].stderr
+
+
+@pytest.mark.parametrize(
+    ("program", "typed"), [("return 1", False), ("const x: number = 1;\nreturn x", True)], ids=["js", "ts"]
+)
+def test_exec_loads_the_type_blanker_only_for_a_typed_program(
+    tmp_path: Path, program: str, typed: bool
+) -> None:
+    # Plain JavaScript needs neither tree-sitter (~50 ms to load) nor the type stripper process.
+    script = (
+        "import sys\n"
+        "from codemode.cli import main\n"
+        "status = main(['exec', '-'])\n"
+        "print('BLANKER', 'tree_sitter' in sys.modules, file=sys.stderr)\n"
+        "sys.exit(status)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CODEMODE_")}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "no-config-home")
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        input=program,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "1", done.stderr
+    assert f"BLANKER {typed}" in done.stderr, done.stderr
