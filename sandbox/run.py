@@ -80,6 +80,8 @@ class SandboxRun:
         self._work_send, self._work_recv = anyio.create_memory_object_stream[_Work](math.inf)
         self._idle_workers = 0
         self._strip_asked = False
+        self.unmeasured_oom = False
+        """A failed allocation reported by a process already gone (see `_on_result`)."""
         self._stripped: anyio.Event | None = None
         self._stripped_bodies: list[dict[str, Any] | None] | None = None
 
@@ -124,6 +126,8 @@ class SandboxRun:
                 await self._pump()
                 tg.cancel_scope.cancel()
         wall_ms = (time.perf_counter() - started) * 1000
+        if self.unmeasured_oom:
+            await self._memory_death()
         self._log_stderr()  # what the guest wrote to stderr (raw writes, Deno's own warnings)
         if wall.cancelled_caught and self.outcome is None:
             proc.kill()
@@ -229,9 +233,29 @@ class SandboxRun:
         share = 4 if python_oom else 2
         if limit is None and out_of_memory and self.proc.data_used_mib() >= self.limits.memory_mib / share:
             limit = "memory_mib"
-            reached = f"the run reached its memory limit of {self.limits.memory_mib} MiB"
-            message = f"{message or 'out of memory'} ({reached})"
+            message = self._reached_memory(message)
+        # A process already gone when its result is read cannot be measured (a zombie has no memory
+        # figures: VmHWM 0). Seen under parallel load: the allocator gave up for good right after the
+        # failed allocation was reported. Its exit status decides, after the pump (`_memory_death`).
+        self.unmeasured_oom = limit is None and out_of_memory and self.peak_mib == 0
         self.outcome = RunResult(ok=False, error=GuestError(name or "Error", message, stack, limit))
+
+    def _reached_memory(self, message: str) -> str:
+        reached = f"the run reached its memory limit of {self.limits.memory_mib} MiB"
+        return f"{message or 'out of memory'} ({reached})"
+
+    async def _memory_death(self) -> None:
+        """A failed allocation reported by a process that was gone at once: the memory limit when the
+        process died of a signal the host did not send (an allocator's abort, the kernel's OOM kill),
+        never when it exited by itself or ran out of CPU time."""
+        with anyio.move_on_after(2):
+            await self.proc.process.wait()
+        code = self.proc.process.returncode
+        error = self.outcome.error if self.outcome is not None else None
+        if error is None or code is None or code >= 0 or code == -signal.SIGXCPU or self.proc.killed:
+            return
+        replaced = GuestError(error.name, self._reached_memory(error.message), error.stack, "memory_mib")
+        self.outcome = RunResult(ok=False, error=replaced)
 
     def _measured(self, value: Any) -> tuple[Any, bool]:
         """The value, or its JSON cut to `Limits.result_bytes` with a marker when it is larger."""

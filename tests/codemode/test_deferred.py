@@ -103,33 +103,36 @@ def test_the_deferred_workspace_is_the_default_one() -> None:
     assert settings.enabled and settings.scope == "shared"
 
 
-def test_exec_over_the_demo_loads_neither_pydantic_nor_the_world(tmp_path: Path) -> None:
+def _exec_reporting(tmp_path: Path, program: str, report: str) -> subprocess.CompletedProcess[str]:
+    """`codemode exec -` on `program` in a fresh process, printing `report` (an expression over
+    `sys.modules`) to stderr after the run, with no config and no CODEMODE_ variables."""
     script = (
         "import sys\n"
         "from codemode.cli import main\n"
         "status = main(['exec', '-'])\n"
-        "heavy = sorted(m for m in sys.modules if m in ('pydantic', 'codemode.world.world'))\n"
-        "print('LOADED', heavy, file=sys.stderr)\n"
+        f"print('REPORT', {report}, file=sys.stderr)\n"
         "sys.exit(status)\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("CODEMODE_")}
     env["XDG_CONFIG_HOME"] = str(tmp_path / "no-config-home")
-    runs = [
-        subprocess.run(
-            [sys.executable, "-c", script],
-            input="return 1",
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=tmp_path,
-            env=env,
-        )
-        for _ in range(2)  # the first stores the listings
-    ]
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        input=program,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=env,
+    )
+
+
+def test_exec_over_the_demo_loads_neither_pydantic_nor_the_world(tmp_path: Path) -> None:
+    heavy = "sorted(m for m in sys.modules if m in ('pydantic', 'codemode.world.world'))"
+    runs = [_exec_reporting(tmp_path, "return 1", heavy) for _ in range(2)]  # the first stores the listings
     for done in runs:
         assert done.returncode == 0 and done.stdout.strip() == "1", done.stderr
-    assert "LOADED []" not in runs[0].stderr  # the first run built the world
-    assert "LOADED []" in runs[1].stderr, runs[1].stderr
+    assert "REPORT []" not in runs[0].stderr  # the first run built the world
+    assert "REPORT []" in runs[1].stderr, runs[1].stderr
 
 
 @pytest.mark.parametrize(
@@ -139,23 +142,6 @@ def test_exec_loads_the_type_blanker_only_for_a_typed_program(
     tmp_path: Path, program: str, typed: bool
 ) -> None:
     # Plain JavaScript needs neither tree-sitter (~50 ms to load) nor the type stripper process.
-    script = (
-        "import sys\n"
-        "from codemode.cli import main\n"
-        "status = main(['exec', '-'])\n"
-        "print('BLANKER', 'tree_sitter' in sys.modules, file=sys.stderr)\n"
-        "sys.exit(status)\n"
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CODEMODE_")}
-    env["XDG_CONFIG_HOME"] = str(tmp_path / "no-config-home")
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        input=program,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env=env,
-    )
+    done = _exec_reporting(tmp_path, program, "'tree_sitter' in sys.modules")
     assert done.returncode == 0 and done.stdout.strip() == "1", done.stderr
-    assert f"BLANKER {typed}" in done.stderr, done.stderr
+    assert f"REPORT {typed}" in done.stderr, done.stderr
