@@ -235,7 +235,7 @@ class SandboxRun:
             limit = "memory_mib"
             message = self._reached_memory(message)
         # A process already gone when its result is read cannot be measured (a zombie has no memory
-        # figures: VmHWM 0). Seen under parallel load: the allocator gave up for good right after the
+        # figures: VmHWM 0). Seen under parallel load: the runtime gave up for good right after the
         # failed allocation was reported. Its exit status decides, after the pump (`_memory_death`).
         self.unmeasured_oom = limit is None and out_of_memory and self.peak_mib == 0
         self.outcome = RunResult(ok=False, error=GuestError(name or "Error", message, stack, limit))
@@ -246,13 +246,14 @@ class SandboxRun:
 
     async def _memory_death(self) -> None:
         """A failed allocation reported by a process that was gone at once: the memory limit when the
-        process died of a signal the host did not send (an allocator's abort, the kernel's OOM kill),
-        never when it exited by itself or ran out of CPU time."""
+        process failed (a signal the host did not send: an allocator's abort, the kernel's OOM kill;
+        or a non-zero exit: the runtime giving up after the error), never when it exited cleanly by
+        itself or ran out of CPU time."""
         with anyio.move_on_after(2):
             await self.proc.process.wait()
         code = self.proc.process.returncode
         error = self.outcome.error if self.outcome is not None else None
-        if error is None or code is None or code >= 0 or code == -signal.SIGXCPU or self.proc.killed:
+        if error is None or code is None or code == 0 or code == -signal.SIGXCPU or self.proc.killed:
             return
         replaced = GuestError(error.name, self._reached_memory(error.message), error.stack, "memory_mib")
         self.outcome = RunResult(ok=False, error=replaced)

@@ -160,7 +160,8 @@ async def test_limit_text_in_a_guest_error_sets_no_limit(
 ) -> None:
     # The old host read the limit out of the message (item 8); a guest can throw any text. Nor does a
     # process that reports a failed allocation and then exits by itself (gone before the host could
-    # measure it) count as the memory limit: only a death by a signal the host did not send does.
+    # measure it) count as the memory limit: only a failed process (a signal the host did not send, a
+    # non-zero exit) does.
     result = await forged_run(executor, forger, scenario)
     assert result.error is not None
     assert result.error.limit is None
