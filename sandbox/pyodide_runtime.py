@@ -87,16 +87,11 @@ PYTHON_HARNESS_PATH = Path(__file__).parent / "harness" / "python.js"
 """The entry module of Python sandbox processes (it starts the shared harness after loading Pyodide)."""
 SNAPSHOT_RECIPE = 1
 """Bumped whenever `pyodide_loader.js` changes what the snapshot holds, so old ones get rebuilt."""
-WASM_V8_FLAGS = ("--liftoff-only", "--single-threaded")
-"""V8 flags for Python processes. Without `--liftoff-only` V8 recompiles the hot parts of Pyodide's
-9 MB of WebAssembly (CPython's interpreter loop first) with its optimising compiler, in the
-background, in every process: most of a one-shot run's CPU time and 30 MB of its memory, for code
-that in a short program runs no faster (measured: a million-step Python loop takes the same CPU time
-either way). `--single-threaded` keeps V8's background work (GC, compile tasks) on the main thread:
-less CPU per process start, and two processes starting at once on 2 cores no longer compete with
-each other's helper threads. Side by side, 4 runs each (fresh process per run, two at a time):
-1.71-1.84 -> 1.93-2.09 executions/s; cold start and the call round trip unchanged. TypeScript
-processes showed no difference, so they keep V8's default."""
+WASM_V8_FLAGS = ("--liftoff-only",)
+"""V8 flags for Python processes. Without them V8 recompiles the hot parts of Pyodide's 9 MB of
+WebAssembly (CPython's interpreter loop first) with its optimising compiler, in the background, in
+every process: most of a one-shot run's CPU time and 30 MB of its memory, for code that in a short
+program runs no faster (measured: a million-step Python loop takes the same CPU time either way)."""
 FETCH_TIMEOUT_S = 600.0
 SNAPSHOT_TIMEOUT_S = 300.0
 
@@ -276,8 +271,8 @@ def python_command(deno: Path, runtime: PyodideRuntime, *, heap_mib: int, harnes
     and the snapshot from there before any guest code exists, then revokes the permission for good
     (`pyodide_loader.js`). The directory is the harness's first argument.
 
-    V8 compiles Pyodide's WebAssembly with its baseline compiler only and runs no background threads
-    (`--liftoff-only --single-threaded`, see `WASM_V8_FLAGS`).
+    V8 compiles Pyodide's WebAssembly with its baseline compiler only (`--liftoff-only`, see
+    `WASM_V8_FLAGS`).
     """
     command = deno_command(deno, heap_mib=heap_mib, harness=harness)
     command[command.index("--deny-read")] = f"--allow-read={runtime.directory}"
