@@ -10,8 +10,9 @@ which loads none of the world.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from codemode.lazy_exports import lazy_getattr
 
 if TYPE_CHECKING:
     from codemode.world.demo import DEMO_NOTICE, demo_sources
@@ -29,10 +30,4 @@ _EXPORTS: dict[str, str] = {
 __all__ = ["DEMO_NOTICE", "World", "build_sources", "default_sources", "demo_sources"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'codemode.world' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _EXPORTS, globals())

@@ -16,12 +16,12 @@ import json
 import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import deno
 import pytest
+from http_serving import serving_http
 
 SUITE = "@modelcontextprotocol/conformance"
 
@@ -80,8 +80,6 @@ NEEDS_FIXTURES: dict[str, str] = {
 }
 """Scenarios left out, each with why."""
 
-_URL = re.compile(r"at (http://\S+)")
-
 
 def _suite(node_modules: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     cli = node_modules / SUITE / "dist" / "index.js"
@@ -98,27 +96,8 @@ def _suite(node_modules: Path, *args: str, cwd: Path) -> subprocess.CompletedPro
 @pytest.fixture(scope="module")
 def server_url() -> Iterator[str]:
     """`codemode serve --transport http` on a free port, over the embedded default tools."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "codemode", "serve", "--transport", "http", "--port", "0"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stderr is not None
-    try:
-        for line in process.stderr:
-            match = _URL.search(line)
-            if match:
-                yield match.group(1)
-                return
-        raise AssertionError("codemode serve exited before printing its URL")
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        finally:
-            process.kill()
-            process.stderr.close()
+    with serving_http() as (url, _):
+        yield url
 
 
 def test_every_server_scenario_of_the_suite_is_run_or_left_out_with_a_reason(
