@@ -112,10 +112,6 @@ class TypeBlanker:
         self.answered = 0
         """Runs blanked so far (a figure for tests and the benchmark)."""
 
-    @property
-    def ready(self) -> bool:
-        return _parser is not None
-
     def start(self) -> None:
         """Load tree-sitter in a daemon thread, once per process (a server's executor, when it starts)."""
         global _load_started

@@ -80,7 +80,7 @@ class SandboxRun:
         self._work_send, self._work_recv = anyio.create_memory_object_stream[_Work](math.inf)
         self._idle_workers = 0
         self._strip_asked = False
-        self.unmeasured_oom = False
+        self._unmeasured_oom = False
         """A failed allocation reported by a process already gone (see `_on_result`)."""
         self._stripped: anyio.Event | None = None
         self._stripped_bodies: list[dict[str, Any] | None] | None = None
@@ -126,7 +126,7 @@ class SandboxRun:
                 await self._pump()
                 tg.cancel_scope.cancel()
         wall_ms = (time.perf_counter() - started) * 1000
-        if self.unmeasured_oom:
+        if self._unmeasured_oom:
             await self._memory_death()
         self._log_stderr()  # what the guest wrote to stderr (raw writes, Deno's own warnings)
         if wall.cancelled_caught and self.outcome is None:
@@ -237,7 +237,7 @@ class SandboxRun:
         # A process already gone when its result is read cannot be measured (a zombie has no memory
         # figures: VmHWM 0). Seen under parallel load: the runtime gave up for good right after the
         # failed allocation was reported. Its exit status decides, after the pump (`_memory_death`).
-        self.unmeasured_oom = limit is None and out_of_memory and self.peak_mib == 0
+        self._unmeasured_oom = limit is None and out_of_memory and self.peak_mib == 0
         self.outcome = RunResult(ok=False, error=GuestError(name or "Error", message, stack, limit))
 
     def _reached_memory(self, message: str) -> str:

@@ -1,10 +1,11 @@
 """`TypeStripper`: TypeScript to JavaScript for the harness, in one trusted helper process per executor.
 
 A typed program cannot compile as a JavaScript function body; importing it as a TypeScript module
-costs 1-3 ms of Deno's module loader. Instead the harness asks the host (a `strip` frame), and the
-host asks this helper, a Deno process running `harness/strip.js` with every permission denied, which
-blanks the types out (`stripTypeScriptTypes` of node:module) and answers with JavaScript the harness
-compiles exactly like plain JavaScript. The helper only parses and prints the program's text; it never
+costs 1-3 ms of Deno's module loader. The host blanks the types itself when it can
+(sandbox/blank_types.py); what that refuses (namespaces, parameter properties, ...) goes to this
+helper, a Deno process running `harness/strip.js` with every permission denied, which strips the
+types (`stripTypeScriptTypes` of node:module) and answers with JavaScript the harness compiles
+exactly like plain JavaScript. The helper only parses and prints the program's text; it never
 runs it. Whatever it answered, the code then runs in the sandbox like any guest code: a helper that
 misbehaved could give the guest nothing it could not have written itself.
 
