@@ -10,19 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Literal, get_args
 
 from codemode.bench.tasks import Task
 from codemode.bench.trace import ToolCall
+from codemode.dialect import LANGUAGES, Language
 from codemode.engine import CodeMode
 
 __all__ = ["LANGUAGES", "Language", "code_description", "discovery_program", "solution", "turn_programs"]
-
-Language = Literal["typescript", "python"]
-"""A program language of the engine (`EngineSettings.language`)."""
-
-LANGUAGES: tuple[Language, ...] = get_args(Language)
-"""Every language, in report order."""
 
 
 def turn_programs(task: Task, language: Language) -> list[tuple[str, str]]:
