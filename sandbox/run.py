@@ -77,8 +77,13 @@ class SandboxRun:
         self._noise_counted = 0
         # Tool calls are served by worker tasks that loop, not by a new task per call: a handoff
         # through a memory stream costs one event-loop step less than spawning (see pipes.py).
+        # Only calls that arrive several to a chunk go there (`_read_frames`).
         self._work_send, self._work_recv = anyio.create_memory_object_stream[_Work](math.inf)
         self._idle_workers = 0
+        self._spare_readers: list[anyio.Event] = []
+        """Tasks that served a call and wait to read again (`_read_frames`)."""
+        self._ended = anyio.Event()
+        """Set once the run has an outcome or the process is gone: reading stops."""
         self._strip_asked = False
         self._unmeasured_oom = False
         """A failed allocation reported by a process already gone (see `_on_result`)."""
@@ -123,7 +128,8 @@ class SandboxRun:
                 if "pushed" in run and self._stripped is None:
                     tg.start_soon(self._push_stripped)
                 tg.start_soon(self._drain_stderr)
-                await self._pump()
+                tg.start_soon(self._read_frames)
+                await self._ended.wait()
                 tg.cancel_scope.cancel()
         wall_ms = (time.perf_counter() - started) * 1000
         if self._unmeasured_oom:
@@ -148,34 +154,73 @@ class SandboxRun:
         )
 
     # ------------------------------------------------------------------ the frame pump
-    async def _pump(self) -> None:
+    async def _read_frames(self) -> None:
+        """Read and handle frames until the run ends, in turns with other tasks.
+
+        Exactly one task reads at a time. The reader that finds a chunk with one tool call in it
+        hands reading to a spare task (or a new one) and serves that call itself: its answer
+        goes out in the same event-loop step the call arrived in, instead of one step later from a
+        worker (side by side: a quarter of a TypeScript round trip, 197 -> 150 us p50). The task
+        then waits as a spare. The run's own task never serves a call, so a slow tool cannot delay
+        the end of a run.
+        """
+        while True:
+            work = await self._read_until_call()
+            if work is None:
+                self._ended.set()
+                return
+            if self._spare_readers:
+                self._spare_readers.pop().set()
+            else:
+                assert self._tg is not None
+                self._tg.start_soon(self._read_frames)
+            await self._serve_call(*work)
+            turn = anyio.Event()
+            self._spare_readers.append(turn)
+            await turn.wait()
+
+    async def _read_until_call(self) -> _Work | None:
+        """Handle chunks of frames until one holds exactly one tool call, to serve; None when the run
+        has ended. Calls that arrive several to a chunk go to workers, which start them in order."""
         while self.outcome is None:
             try:
                 frames = await self.proc.next_frames()
             except BridgeProtocolError as exc:
                 self._protocol_error(exc)
-                return
+                return None
             self._take_noise()
             self._check_read()
             if frames is None:
                 await self._on_exit()
-                return
+                return None
+            calls: list[_Work] = []
             for frame in frames:
                 if self._done():
-                    return
+                    return None
                 try:
-                    self._handle(frame)
+                    work = self._handle(frame)
                 except BridgeProtocolError as exc:
                     self._protocol_error(exc)
+                    continue
+                if work is not None:
+                    calls.append(work)
+            if self._done():
+                return None
+            if len(calls) == 1:
+                return calls[0]
+            for work in calls:  # several at once: workers start them in the order they were made
+                self._dispatch(work)
+        return None
 
     def _done(self) -> bool:
         return self.outcome is not None
 
-    def _handle(self, frame: Frame) -> None:
+    def _handle(self, frame: Frame) -> _Work | None:
+        """Act on one frame; a tool call the limits allow is returned, to be served."""
         body = frame.body
         if frame.type == "call":
-            self._on_call(body)
-        elif frame.type == "log":
+            return self._on_call(body)
+        if frame.type == "log":
             level, msg = body.get("level"), body.get("msg")
             if level not in _LEVELS or not isinstance(msg, str):
                 raise BridgeProtocolError("a log frame without a level and message")
@@ -191,6 +236,7 @@ class SandboxRun:
             self._fail("BridgeError", f"the sandbox harness failed: {str(body.get('message'))[:500]}", None)
         else:
             raise BridgeProtocolError(f"an unexpected {frame.type[:100]!r} frame")
+        return None
 
     def _check_read(self) -> None:
         """`Limits.read_bytes`: everything read from the process in this run, frames and raw output."""
@@ -285,7 +331,7 @@ class SandboxRun:
         self.proc.last_call_id = call_id
         return call_id
 
-    def _on_call(self, body: dict[str, Any]) -> None:
+    def _on_call(self, body: dict[str, Any]) -> _Work | None:
         call_id = self._take_id(body, "call")
         ns, tool = body.get("ns"), body.get("tool")
         if not isinstance(ns, str) or not isinstance(tool, str):
@@ -297,7 +343,7 @@ class SandboxRun:
         known = (names is not None and (not names or tool in names)) if ns else tool in self.req.globals
         if not known or self.req.callback is None:
             self._reply_error(call_id, f"unknown tool {what[:200]}")
-            return
+            return None
         self.calls += 1
         limits = self.limits
         if self.calls > limits.tool_calls:
@@ -306,7 +352,7 @@ class SandboxRun:
                 call_id,
                 f"{what}: call {self.calls} is over the limit of {limits.tool_calls} tool calls per run",
             )
-            return
+            return None
         if len(self.inflight) >= limits.concurrent_calls:
             self.refused = self.refused or "concurrent_calls"
             self._reply_error(
@@ -314,9 +360,9 @@ class SandboxRun:
                 f"{what}: {len(self.inflight) + 1} tool calls in flight at once, over the limit of "
                 f"{limits.concurrent_calls}",
             )
-            return
+            return None
         self.inflight.add(call_id)
-        self._dispatch((call_id, ns, tool, body.get("args"), what))
+        return (call_id, ns, tool, body.get("args"), what)
 
     def _dispatch(self, work: _Work) -> None:
         if self._idle_workers:
