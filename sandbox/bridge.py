@@ -231,7 +231,7 @@ def parse_frame(payload: bytes) -> dict[str, Any]:
     return body
 
 
-_scan_json = json.JSONDecoder(parse_constant=_reject_constant).scan_once
+_scan_json = json.JSONDecoder(parse_constant=_reject_constant).scan_once  # type: ignore[attr-defined]
 """One JSON value from an index, made once: `json.loads` with an option builds a decoder per call
 (a third of the cost of decoding a tool call's frame)."""
 
