@@ -63,6 +63,7 @@ const drain = () => drainQueue.callPromising();
 // as in CPython's asyncio, holding up the program's other tasks (it still ends when it should).
 function toolCalls(callToolText) {
   let settle = null;
+  // `await`, not `.then`: a program can reach `Promise.prototype` through Pyodide's `js` module.
   const answer = async (id, ns, tool, argsJson) => {
     let ok = true;
     let text;
@@ -86,7 +87,8 @@ function toolCalls(callToolText) {
 function makeRunner(bridge) {
   const calls = toolCalls(bridge.callToolText);
   const log = (level, message) => bridge.emitLog(StringFn(level), [StringFn(message)]);
-  return async (msg) => parse(await runProgram(msg.source, stringify(msg.tools), stringify(msg.globals), calls, log));
+  const call = calls.request; // a bound method: calling the instance itself looks up `__call__` on every call
+  return async (msg) => parse(await runProgram(msg.source, stringify(msg.tools), stringify(msg.globals), call, log));
 }
 
 // Warm-up on a throwaway program with one local tool (no run is active, so the harness drops logs).

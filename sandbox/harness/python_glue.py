@@ -155,6 +155,22 @@ def _other_to_json(value: Any, depth: int, path: frozenset[int]) -> Any:
     return repr(value)
 
 
+def _plain(value: Any) -> dict[str, Any] | None:
+    """`value` itself when `to_json` would copy it unchanged: a dict of strings, booleans, None and
+    safe integers under string keys (the usual arguments of a tool call), else None. Skips the copy."""
+    if type(value) is not dict:
+        return None
+    for key, item in value.items():
+        if type(key) is not str:
+            return None
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is not int or not -_SAFE_INTEGER < item < _SAFE_INTEGER:
+            return None
+    return value
+
+
 def _key(key: Any) -> str:
     if isinstance(key, str):
         return key
@@ -183,7 +199,7 @@ def _tool(ns: str, name: str, call: CallTool) -> Callable[..., Awaitable[Any]]:
 
     async def tool(*args: Any, **kwargs: Any) -> Any:
         payload = _payload(what, not ns, args, kwargs) if args else kwargs
-        ok, text = await call(ns, name, _encode(to_json(payload)))
+        ok, text = await call(ns, name, _encode(_plain(payload) or to_json(payload)))
         if ok:
             return _scan(text, 0)[0]
         raise ToolError(str(text), what)

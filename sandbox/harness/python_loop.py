@@ -61,7 +61,8 @@ class ToolCalls:
     """Tool calls as asyncio futures, resolved by the bridge's answers.
 
     `calls(ns, tool, args_json)` sends the call and returns a future of its `Reply` (the glue's
-    `CallTool`); `settle(call_id, ok, text)` resolves it and runs what became ready.
+    `CallTool`; `calls.request` is the same as a bound method, which costs less to call);
+    `settle(call_id, ok, text)` resolves it and runs what became ready.
     """
 
     def __init__(self, send: Send, on_input: OnInput = _run_now) -> None:
@@ -69,9 +70,13 @@ class ToolCalls:
         self._on_input = on_input
         self._pending: dict[int, asyncio.Future[Reply]] = {}
         self._last = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def __call__(self, ns: str, tool: str, args_json: str) -> asyncio.Future[Reply]:
-        future: asyncio.Future[Reply] = asyncio.Future(loop=asyncio.get_running_loop())
+        loop = self._loop
+        if loop is None:  # the loop a ToolCalls serves is the first one it is called from
+            loop = self._loop = asyncio.get_running_loop()
+        future: asyncio.Future[Reply] = asyncio.Future(loop=loop)
         self._last += 1
         call_id = self._last
         self._pending[call_id] = future
@@ -87,6 +92,8 @@ class ToolCalls:
         future = self._pending.pop(call_id, None)
         if future is not None and not future.done():
             self._on_input(future.set_result, (ok, text))
+
+    request = __call__
 
     def pending(self) -> int:
         """Calls sent and not answered yet."""

@@ -203,6 +203,29 @@ def test_values_convert_like_the_typescript_table(value: Any, expected: Any) -> 
     assert to_json(value) == expected
 
 
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        pytest.param('customer_id="C-1", limit=3, open=True, note=None', id="plain"),
+        pytest.param("n=2**60", id="big_int"),
+        pytest.param('x=float("nan")', id="nan"),
+        pytest.param("ratio=0.5", id="float"),
+        pytest.param("tags={'a'}", id="set"),
+        pytest.param('filter={"status": "open"}', id="nested"),
+        pytest.param("{1: 'a', None: 'b'}", id="non_string_keys"),
+        pytest.param("collections.OrderedDict(a=1)", id="dict_subclass"),
+    ],
+)
+def test_arguments_arrive_as_to_json_makes_them(arguments: str) -> None:
+    # Plain keyword arguments skip the copy `to_json` makes; the host must receive the same JSON either way.
+    bridge = Bridge()
+    result = _run(f"import collections\nawait crm.get_customer({arguments})", bridge)
+    assert result["ok"], result
+    namespace: dict[str, Any] = {}
+    exec(f"import collections\ndef f(*a, **k): return a[0] if a else k\nv = f({arguments})", namespace)
+    assert bridge.calls == [("crm", "get_customer", json.loads(json.dumps(to_json(namespace["v"]))))]
+
+
 def test_cycles_and_depth() -> None:
     loop: list[Any] = []
     loop.append(loop)
