@@ -50,6 +50,7 @@ __all__ = [
     "BridgeProtocolError",
     "Frame",
     "FrameReader",
+    "answer_line",
     "encode_line",
     "nonce_line",
     "parse_frame",
@@ -104,6 +105,13 @@ _encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow
 def encode_line(obj: Any) -> bytes:
     """One host -> harness line."""
     return _encode_json(obj).encode() + b"\n"
+
+
+def answer_line(call_id: int, value: Any) -> bytes:
+    """A call's successful answer, exactly `{"t":"ret","id":N,"ok":true,"value":VALUE}`. The shape is
+    fixed here because the harness relies on it: for a Python program it slices VALUE's text out of
+    the line instead of parsing and rendering it again (harness.js, `answerText`)."""
+    return b'{"t":"ret","id":%d,"ok":true,"value":' % call_id + _encode_json(value).encode() + b"}\n"
 
 
 def nonce_line(nonce: str) -> bytes:

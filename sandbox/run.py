@@ -27,7 +27,7 @@ from typing import Any
 import anyio
 from anyio.abc import TaskGroup
 
-from .bridge import BridgeProtocolError, Frame, encode_line, nonce_line, parse_json
+from .bridge import BridgeProtocolError, Frame, answer_line, encode_line, nonce_line, parse_json
 from .errors import ToolCallError
 from .outbound import OutboundPolicy
 from .process import SandboxProcess
@@ -381,7 +381,7 @@ class SandboxRun:
         assert self.req.callback is not None
         try:
             value = await self.req.callback(ns, tool, args)
-            line = encode_line({"t": "ret", "id": call_id, "ok": True, "value": value})
+            line = answer_line(call_id, value)
         except ToolCallError as exc:
             line = self._error_line(call_id, exc.message)
         except (TypeError, ValueError) as exc:
@@ -411,7 +411,7 @@ class SandboxRun:
     async def _serve_fetch(self, call_id: int, policy: OutboundPolicy, body: dict[str, Any]) -> None:
         try:
             response = await policy.handle(body)
-            line = encode_line({"t": "ret", "id": call_id, "ok": True, "value": response})
+            line = answer_line(call_id, response)
         except ToolCallError as exc:
             line = self._error_line(call_id, exc.message)
         await self._send_line(line)
@@ -471,9 +471,9 @@ class SandboxRun:
         else:
             await self._stripped.wait()
             bodies = self._stripped_bodies
-        line = encode_line({"t": "ret", "id": call_id, "ok": True, "value": bodies})
+        line = answer_line(call_id, bodies)
         if len(line) > self.limits.frame_bytes:  # the harness imports the module instead
-            line = encode_line({"t": "ret", "id": call_id, "ok": True, "value": None})
+            line = answer_line(call_id, None)
         await self._send_line(line)
 
     def _error_line(self, call_id: int, message: str) -> bytes:

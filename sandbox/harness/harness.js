@@ -89,6 +89,9 @@ const setHas = uncurry(Set.prototype.has);
 const setAdd = uncurry(Set.prototype.add);
 const setDelete = uncurry(Set.prototype.delete);
 const strIndexOf = uncurry(String.prototype.indexOf);
+const strSlice = uncurry(String.prototype.slice);
+const regexExec = uncurry(RegExp.prototype.exec);
+const queueMicrotaskFn = globalThis.queueMicrotask;
 
 // The nonce as bytes in off-heap memory (buffers over 64 bytes never live in the V8 heap).
 const NONCE_MAX = 64;
@@ -384,28 +387,64 @@ function callTool(ns, tool, args) {
 
 // Python's tool calls (python.js): the arguments arrive as JSON text (python_glue.py renders them) and
 // go into the frame as that text, instead of being parsed, converted and rendered again. The text
-// must be one JSON value on one line; the host checks the frame as it checks any other.
-function callToolText(ns, tool, argsText) {
+// must be one JSON value on one line; the host checks the frame as it checks any other. The answer
+// comes back as text too, `onAnswer(tag, ok, text)`: the value's JSON text exactly as the host wrote
+// it (see `answerText`), or the error message. No promise is made: the main loop calls `onAnswer`
+// itself, in the async context of the call, so the program runs on (and sends its next call)
+// within the turn that read the answer.
+function callToolText(ns, tool, argsText, onAnswer, tag) {
   const what = (ns ? ns + "." : "") + tool;
+  let refused = null;
   if (!inActiveRun()) {
-    return PromiseCtor.reject(new ErrorCtor(`${what}: tool calls are only possible from the run in progress`));
-  }
-  let valid = typeof argsText === "string" && strIndexOf(argsText, "\n") === -1;
-  if (valid) {
-    try {
-      parse(argsText);
-    } catch {
-      valid = false;
+    refused = `${what}: tool calls are only possible from the run in progress`;
+  } else {
+    let valid = typeof argsText === "string" && strIndexOf(argsText, "\n") === -1;
+    if (valid) {
+      try {
+        parse(argsText);
+      } catch {
+        valid = false;
+      }
     }
+    if (!valid) refused = `${what}: arguments are not JSON text on one line`;
   }
-  if (!valid) return PromiseCtor.reject(new TypeErrorCtor(`${what}: arguments are not JSON text on one line`));
+  if (refused !== null) {
+    queueMicrotaskFn(() => onAnswer(tag, false, refused)); // never before the caller has its call
+    return;
+  }
   const id = nextCallId++;
   const head = '{"t":"call","id":' + id + ',"ns":' + stringify(ns) + ',"tool":' + stringify(tool) + ',"args":';
   const args = argsText === "null" ? "{}" : argsText; // as callTool sends no arguments
-  return new PromiseCtor((resolve, reject) => {
-    waiting[id] = { resolve, reject, what };
-    sendText(head + args + "}");
-  });
+  waiting[id] = { onAnswer, tag, token: runContext.get(), what };
+  sendText(head + args + "}");
+}
+
+// The host writes a successful answer as exactly `{"t":"ret","id":N,"ok":true,"value":VALUE}`
+// (sandbox/bridge.py, `answer_line`): for a text waiter, VALUE is sliced out, never parsed here.
+const ANSWER_HEAD = /^\{"t":"ret","id":(\d+),"ok":true,"value":/;
+
+function answerText(line) {
+  const head = regexExec(ANSWER_HEAD, line);
+  if (head === null) return false;
+  const id = head[1];
+  const w = waiting[id];
+  if (w === undefined || w.onAnswer === undefined) return false;
+  delete waiting[id];
+  deliver(w, true, strSlice(line, head[0].length, line.length - 1));
+  return true;
+}
+
+// A text waiter's answer, run in the async context its call was made in (as a promise's reaction
+// would be): leftovers of an earlier run stay refused.
+function deliver(w, ok, text) {
+  const outer = runContext.enter(w.token);
+  try {
+    w.onAnswer(w.tag, ok, text);
+  } catch {
+    // the runner's own failure: its run ends by its limits, the bridge goes on
+  } finally {
+    setAsyncContext(outer);
+  }
 }
 
 function editDistance(a, b) {
@@ -918,12 +957,19 @@ async function main() {
     const line = await readLine();
     if (line === null) break;
     if (line === "" || line === NONCE_LINE) continue;
+    if (answerText(line)) {
+      await null;
+      await null;
+      await null;
+      continue;
+    }
     const msg = parse(line);
     if (msg.t === "ret") {
       const w = waiting[msg.id];
       if (w === undefined) continue;
       delete waiting[msg.id];
-      if (msg.ok) w.resolve(msg.value);
+      if (w.onAnswer !== undefined) deliver(w, msg.ok === true, msg.ok ? stringify(msg.value) : StringFn(msg.error));
+      else if (msg.ok) w.resolve(msg.value);
       else {
         const err = new ErrorCtor(StringFn(msg.error));
         err.tool = w.what;

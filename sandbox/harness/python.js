@@ -56,28 +56,17 @@ const drainQueue = queue.drain;
 const drain = () => drainQueue.callPromising();
 
 // Tool calls: Python sends `(id, ns, tool, argsJson)`; the answer goes to `calls.settle(id, ok, text)`:
-// the value's JSON text, or the tool's error message. The answer enters Python with a plain call, not
-// `callPromising`: that one first waits for a task of its own (a MessageChannel message) and sets up
-// a stack of its own, about 60 us per tool call measured in one process, more with the host in the
-// loop. So code that runs on after an answer cannot block on a promise: a `time.sleep` there sleeps
-// as in CPython's asyncio, holding up the program's other tasks (it still ends when it should).
+// the value's JSON text as the host wrote it, or the tool's error message. The harness calls `settle`
+// itself, from the turn that read the answer (no promise per call). The answer enters Python with a
+// plain call, not `callPromising`: that one first waits for a task of its own (a MessageChannel
+// message) and sets up a stack of its own, about 60 us per tool call measured in one process, more
+// with the host in the loop. So code that runs on after an answer cannot block on a promise: a
+// `time.sleep` there sleeps as in CPython's asyncio, holding up the program's other tasks (it still
+// ends when it should).
 function toolCalls(callToolText) {
   let settle = null;
-  // `await`, not `.then`: a program can reach `Promise.prototype` through Pyodide's `js` module.
-  const answer = async (id, ns, tool, argsJson) => {
-    let ok = true;
-    let text;
-    try {
-      const value = await callToolText(StringFn(ns), StringFn(tool), argsJson);
-      text = value === undefined ? "null" : stringify(value);
-    } catch (error) {
-      ok = false;
-      text = StringFn(error && error.message);
-    }
-    settle(id, ok, text);
-  };
   const calls = loopModule.ToolCalls((id, ns, tool, argsJson) => {
-    answer(id, ns, tool, argsJson);
+    callToolText(StringFn(ns), StringFn(tool), argsJson, settle, id);
   }, queue.on_input);
   settle = calls.settle;
   return calls;
@@ -96,7 +85,7 @@ await runProgram(
   "import asyncio\nawait asyncio.sleep(0)\n[1, {'a': None}, await w.f(x=1)]",
   stringify({ w: ["f"] }),
   "[]",
-  toolCalls(async (ns, tool, argsJson) => parse(argsJson)),
+  toolCalls((ns, tool, argsJson, onAnswer, tag) => queueMicrotaskFn(() => onAnswer(tag, true, argsJson))),
   () => {},
 );
 
