@@ -153,6 +153,22 @@ async def test_arguments_and_results_cross_as_json_text_both_ways(py: DenoExecut
     ]
 
 
+async def test_answers_keep_the_numbers_the_tool_returned(py: DenoExecutor) -> None:
+    """An answer reaches Python as the host's own JSON text, never as JavaScript numbers: a float
+    stays a float and an integer past 2**53 keeps every digit (JavaScript would round it)."""
+
+    async def numbers(ns: str, tool: str, args: Any) -> Any:
+        return {"ratio": 1.0, "big": 2**60 + 1, "small": -3}
+
+    code = (
+        "r = await crm.get_customer(customer_id='C-1')\n"
+        "[type(r['ratio']).__name__, r['big'] == 2**60 + 1, r['small']]"
+    )
+    result = await py.run(code, tools=CRM, callback=numbers, language="python")
+    assert result.ok, result.error
+    assert result.value == ["float", True, -3]
+
+
 async def test_the_bridge_takes_one_line_of_json_text_as_arguments(py: DenoExecutor) -> None:
     """The program can reach the bridge's own call function (same interpreter); text that is not one
     JSON value on one line is refused before any frame is written, with an error the program sees,
