@@ -54,6 +54,9 @@ class ToolProvider(Protocol):
     async def call(self, namespace: str, name: str, arguments: Any) -> Any:
         """Call one tool with the guest's arguments as they came; `ToolError` for the guest to see."""
 
+    async def wait_listed(self, namespace: str) -> bool:
+        """Wait for a still-starting source's first listing; whether there was one to wait for."""
+
     def on_change(self, listener: Callable[[], None]) -> None:
         """Call `listener` whenever the tool list changes."""
 
@@ -252,10 +255,16 @@ class CodeMode:
                 return self._discovery_call(name, arguments)
             described = self._described()
             tool = described.tools.get((namespace, name))
+            own_namespace = described.namespaces.get(namespace, namespace)
+            if tool is None and await self.tools.wait_listed(own_namespace):
+                # Its server was still starting: now that it has listed its tools, the name the
+                # program used maps to one of them (Python's may differ), and approval rules apply.
+                described = self._described()
+                tool = described.tools.get((namespace, name))
             if tool is not None:
                 namespace, name = tool.namespace, tool.name
             else:  # no such tool: the toolbox says so (or why its server is down) in its own words
-                namespace = described.namespaces.get(namespace, namespace)
+                namespace = own_namespace
             as_object = {} if arguments is None else arguments
             if tool is not None and isinstance(as_object, dict):  # the toolbox refuses anything else
                 await gate.check(tool, as_object)

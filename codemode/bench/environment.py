@@ -189,6 +189,11 @@ class BenchTools:
         if self._upstream is not None:
             self._upstream.on_change(listener)
 
+    async def wait_listed(self, namespace: str) -> bool:
+        if namespace in UPSTREAM_NAMESPACES and self._upstream is not None:
+            return await self._upstream.wait_listed(namespace)
+        return False  # the world's tools are listed from the start
+
     async def call(self, namespace: str, name: str, arguments: dict[str, Any]) -> Any:
         if namespace in UPSTREAM_NAMESPACES and self._upstream is not None:
             toolbox = self._upstream

@@ -158,8 +158,7 @@ class Toolbox:
         object (`None` counts as `{}`). A JSON-able result, or `ToolError` with what to do instead.
         """
         source = self._source(namespace, name)
-        if not source.tools() and self.status()[namespace].state == "starting":
-            await self._settled(source)  # bounded by its startup_timeout (and the run's time limit)
+        await self._listed(source)
         tool = self._tool(source, name)
         if arguments is None:
             arguments = {}
@@ -172,6 +171,18 @@ class Toolbox:
         except Exception as error:
             logger.exception("tool source `%s` raised on `%s`", namespace, name)
             raise ToolError(f"tool `{namespace}.{name}` failed: {type(error).__name__}: {error}") from error
+
+    async def wait_listed(self, namespace: str) -> bool:
+        """Wait until the source of `namespace`, if it is still starting, has listed its tools (or
+        failed or timed out). Whether there was anything to wait for: if so, the tools may differ now."""
+        source = self._sources.get(namespace)
+        return source is not None and await self._listed(source)
+
+    async def _listed(self, source: ToolSource) -> bool:
+        if source.tools() or self.status()[source.namespace].state != "starting":
+            return False
+        await self._settled(source)  # bounded by its startup_timeout (and the run's time limit)
+        return True
 
     def _tool(self, source: ToolSource, name: str) -> ToolInfo:
         """The tool `name` of `source`; else why not: it does not exist, or the source is down."""

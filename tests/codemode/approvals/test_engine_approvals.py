@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import anyio
 import pytest
 
+from codemode.app import open_toolbox
 from codemode.approvals import APPROVAL_TAG, Answer, ApprovalPolicy, Question
+from codemode.config import parse_config
 from codemode.engine import CodeMode, EngineSettings
 from codemode.sources.python import PythonTools
 from codemode.sources.toolbox import Toolbox
 from sandbox import DenoExecutor, Limits, SandboxSettings
 
 pytestmark = pytest.mark.anyio
+
+ODD_NAMES_SERVER = Path(__file__).parents[1] / "python_programs" / "odd_names_server.py"
 
 
 class Person:
@@ -149,3 +155,29 @@ async def test_the_memory_lasts_one_run(engine_and_log) -> None:
             approvals=engine.approval_gate(person, who="t"),
         )
     assert len(person.asked) == 2
+
+
+async def test_a_call_made_while_its_server_is_still_starting_is_still_gated(executor: DenoExecutor) -> None:
+    # The program calls before the server has listed its tools (its namespace is open meanwhile).
+    # The call must wait for the listing and then meet the approval rule, not slip past it.
+    server = {
+        "command": sys.executable,
+        "args": [str(ODD_NAMES_SERVER)],
+        "env": {"ODD_NAMES_START_DELAY_S": "1.5"},
+    }
+    config = parse_config({"mcpServers": {"odd": server}})
+    settings = EngineSettings(token_budget=100_000, approvals=ApprovalPolicy(approve=("odd.lambda",)))
+    async with open_toolbox(config, wait=False, workspace=False) as toolbox:
+        assert toolbox.status()["odd"].state == "starting"
+        engine = CodeMode(toolbox, executor, settings)
+        outcome = await engine.run(
+            "const [g, r] = await Promise.all([\n"
+            "  odd.lambda({item_id: 'b'}).catch((e) => e.message), odd.get_item({item_id: 'a'}),\n"
+            "]);\n"
+            "return [r, g];"
+        )
+    assert not outcome.is_error, outcome.text
+    assert outcome.result is not None
+    reached, gated = outcome.result.value
+    assert reached == {"tool": "get-item", "item_id": "a", "count": 1}
+    assert isinstance(gated, str) and gated.startswith("ApprovalDeclined:"), gated

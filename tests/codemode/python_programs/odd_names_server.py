@@ -3,11 +3,13 @@
 `from` and `lambda` are Python keywords (`from_`, `lambda_` in a Python program), `get-item` has a
 dash, `price$usd` a `$` (`price_usd` in Python), `listItems` is camelCase, `list` shadows a built-in
 as a name. Each tool answers with its own name and the arguments it got, so a test sees which tool
-a program's call reached.
+a program's call reached. `ODD_NAMES_START_DELAY_S` makes it wait that long before it answers.
 """
 
 from __future__ import annotations
 
+import os
+import time
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
@@ -27,4 +29,5 @@ for _name in ("from", "lambda", "get-item", "price$usd", "listItems", "list"):
 
 
 if __name__ == "__main__":
+    time.sleep(float(os.environ.get("ODD_NAMES_START_DELAY_S", "0")))  # a server that takes its time
     server.run("stdio")

@@ -140,6 +140,36 @@ print("customer", customer["id"])
     assert "9 tool calls" in result.content[1].text
 
 
+async def test_a_call_to_a_server_still_starting_reaches_the_tool_it_names(executor: DenoExecutor) -> None:
+    """A program may call a server's tools before the server has listed them (its namespace exists,
+    open). Once the server is up, the Python name still maps to the tool's own (`from_` -> `from`),
+    and the approval rule still applies: a call made before the listing neither misses its tool
+    nor skips the person who must approve it."""
+    server = {
+        "command": sys.executable,
+        "args": [str(ODD_NAMES_SERVER)],
+        "env": {"ODD_NAMES_START_DELAY_S": "1.5"},
+    }
+    config = parse_config({"mcpServers": {"odd": server}})
+    async with open_toolbox(config, wait=False, workspace=False) as toolbox:
+        assert toolbox.status()["odd"].state == "starting"
+        engine = python_engine(toolbox, executor, approvals=ApprovalPolicy(approve=("odd.lambda",)))
+        # Both calls are made at once, before the server has listed anything.
+        program = """\
+import asyncio
+reached, gated = await asyncio.gather(
+    odd.from_(item_id="a"), odd.lambda_(item_id="b"), return_exceptions=True
+)
+[reached if isinstance(reached, BaseException) else [reached["tool"], reached["item_id"]], str(gated)]
+"""
+        outcome = await engine.run(program)
+    assert not outcome.is_error, outcome.blocks
+    assert outcome.result is not None
+    reached, gated = outcome.result.value
+    assert reached == ["from", "a"]
+    assert gated.startswith("ApprovalDeclined:") and "odd.lambda" in gated
+
+
 async def test_search_and_describe_answer_in_python_at_every_budget(
     toolbox: Toolbox, executor: DenoExecutor
 ) -> None:
