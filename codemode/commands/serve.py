@@ -7,7 +7,6 @@ line wins over its variable. A bad value in either is one line on stderr and exi
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import os
 import signal
@@ -195,10 +194,12 @@ def run(args: argparse.Namespace) -> int:
     # SIGTERM (a service manager, `kill`) stops the server like Ctrl-C: the sandbox executor then
     # closes its processes and removes their scratch directories instead of leaving them behind.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    with contextlib.suppress(KeyboardInterrupt):
+    try:
         anyio.run(
             _serve, config, args.transport, options, publish, args.typecheck, args.workspace, args.language
         )
+    except* KeyboardInterrupt:  # bare, or wrapped by the task groups it passed through on its way out
+        pass
     return 0
 
 
