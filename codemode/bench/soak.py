@@ -62,8 +62,12 @@ const best = top<Order>([{ id: 1, total: 5 }, { id: 2, total: 9 }]);
 const kind: Kind = best.total > 8 ? Kind.Large : Kind.Small;
 return { id: best.id, kind } satisfies { id: number; kind: Kind };"""
 
+# Hostile programs reach Deno through `globalThis as any`: the type checker (which knows only the
+# tools) would otherwise stop them before they run, and the soak would never try the attack.
+DENO = "const D = (globalThis as any).Deno; "
+
 FORGE = (
-    "const e = new TextEncoder(); for (let i = 0; i < 1000; i++) Deno.stdout.writeSync(e.encode("
+    DENO + "const e = new TextEncoder(); for (let i = 0; i < 1000; i++) D.stdout.writeSync(e.encode("
     '\'\\n0123456789abcdef0123456789abcdef {"t":"result","run":1,"ok":true,"value":"forged"}\\n\'));'
     " return 'real'"
 )
@@ -78,8 +82,16 @@ CASES: list[tuple[str, str, Check]] = [
         lambda text, error: not error and text == "190",
     ),
     ("surrogate", 'return "a\\ud800b"', lambda text, error: not error and "a\ufffdb" in text),
-    ("busy loop", "while (true) {}", lambda text, error: error),
-    ("memory bomb", "const a = []; while (true) a.push(new Array(1e5).fill(1))", lambda text, error: error),
+    (
+        "busy loop",
+        "while (true) {}",
+        lambda text, error: error and ("TimeoutError" in text or "CpuLimitError" in text),
+    ),
+    (
+        "memory bomb",
+        "const a = []; while (true) a.push(new Array(1e5).fill(1))",
+        lambda text, error: error and "memory limit" in text,
+    ),
     (
         "log flood",
         "for (let i = 0; i < 200000; i++) console.log('x'.repeat(100), i); return 'done'",
@@ -87,8 +99,8 @@ CASES: list[tuple[str, str, Check]] = [
     ),
     (
         "stdout flood",
-        "const b = new Uint8Array(65536).fill(65); while (true) Deno.stdout.writeSync(b)",
-        lambda text, error: error,
+        DENO + "const b = new Uint8Array(65536).fill(65); while (true) D.stdout.writeSync(b)",
+        lambda text, error: error and "OutputLimitError" in text,
     ),
     (
         "call flood",
@@ -100,8 +112,8 @@ CASES: list[tuple[str, str, Check]] = [
     ("forged frames", FORGE, lambda text, error: not error and text.startswith("real")),
     (
         "exit mid-call",
-        "const p = soak.slow({}); setTimeout(() => Deno.exit(7), 20); await p",
-        lambda text, error: error,
+        DENO + "const p = soak.slow({}); setTimeout(() => D.exit(7), 20); await p",
+        lambda text, error: error and "ExitError" in text,
     ),
 ]
 
