@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 import signal
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2 as httpx
 import pytest
-from http_serving import serving_http
+from http_serving import http_server_process, serving_http
 from mcp import Client, StdioServerParameters
 
 pytestmark = pytest.mark.anyio
@@ -116,22 +115,10 @@ async def test_stateless_http_serves_each_request_alone() -> None:
 def test_sigterm_stops_the_http_server_cleanly() -> None:
     # A service manager stops the server with SIGTERM: it must exit 0, without a traceback (once a
     # KeyboardInterrupt wrapped in a task group's exception group escaped: exit status 1).
-    process = subprocess.Popen(
-        [sys.executable, "-m", "codemode", "serve", "--transport", "http", "--port", "0"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stderr is not None
-    try:
-        for line in process.stderr:
-            if "http://" in line:
-                break
+    with http_server_process() as (process, _, _):
         process.send_signal(signal.SIGTERM)
         status = process.wait(timeout=30)
+        assert process.stderr is not None
         rest = process.stderr.read()
-    finally:
-        process.kill()
-        process.stderr.close()
     assert status == 0, rest
     assert "Traceback" not in rest, rest

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from http_serving import serving_http
 from mcp import Client, StdioServerParameters
 
 from codemode.agent.fakeapi import FakeAPI, Reply, ToolCall, iter_tool_results
@@ -101,24 +102,8 @@ async def test_custom_tools_example_serves_its_own_functions() -> None:
 
 @pytest.fixture
 def http_url() -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "codemode", "serve", "--transport", "http", "--port", "0"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stderr is not None
-    try:
-        for line in process.stderr:
-            match = re.search(r"at (http://\S+)", line)
-            if match:
-                yield match.group(1)
-                return
-        raise AssertionError("codemode serve exited before printing its URL")
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stderr.close()
+    with serving_http() as (url, _):
+        yield url
 
 
 def test_openai_agents_sdk_example_uses_the_code_tool(http_url: str) -> None:
