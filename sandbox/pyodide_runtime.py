@@ -5,7 +5,8 @@ Layout, under `$XDG_CACHE_HOME/codemode` (default `~/.cache/codemode`):
     pyodide-314.0.7/
         pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm, python_stdlib.zip, pyodide-lock.json
         snapshot.bin        Python booted and the common stdlib modules imported (Pyodide's memory
-                            snapshot), so a sandbox process starts in about half a second, not ten
+                            snapshot, stored without its zero pages: sandbox/snapshot_file.py), so a
+                            sandbox process starts in about half a second, not ten
         manifest.json       written last: the sha-256 of every file above and the Deno that built the
                             snapshot; a directory without it is an unfinished install
 
@@ -34,6 +35,7 @@ from typing import TextIO
 
 from .command import deno_command
 from .errors import SandboxError
+from .snapshot_file import sparse_snapshot
 
 __all__ = [
     "PYODIDE_VERSION",
@@ -254,7 +256,8 @@ def install_pyodide(
             f"--allow-read={staging}", str(SNAPSHOT_SCRIPT), str(staging),
         ]  # fmt: skip
         env = {"DENO_DIR": str(scratch / "deno"), "NO_COLOR": "1", "DENO_NO_UPDATE_CHECK": "1"}
-        snapshot = _run(command, env, SNAPSHOT_TIMEOUT_S, "building the Pyodide memory snapshot")
+        image = _run(command, env, SNAPSHOT_TIMEOUT_S, "building the Pyodide memory snapshot")
+        snapshot = sparse_snapshot(image)  # half the image is zero pages: stored without them
         (staging / "snapshot.bin").write_bytes(snapshot)
         hashes["snapshot.bin"] = hashlib.sha256(snapshot).hexdigest()
         manifest = {"version": PYODIDE_VERSION, "recipe": SNAPSHOT_RECIPE, "sha256": hashes}
@@ -264,7 +267,10 @@ def install_pyodide(
         staging.rename(target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    step.say(f"ready in {target} ({len(snapshot) >> 20} MiB snapshot); works offline from now on")
+    step.say(
+        f"ready in {target} ({len(image) >> 20} MiB snapshot, {len(snapshot) >> 20} MiB on disk); "
+        "works offline from now on"
+    )
     return PyodideRuntime(target)
 
 

@@ -25,10 +25,48 @@ async function importPyodide(dir) {
   return mod.loadPyodide;
 }
 
+// The snapshot file: sparse (sandbox/snapshot_file.py: only the pages that are not all zeros, read
+// into a zeroed buffer whose other pages are never touched), or the plain image older installs wrote.
+const SPARSE_MAGIC = "CMSNAP1\0";
+
+function readFully(file, view) {
+  let off = 0;
+  while (off < view.length) {
+    const n = file.readSync(view.subarray(off));
+    if (n === null || n === 0) throw new Error("the Pyodide snapshot file is cut short (reinstall with --force)");
+    off += n;
+  }
+}
+
+function readSnapshot(path) {
+  const file = Deno.openSync(path);
+  try {
+    const head = new Uint8Array(16);
+    const n = file.readSync(head);
+    if (n !== 16 || new TextDecoder().decode(head.subarray(0, 8)) !== SPARSE_MAGIC) return Deno.readFileSync(path);
+    const fields = new DataView(head.buffer);
+    const size = fields.getUint32(8, true);
+    const count = fields.getUint32(12, true);
+    const table = new Uint8Array(count * 8);
+    readFully(file, table);
+    const runs = new DataView(table.buffer);
+    const image = new Uint8Array(size);
+    for (let i = 0; i < count; i++) {
+      const offset = runs.getUint32(i * 8, true);
+      const length = runs.getUint32(i * 8 + 4, true);
+      if (offset + length > size) throw new Error("the Pyodide snapshot file is damaged (reinstall with --force)");
+      readFully(file, image.subarray(offset, offset + length));
+    }
+    return image;
+  } finally {
+    file.close();
+  }
+}
+
 // Loads Python from the snapshot, then gives up every read permission. Returns the Pyodide API.
 export async function loadPython(dir, snapshotFile, options = {}) {
   const loadPyodide = await importPyodide(dir);
-  const snapshot = Deno.readFileSync(snapshotFile);
+  const snapshot = readSnapshot(snapshotFile);
   let pyodide;
   try {
     pyodide = await loadPyodide({
