@@ -365,7 +365,9 @@ function request(fields) {
   const id = nextCallId++;
   const frame = { ...fields, id }; // defined, not assigned: no Object.prototype setter can intercept
   return new PromiseCtor((resolve, reject) => {
-    waiting[id] = { resolve, reject, what: frame.t === "call" ? (frame.ns ? frame.ns + "." : "") + frame.tool : "fetch" };
+    // No prototype: the main loop asks every entry for `onAnswer`, which a guest could define on
+    // Object.prototype for entries that have none.
+    waiting[id] = { __proto__: null, resolve, reject, what: frame.t === "call" ? (frame.ns ? frame.ns + "." : "") + frame.tool : "fetch" };
     send(frame);
   });
 }
@@ -415,7 +417,7 @@ function callToolText(ns, tool, argsText, onAnswer, tag) {
   const id = nextCallId++;
   const head = '{"t":"call","id":' + id + ',"ns":' + stringify(ns) + ',"tool":' + stringify(tool) + ',"args":';
   const args = argsText === "null" ? "{}" : argsText; // as callTool sends no arguments
-  waiting[id] = { onAnswer, tag, token: runContext.get(), what };
+  waiting[id] = { __proto__: null, onAnswer, tag, token: runContext.get(), what };
   sendText(head + args + "}");
 }
 

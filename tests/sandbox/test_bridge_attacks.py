@@ -139,6 +139,27 @@ async def test_prototype_setters_see_nothing_of_the_bridge(executor: DenoExecuto
     assert [entry.message for entry in result.logs] == ["logged"]
 
 
+async def test_prototype_properties_cannot_take_over_an_answer(executor: DenoExecutor) -> None:
+    # The main loop asks each waiting call whether it wants its answer as text (`onAnswer`, Python's
+    # calls). A property on Object.prototype must not make a TypeScript call's answer go to guest code
+    # (once it would have, and the call never resolved).
+    code = """
+    let seen = "";
+    for (const k of ["onAnswer", "token", "tag"]) {
+      Object.defineProperty(Object.prototype, k, {
+        get() { return k === "onAnswer" ? (tag, ok, text) => { seen += text; } : undefined; },
+        configurable: true,
+      });
+    }
+    const r = await t.f({a: 1});
+    for (const k of ["onAnswer", "token", "tag"]) delete Object.prototype[k];
+    return "a=" + r.args.a + " seen=" + seen;
+    """
+    result = await run(executor, code, tools=TOOLS, limits=Limits(wall_s=5))
+    assert result.ok, result.error
+    assert result.value == "a=1 seen="
+
+
 async def test_typed_array_species_and_getters_see_nothing_of_the_bridge(executor: DenoExecutor) -> None:
     code = """
     let seen = "";
