@@ -92,7 +92,8 @@ def _json_encoder() -> Callable[[Any], str]:
 
 _encode = _json_encoder()
 # One JSON value from an index, without `json.loads`' checks around it (two regex matches, three
-# frames): the harness renders answers with `JSON.stringify`, exactly one value and no spaces.
+# frames): an answer is exactly one value with no space around it, the host's own text
+# (sandbox/bridge.py, `answer_line`) or `JSON.stringify`'s.
 _scan = JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
